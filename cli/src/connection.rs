@@ -1,0 +1,194 @@
+//! The broker connection of a long-lived command, in a task of its own.
+//!
+//! rumqttc's `EventLoop::poll` is not cancel-safe (a request taken from the queue can
+//! be lost if the future is dropped mid-write), so it never sits in a `select!`: this
+//! task polls it without interruption, reconnects with backoff, and forwards what
+//! matters as [`LinkEvent`]s over a bounded channel, which pushes back on the socket
+//! when the consumer (ultimately stdout) is slow.
+
+use std::time::Duration;
+
+use party_core::ids::PeerId;
+use rumqttc::{
+    AsyncClient, ConnectionError, Event, EventLoop, LastWill, Outgoing, Packet, Publish, QoS,
+    SubscribeReasonCode,
+};
+use tokio::sync::{mpsc, watch};
+
+use crate::broker_url::BrokerUrl;
+use crate::mqtt;
+use crate::timing::RECONNECT_BACKOFF_MS;
+
+/// Link events a consumer handles in one step each; a few in flight smooth bursts.
+const EVENT_CAPACITY: usize = 16;
+
+/// What happened on the broker connection.
+#[derive(Debug)]
+pub enum LinkEvent {
+    /// The broker accepted our CONNECT (first time or after a reconnect).
+    Connected,
+    /// The broker answered our SUBSCRIBE; `granted` is false if it refused it.
+    Subscribed {
+        granted: bool,
+    },
+    Message(Publish),
+    /// The connection failed or dropped; the task tries again after `retry_in`.
+    Lost {
+        reason: String,
+        retry_in: Duration,
+    },
+    /// The broker refused the connection itself (e.g. not authorised): retrying the
+    /// same CONNECT cannot help, so the task has stopped.
+    Refused(String),
+    /// Our DISCONNECT was written; the task has stopped.
+    Closed,
+}
+
+/// Handle on the connection task.
+pub struct Link {
+    pub client: AsyncClient,
+    pub events: mpsc::Receiver<LinkEvent>,
+    will: watch::Sender<Vec<u8>>,
+}
+
+impl Link {
+    /// Connects to `url` in the background with `will` as the MQTT Last Will, published
+    /// by the broker on `will_topic` if we vanish without a DISCONNECT.
+    pub fn spawn(url: &BrokerUrl, peer: &PeerId, will_topic: &str, will: Vec<u8>) -> Self {
+        let last_will = LastWill::new(will_topic, will.clone(), QoS::AtMostOnce, false);
+        let (client, eventloop) = mqtt::client(url, peer, Some(last_will));
+        let (events_tx, events) = mpsc::channel(EVENT_CAPACITY);
+        let (will, will_rx) = watch::channel(will);
+        tokio::spawn(run(eventloop, events_tx, will_topic.to_owned(), will_rx));
+        Self {
+            client,
+            events,
+            will,
+        }
+    }
+
+    /// The Last Will to register on the next (re)connect: the will is a signed envelope
+    /// with a timestamp, so it is refreshed rather than replayed from start-up.
+    pub fn set_will(&self, payload: Vec<u8>) {
+        self.will.send_replace(payload);
+    }
+}
+
+async fn run(
+    mut eventloop: EventLoop,
+    events: mpsc::Sender<LinkEvent>,
+    will_topic: String,
+    will: watch::Receiver<Vec<u8>>,
+) {
+    let mut backoff = Backoff::new();
+    loop {
+        let event = match eventloop.poll().await {
+            Ok(Event::Incoming(Packet::ConnAck(_))) => LinkEvent::Connected,
+            Ok(Event::Incoming(Packet::SubAck(ack))) => {
+                backoff.reset();
+                let granted = ack
+                    .return_codes
+                    .iter()
+                    .all(|code| matches!(code, SubscribeReasonCode::Success(_)));
+                LinkEvent::Subscribed { granted }
+            }
+            Ok(Event::Incoming(Packet::Publish(publish))) => LinkEvent::Message(publish),
+            Ok(Event::Outgoing(Outgoing::Disconnect)) => {
+                // Ignoring a send error is right here: the consumer being gone is
+                // exactly the case where nobody needs to hear that we closed.
+                let _ = events.send(LinkEvent::Closed).await;
+                return;
+            }
+            Ok(_) => continue,
+            Err(ConnectionError::ConnectionRefused(code)) => {
+                let reason = format!("the broker refused the connection ({code:?})");
+                let _ = events.send(LinkEvent::Refused(reason)).await;
+                return;
+            }
+            // Every client handle is gone: nobody can use this connection any more.
+            Err(ConnectionError::RequestsDone) => return,
+            Err(err) => {
+                let retry_in = backoff.next_delay();
+                let lost = LinkEvent::Lost {
+                    reason: mqtt::describe(&err),
+                    retry_in,
+                };
+                if events.send(lost).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(retry_in).await;
+                let payload = will.borrow().clone();
+                eventloop.mqtt_options.set_last_will(LastWill::new(
+                    will_topic.as_str(),
+                    payload,
+                    QoS::AtMostOnce,
+                    false,
+                ));
+                continue;
+            }
+        };
+        if events.send(event).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Exponential reconnect delay, reset once a connection is fully usable again.
+#[derive(Debug)]
+struct Backoff {
+    next_ms: u64,
+}
+
+impl Backoff {
+    fn new() -> Self {
+        Self {
+            next_ms: RECONNECT_BACKOFF_MS.0,
+        }
+    }
+
+    fn next_delay(&mut self) -> Duration {
+        let delay = self.next_ms;
+        self.next_ms = delay.saturating_mul(2).min(RECONNECT_BACKOFF_MS.1);
+        Duration::from_millis(delay)
+    }
+
+    fn reset(&mut self) {
+        self.next_ms = RECONNECT_BACKOFF_MS.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_resets() {
+        let (first, cap) = RECONNECT_BACKOFF_MS;
+        let mut backoff = Backoff::new();
+        assert_eq!(backoff.next_delay(), Duration::from_millis(first));
+        assert_eq!(backoff.next_delay(), Duration::from_millis(first * 2));
+        for _ in 0..64 {
+            assert!(backoff.next_delay() <= Duration::from_millis(cap));
+        }
+        assert_eq!(backoff.next_delay(), Duration::from_millis(cap));
+        backoff.reset();
+        assert_eq!(backoff.next_delay(), Duration::from_millis(first));
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_broker_is_reported_as_lost_with_a_retry_delay() {
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let url = BrokerUrl::parse(&format!("mqtt://127.0.0.1:{port}")).unwrap();
+        let mut link = Link::spawn(&url, &PeerId::from_bytes([3; 8]), "t", b"will".to_vec());
+        match link.events.recv().await {
+            Some(LinkEvent::Lost { reason, retry_in }) => {
+                assert!(reason.to_lowercase().contains("refused"), "{reason}");
+                assert_eq!(retry_in, Duration::from_millis(RECONNECT_BACKOFF_MS.0));
+            }
+            other => panic!("expected Lost, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! One rumqttc client configured the same way for every command: the transport the URL
+//! asks for, packet limits derived from core's payload limit, and `TCP_NODELAY`
+//! (rumqttc leaves Nagle on, which stalls small chat messages by tens of ms).
+
+use std::error::Error;
+
+use party_core::ids::PeerId;
+use party_core::limits::{MAX_PAYLOAD_BYTES, ROOM_NAME_CHARS, TOPIC_PREFIX};
+use rumqttc::{AsyncClient, EventLoop, LastWill, MqttOptions, Transport};
+
+use crate::broker_url::BrokerUrl;
+
+/// Largest MQTT packet body we send or accept: a full-size payload on the longest room
+/// topic, plus the topic length prefix and a packet id. Anything bigger is not ours.
+const MAX_PACKET_BYTES: usize = MAX_PAYLOAD_BYTES + TOPIC_PREFIX.len() + ROOM_NAME_CHARS.1 + 4;
+
+/// Requests (publishes, subscribes) that may wait for the connection; room steps emit
+/// only a handful each, so this is slack, not a queue.
+const REQUEST_CAPACITY: usize = 64;
+
+/// A client and its event loop for `url`. The client id is derived from the peer id so
+/// that two of our processes never kick each other off the broker.
+pub fn client(url: &BrokerUrl, peer: &PeerId, will: Option<LastWill>) -> (AsyncClient, EventLoop) {
+    let client_id = format!("party{peer}");
+    let mut options = match url {
+        BrokerUrl::Tcp { host, port } => MqttOptions::new(client_id, host.as_str(), *port),
+        BrokerUrl::Ws { url } => {
+            // For WebSockets rumqttc takes host and port from the URL itself.
+            let mut options = MqttOptions::new(client_id, url.as_str(), 0);
+            options.set_transport(Transport::Ws);
+            options
+        }
+    };
+    options.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
+    if let Some(will) = will {
+        options.set_last_will(will);
+    }
+    let (client, mut eventloop) = AsyncClient::new(options, REQUEST_CAPACITY);
+    eventloop.network_options.set_tcp_nodelay(true);
+    (client, eventloop)
+}
+
+/// An error with its causes, without repeating a cause the message already quotes
+/// (rumqttc's errors sometimes do, sometimes drop it entirely).
+pub fn describe(err: &dyn Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            let trimmed = text.trim_end().trim_end_matches(':').to_owned();
+            text = format!("{trimmed}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packet_limit_fits_a_full_payload_on_the_longest_topic() {
+        assert!(MAX_PACKET_BYTES > MAX_PAYLOAD_BYTES + TOPIC_PREFIX.len() + ROOM_NAME_CHARS.1);
+    }
+
+    #[test]
+    fn ws_urls_use_the_websocket_transport_and_keep_the_url() {
+        let url = BrokerUrl::parse("ws://127.0.0.1:9001/mqtt").unwrap();
+        let (_client, eventloop) = client(&url, &PeerId::from_bytes([1; 8]), None);
+        assert!(matches!(eventloop.mqtt_options.transport(), Transport::Ws));
+        assert_eq!(
+            eventloop.mqtt_options.broker_address().0,
+            "ws://127.0.0.1:9001/mqtt"
+        );
+        assert_eq!(eventloop.mqtt_options.client_id(), "party0101010101010101");
+    }
+
+    #[test]
+    fn tcp_urls_dial_host_and_port_with_ipv6_brackets() {
+        let url = BrokerUrl::parse("mqtt://[::1]:1884").unwrap();
+        let (_client, eventloop) = client(&url, &PeerId::from_bytes([2; 8]), None);
+        assert!(matches!(eventloop.mqtt_options.transport(), Transport::Tcp));
+        assert_eq!(
+            eventloop.mqtt_options.broker_address(),
+            ("[::1]".to_owned(), 1884)
+        );
+    }
+
+    #[test]
+    fn describe_appends_missing_causes_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let err = rumqttc::ConnectionError::Io(io);
+        assert_eq!(describe(&err), "I/O: refused");
+    }
+}

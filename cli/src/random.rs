@@ -1,0 +1,34 @@
+//! Randomness from the OS: core is sans-IO and takes every random value as an argument.
+
+use party_core::ids::PeerId;
+
+use crate::error::CliError;
+
+/// `N` bytes from the operating system's CSPRNG.
+pub fn bytes<const N: usize>() -> Result<[u8; N], CliError> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf)
+        .map_err(|err| CliError::runtime(format!("cannot get randomness from the OS: {err}")))?;
+    Ok(buf)
+}
+
+/// A fresh per-connection peer id (the `from` of our envelopes).
+pub fn peer_id() -> Result<PeerId, CliError> {
+    Ok(PeerId::from_bytes(bytes()?))
+}
+
+/// Seed for the room's own jitter (history reply delays).
+pub fn entropy() -> Result<u64, CliError> {
+    Ok(u64::from_le_bytes(bytes()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_draws_differ() {
+        assert_ne!(bytes::<32>().unwrap(), bytes::<32>().unwrap());
+        assert_ne!(peer_id().unwrap(), peer_id().unwrap());
+    }
+}

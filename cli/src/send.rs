@@ -1,0 +1,172 @@
+//! `party send`: one signed message, delivered with QoS 1 so "exit 0" means the broker
+//! has it, not merely that bytes left this process. Listeners still receive it at the
+//! QoS 0 they subscribed with.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::time::Duration;
+
+use party_core::ids::PeerId;
+use party_core::room::SendError;
+use party_core::{LocalPeer, Output, Room};
+use rumqttc::{Event, EventLoop, Outgoing, Packet, QoS};
+
+use crate::args::SendArgs;
+use crate::broker_url::BrokerUrl;
+use crate::error::CliError;
+use crate::timing::SEND_TIMEOUT_MS;
+use crate::{clock, identity, mqtt, output, random};
+
+/// An envelope core asked us to publish.
+struct Publication {
+    topic: String,
+    payload: Vec<u8>,
+}
+
+pub fn run(args: SendArgs) -> Result<(), CliError> {
+    let secret = identity::import_secret(&args.secret.secret)?;
+    let text = message_text(&args.text, std::io::stdin().lock())?;
+    let peer = random::peer_id()?;
+    let now = clock::now_ms();
+    let mut room = Room::new(
+        args.room,
+        LocalPeer::agent(&secret, peer.clone()),
+        now,
+        random::entropy()?,
+    );
+    // Core only composes messages for a joined room. A one-shot sender is not a
+    // participant, so the announce and history-request of joining are not published:
+    // peers would otherwise see this process join and then time out 90 s later.
+    drop(room.join(now));
+    let outputs = room.send_text(now, &text).map_err(|err| match err {
+        SendError::Text(_) => CliError::input(format!("cannot send this message: {err}")),
+        SendError::NotJoined => CliError::runtime(format!("core refused the message: {err}")),
+    })?;
+    let mut publications = Vec::new();
+    let mut events = Vec::new();
+    for out in outputs {
+        match out {
+            Output::Publish { topic, payload } => publications.push(Publication { topic, payload }),
+            Output::Event(event) => events.push(event),
+        }
+    }
+    if publications.is_empty() {
+        return Err(CliError::runtime(
+            "core produced no envelope to publish for this message",
+        ));
+    }
+    let url = &args.broker.broker;
+    crate::runtime()?.block_on(deliver(url, &peer, publications))?;
+    // The message as this sender's room sees it (id, t, verified), for the caller's log.
+    for event in &events {
+        output::emit(event)?;
+    }
+    Ok(())
+}
+
+/// The text to send: the argument itself, or all of stdin for `-` without the single
+/// trailing newline that `echo` and most editors add.
+fn message_text(arg: &str, mut stdin: impl Read) -> Result<String, CliError> {
+    if arg != "-" {
+        return Ok(arg.to_owned());
+    }
+    let mut bytes = Vec::new();
+    stdin
+        .read_to_end(&mut bytes)
+        .map_err(|err| CliError::runtime(format!("cannot read the message from stdin: {err}")))?;
+    let mut text = String::from_utf8(bytes)
+        .map_err(|_| CliError::input("the message on stdin is not UTF-8 text"))?;
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(text)
+}
+
+async fn deliver(
+    url: &BrokerUrl,
+    peer: &PeerId,
+    publications: Vec<Publication>,
+) -> Result<(), CliError> {
+    let (client, eventloop) = mqtt::client(url, peer, None);
+    let wanted = publications.len();
+    for Publication { topic, payload } in publications {
+        client
+            .try_publish(topic, QoS::AtLeastOnce, false, payload)
+            .map_err(|err| CliError::runtime(format!("cannot queue the message: {err}")))?;
+    }
+    let limit = Duration::from_millis(SEND_TIMEOUT_MS);
+    match tokio::time::timeout(limit, await_acks(eventloop, &client, wanted)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(reason)) => Err(CliError::runtime(format!(
+            "message not sent to {url}: {reason}"
+        ))),
+        Err(_) => Err(CliError::runtime(format!(
+            "message not sent: broker {url} did not accept it within {} s",
+            limit.as_secs()
+        ))),
+    }
+}
+
+/// Drives the connection until every publish is acknowledged, then disconnects
+/// cleanly. Returns the reason if the connection fails first.
+async fn await_acks(
+    mut eventloop: EventLoop,
+    client: &rumqttc::AsyncClient,
+    wanted: usize,
+) -> Result<(), String> {
+    let mut in_flight = HashSet::new();
+    let mut acked = 0;
+    loop {
+        match eventloop.poll().await {
+            Ok(Event::Outgoing(Outgoing::Publish(pkid))) => {
+                in_flight.insert(pkid);
+            }
+            Ok(Event::Incoming(Packet::PubAck(ack))) => {
+                if in_flight.remove(&ack.pkid) {
+                    acked += 1;
+                    if acked == wanted && client.try_disconnect().is_err() {
+                        return Ok(());
+                    }
+                }
+            }
+            Ok(Event::Outgoing(Outgoing::Disconnect)) => return Ok(()),
+            Ok(_) => {}
+            // Once the broker has acknowledged everything, a failing goodbye is harmless.
+            Err(_) if acked == wanted => return Ok(()),
+            Err(err) => return Err(mqtt::describe(&err)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_literal_argument_is_sent_as_is() {
+        let text = message_text("hi\n", std::io::empty()).unwrap();
+        assert_eq!(text, "hi\n");
+    }
+
+    #[test]
+    fn dash_reads_stdin_without_its_final_newline() {
+        assert_eq!(
+            message_text("-", &b"line 1\nline 2\n"[..]).unwrap(),
+            "line 1\nline 2"
+        );
+        assert_eq!(message_text("-", &b"crlf\r\n"[..]).unwrap(), "crlf");
+        assert_eq!(message_text("-", &b"two\n\n"[..]).unwrap(), "two\n");
+    }
+
+    #[test]
+    fn non_utf8_stdin_is_an_input_error() {
+        let err = message_text("-", &[0xff, 0xfe][..]).unwrap_err();
+        assert_eq!(
+            err,
+            CliError::input("the message on stdin is not UTF-8 text")
+        );
+    }
+}

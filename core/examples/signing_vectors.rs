@@ -1,0 +1,115 @@
+//! Prints the signing test vectors (`core/vectors/signing.json`).
+//!
+//! Regenerate only when the canonical form changes on purpose, then update
+//! `docs/protocol.md` to match (a test checks both):
+//! `cargo run -p party-core --example signing_vectors > core/vectors/signing.json`
+
+use party_core::envelope::{
+    decode, encode_signed, Announce, ChatText, Envelope, HistoryRequest, HistoryResponse, Leave,
+    Msg,
+};
+use party_core::ids::{DisplayName, MessageId, PeerId, RoomName};
+use party_core::secret::AgentSecret;
+use party_core::sign::{canonical_bytes, Auth};
+use party_core::topic::room_topic;
+use serde_json::json;
+
+const T: u64 = 1_767_225_600_000;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let secret_bytes: [u8; 32] = core::array::from_fn(|i| u8::try_from(i).unwrap_or(0));
+    let secret = AgentSecret::from_bytes(secret_bytes);
+    let key = secret.signing_key();
+    let public = key.verifying_key();
+    let topic = room_topic(&RoomName::parse("calc-study")?);
+    let me = PeerId::parse("0011223344556677")?;
+    let joiner = PeerId::parse("8899aabbccddeeff")?;
+    let name = Some(DisplayName::parse("calcbot")?);
+
+    let msg = Envelope::Msg(Msg {
+        id: MessageId::parse(&format!("{}-{T}-a1b2c3", secret.handle()))?,
+        handle: secret.handle(),
+        avatar_seed: secret.avatar_seed(),
+        name: name.clone(),
+        text: ChatText::parse("Hello, party! ✓ \"quoted\"\nsecond line")?,
+        from: me.clone(),
+        t: T + 1_000,
+    });
+    let entry = decode(
+        &topic,
+        &encode_signed(&topic, &msg, &key, Auth::Agent),
+        T + 1_000,
+    )?
+    .into_log_entry()
+    .ok_or("msg did not decode as a msg")?;
+    let envelopes = [
+        (
+            "announce",
+            Envelope::Announce(Announce {
+                handle: secret.handle(),
+                avatar_seed: secret.avatar_seed(),
+                name: name.clone(),
+                from: me.clone(),
+                t: T,
+            }),
+        ),
+        ("msg", msg),
+        (
+            "history-request",
+            Envelope::HistoryRequest(HistoryRequest {
+                from: joiner.clone(),
+                t: T + 2_000,
+            }),
+        ),
+        (
+            "history-response",
+            Envelope::HistoryResponse(HistoryResponse {
+                to: joiner,
+                log: vec![entry],
+                from: me.clone(),
+                t: T + 2_500,
+            }),
+        ),
+        (
+            "leave",
+            Envelope::Leave(Leave {
+                handle: secret.handle(),
+                avatar_seed: secret.avatar_seed(),
+                name: None,
+                from: me,
+                t: T + 3_000,
+            }),
+        ),
+    ];
+
+    let vectors: Vec<_> = envelopes
+        .iter()
+        .map(|(label, envelope)| {
+            let payload = encode_signed(&topic, envelope, &key, Auth::Agent);
+            let value: serde_json::Value =
+                serde_json::from_slice(&payload).unwrap_or(serde_json::Value::Null);
+            json!({
+                "name": label,
+                "envelope": String::from_utf8_lossy(&payload),
+                "canonical_hex": hex(&canonical_bytes(&topic, envelope, Some((&public, Auth::Agent)))),
+                "sig": value["sig"],
+            })
+        })
+        .collect();
+
+    let doc = json!({
+        "note": "Party signing vectors (docs/protocol.md). Ed25519 is deterministic: signing canonical_hex's bytes with the secret gives sig, and encoding the envelope gives exactly `envelope`.",
+        "secret_hex": hex(&secret_bytes),
+        "secret_b64url": secret.to_base64url(),
+        "handle": secret.handle(),
+        "public_key": secret.public_key_base64url(),
+        "topic": topic,
+        "vectors": vectors,
+    });
+    println!("{}", serde_json::to_string_pretty(&doc)?);
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! Why an envelope was refused; the text becomes `RoomEvent::Rejected { reason }`.
+
+use crate::ids::IdError;
+use crate::sign::SignatureError;
+
+use super::TextError;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("payload is {bytes} bytes, over the {max}-byte limit")]
+    TooLarge { bytes: usize, max: usize },
+    #[error("payload is not JSON ({0})")]
+    NotJson(String),
+    #[error("payload is not a JSON object")]
+    NotObject,
+    #[error("field `{0}` is missing")]
+    Missing(&'static str),
+    #[error("field `{field}` must be {expected}")]
+    WrongType {
+        field: &'static str,
+        expected: &'static str,
+    },
+    #[error("field `{field}`: {error}")]
+    Id { field: &'static str, error: IdError },
+    #[error("field `text`: {0}")]
+    Text(TextError),
+    #[error("envelope type {0:?} is not one this client knows")]
+    UnknownType(String),
+    #[error("history log entry must be a msg envelope")]
+    NotAMsgEntry,
+    #[error("history log has {entries} entries, more than {max}")]
+    LogTooLong { entries: usize, max: usize },
+    #[error("history log entry {index}: {error}")]
+    LogEntry {
+        index: usize,
+        error: Box<DecodeError>,
+    },
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+}

@@ -1,0 +1,79 @@
+//! Every protocol limit and timing, in one place.
+//!
+//! Values marked "Party v1" must stay as they are so our peers and v1 peers agree on
+//! presence and history; the rest bound what an untrusted network can make us hold.
+
+/// MQTT topic prefix of Party v1 (`APP_ID` + `/party/`); a room's topic is this plus its name.
+pub const TOPIC_PREFIX: &str = "party-2026-v1/party/";
+
+/// Largest MQTT publish our broker accepts and our clients send. Every envelope we
+/// emit, including a full history-response, is kept under it.
+pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+
+/// Longest chat text, in Unicode scalar values (Party v1: 4000).
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// Longest optional display name (`name` field), in Unicode scalar values.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 32;
+
+/// Shortest and longest message id; v1 ids (`<handle>-<ms>-<6 hex>`) are at most 59.
+pub const MESSAGE_ID_CHARS: (usize, usize) = (1, 64);
+
+/// Shortest and longest room name (`[a-z0-9][a-z0-9-]{1,47}`).
+pub const ROOM_NAME_CHARS: (usize, usize) = (2, 48);
+
+/// Room names the SPA uses for its own pages, so no party can live there.
+pub const RESERVED_ROOM_NAMES: [&str; 3] = ["rooms", "about", "mqtt"];
+
+/// Agent secrets v1 imports: 16 to 128 bytes (we generate 32).
+pub const AGENT_SECRET_BYTES: (usize, usize) = (16, 128);
+
+/// Hex characters of the reverse-CAPTCHA answer (Party v1: 8).
+pub const CAPTCHA_ANSWER_HEX_CHARS: usize = 8;
+
+/// Presence beat period (Party v1: 4 s).
+pub const ANNOUNCE_INTERVAL_MS: u64 = 4_000;
+
+/// Silence after which a peer is gone (Party v1: 90 s; long because hidden tabs beat
+/// only once a minute).
+pub const PEER_TIMEOUT_MS: u64 = 90_000;
+
+/// How long the host may be absent before we say so (Party v1: 8 s), so a reload or a
+/// reconnect does not flash "host away".
+pub const HOST_GRACE_MS: u64 = 8_000;
+
+/// Most messages kept in, and replayed from, a room's history (Party v1: 500).
+pub const HISTORY_MAX_MESSAGES: usize = 500;
+
+/// How long a joiner merges history-responses after asking (Party v1: 5 s).
+pub const HISTORY_REQUEST_TIMEOUT_MS: u64 = 5_000;
+
+/// Inclusive range of the random delay before answering a history-request
+/// (Party v1: 150–1200 ms), so responders do not all answer at once.
+pub const HISTORY_REPLY_JITTER_MS: (u64, u64) = (150, 1_200);
+
+/// Timestamps are clamped into `[now - TIMESTAMP_WINDOW_MS, now]` (24 h, v1's history age).
+pub const TIMESTAMP_WINDOW_MS: u64 = 86_400_000;
+
+/// Bytes of a history-response that are not its `log` entries (type, to, from, t, pk,
+/// sig, auth, brackets), rounded up generously; the rest of `MAX_PAYLOAD_BYTES` is the
+/// history byte budget.
+pub const HISTORY_RESPONSE_OVERHEAD_BYTES: usize = 1_024;
+
+/// Byte budget of the encoded history entries (each entry plus its separating comma).
+pub const HISTORY_MAX_BYTES: usize = MAX_PAYLOAD_BYTES - HISTORY_RESPONSE_OVERHEAD_BYTES;
+
+/// Message ids remembered for deduplication beyond those still in history.
+pub const SEEN_IDS_MAX: usize = 4_096;
+
+/// Most remote peers (connections) tracked per room; beyond it announces are refused,
+/// so a flood of fake peer ids cannot grow memory without bound.
+pub const MAX_PEERS: usize = 512;
+
+/// Most handles whose first key we remember per room; least recently used absent
+/// handles are forgotten first.
+pub const MAX_PINNED_HANDLES: usize = 1_024;
+
+/// Most history replies waiting for their jitter at once. A reply can be 256 KiB, so
+/// this caps what a flood of spoofed history-requests can make us publish.
+pub const MAX_PENDING_HISTORY_REPLIES: usize = 4;

@@ -1,0 +1,173 @@
+//! What a room tells its driver: bytes to publish and events to show or log. Events
+//! serialize to one JSON object each (`{"event": "...", ...}`), camelCase fields, so
+//! the CLI can print them as JSON lines.
+
+use serde::Serialize;
+
+use crate::envelope::TextError;
+use crate::ids::{AvatarSeed, Handle, MessageId, PeerId};
+
+/// One thing the driver must do or know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// Publish `payload` on `topic` (QoS 0, no retain).
+    Publish {
+        topic: String,
+        payload: Vec<u8>,
+    },
+    Event(RoomEvent),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum RoomEvent {
+    /// A handle became present (its first connection appeared).
+    PeerJoined { peer: PeerInfo },
+    /// A handle's last connection left or timed out.
+    PeerLeft { peer: PeerInfo, reason: LeaveReason },
+    /// The room's host is here.
+    HostPresent { host: Handle },
+    /// The host has been gone for `HOST_GRACE_MS`.
+    HostAway { host: Handle },
+    /// A chat message, live or replayed (`history: true`). An id repeats only when a
+    /// verified copy replaces an unverified one with the same id: replace it by id.
+    Message(ChatMessage),
+    /// An envelope claimed `handle` with a key other than the one pinned for it in this
+    /// room (or with no key at all). It was dropped; show this loudly, it may be an
+    /// impersonation.
+    #[serde(rename_all = "camelCase")]
+    KeyMismatch {
+        handle: Handle,
+        peer_id: PeerId,
+        pinned_key: String,
+        /// `None`: the envelope was unsigned.
+        received_key: Option<String>,
+    },
+    /// Input that was not accepted (undecodable, invalid, refused); never shown as chat.
+    Rejected { reason: String },
+}
+
+/// Why a peer is gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeaveReason {
+    /// It sent `leave` (or its Last Will fired).
+    Left,
+    /// Nothing heard for `PEER_TIMEOUT_MS`.
+    Timeout,
+}
+
+/// A chat message as the room shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMessage {
+    pub id: MessageId,
+    pub handle: Handle,
+    pub avatar_seed: AvatarSeed,
+    /// Optional display name (e.g. an IRC nick); show it next to the handle, never
+    /// instead of it.
+    pub name: Option<String>,
+    pub text: String,
+    /// The sender's time, clamped into `[now - 24 h, now]` on arrival.
+    pub t: u64,
+    pub from: PeerId,
+    /// Signed, the signature verified, and the key is the one pinned for `handle`.
+    pub verified: bool,
+    /// Replayed from a history-response rather than received live.
+    pub history: bool,
+}
+
+/// A present handle, as listed by `Room::peers`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeerInfo {
+    pub handle: Handle,
+    pub avatar_seed: AvatarSeed,
+    pub name: Option<String>,
+    pub peer_id: PeerId,
+    pub is_host: bool,
+    pub is_self: bool,
+    pub verified: bool,
+}
+
+/// Why `Room::send_text` refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error("not in the room: call join first")]
+    NotJoined,
+    #[error(transparent)]
+    Text(#[from] TextError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer() -> PeerInfo {
+        PeerInfo {
+            handle: Handle::parse("big-red-apple").unwrap(),
+            avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
+            name: None,
+            peer_id: PeerId::parse("0011223344556677").unwrap(),
+            is_host: true,
+            is_self: false,
+            verified: true,
+        }
+    }
+
+    #[test]
+    fn events_serialize_as_one_tagged_camel_case_object() {
+        let joined = serde_json::to_value(RoomEvent::PeerJoined { peer: peer() }).unwrap();
+        assert_eq!(
+            joined,
+            serde_json::json!({"event": "peer-joined", "peer": {
+                "handle": "big-red-apple", "avatarSeed": "66687aadf862bd776c8fc18b8e9f8e20",
+                "name": null, "peerId": "0011223344556677", "isHost": true, "isSelf": false,
+                "verified": true}})
+        );
+        let left = serde_json::to_value(RoomEvent::PeerLeft {
+            peer: peer(),
+            reason: LeaveReason::Timeout,
+        })
+        .unwrap();
+        assert_eq!(left["event"], "peer-left");
+        assert_eq!(left["reason"], "timeout");
+    }
+
+    #[test]
+    fn message_events_flatten_the_chat_message() {
+        let msg = ChatMessage {
+            id: MessageId::parse("m1").unwrap(),
+            handle: Handle::parse("big-red-apple").unwrap(),
+            avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
+            name: Some("calc".into()),
+            text: "hi".into(),
+            t: 5,
+            from: PeerId::parse("0011223344556677").unwrap(),
+            verified: false,
+            history: true,
+        };
+        let value = serde_json::to_value(RoomEvent::Message(msg)).unwrap();
+        assert_eq!(value["event"], "message");
+        assert_eq!(value["avatarSeed"], "66687aadf862bd776c8fc18b8e9f8e20");
+        assert_eq!(value["verified"], false);
+        assert_eq!(value["history"], true);
+        assert_eq!(value["text"], "hi");
+    }
+
+    #[test]
+    fn key_mismatch_names_both_keys() {
+        let value = serde_json::to_value(RoomEvent::KeyMismatch {
+            handle: Handle::parse("big-red-apple").unwrap(),
+            peer_id: PeerId::parse("0011223344556677").unwrap(),
+            pinned_key: "A".into(),
+            received_key: None,
+        })
+        .unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"event": "key-mismatch", "handle": "big-red-apple",
+                "peerId": "0011223344556677", "pinnedKey": "A", "receivedKey": null})
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! The room's message log: what we show and what we replay to joiners. Ordered by
+//! (clamped) time, bounded by count and by encoded size so a full history-response
+//! always fits one MQTT publish.
+
+use crate::envelope::{entry_json_len, LogEntry};
+use crate::ids::MessageId;
+use crate::limits::{HISTORY_MAX_BYTES, HISTORY_MAX_MESSAGES};
+
+use super::ChatMessage;
+
+#[derive(Default)]
+pub(super) struct History {
+    entries: Vec<(LogEntry, usize)>,
+    messages: Vec<ChatMessage>,
+    /// Sum over entries of their JSON length plus one separating comma.
+    bytes: usize,
+}
+
+impl History {
+    pub(super) fn messages(&self) -> &[ChatMessage] {
+        &self.messages
+    }
+
+    pub(super) fn entries(&self) -> impl Iterator<Item = &LogEntry> {
+        self.entries.iter().map(|(entry, _)| entry)
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(super) fn position(&self, id: &MessageId) -> Option<usize> {
+        self.messages.iter().position(|m| &m.id == id)
+    }
+
+    pub(super) fn message(&self, index: usize) -> Option<&ChatMessage> {
+        self.messages.get(index)
+    }
+
+    /// Inserts after every message not newer than it (arrival order breaks ties), then
+    /// drops the oldest past the count or byte bound.
+    pub(super) fn insert(&mut self, entry: LogEntry, message: ChatMessage) {
+        let at = self.messages.partition_point(|m| m.t <= message.t);
+        let len = entry_json_len(&entry) + 1;
+        self.bytes += len;
+        self.entries.insert(at, (entry, len));
+        self.messages.insert(at, message);
+        while self.entries.len() > HISTORY_MAX_MESSAGES || self.bytes > HISTORY_MAX_BYTES {
+            self.remove(0);
+        }
+    }
+
+    /// Replaces the message at `index` (a verified copy of an unverified one).
+    pub(super) fn replace(&mut self, index: usize, entry: LogEntry, message: ChatMessage) {
+        self.remove(index);
+        self.insert(entry, message);
+    }
+
+    fn remove(&mut self, index: usize) {
+        if index < self.entries.len() {
+            let (_, len) = self.entries.remove(index);
+            self.bytes -= len;
+            self.messages.remove(index);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The local participant: who we are in a room and the key we sign with.
+
+use ed25519_dalek::SigningKey;
+
+use crate::b64;
+use crate::ids::{AvatarSeed, DisplayName, Handle, IdError, PeerId};
+use crate::secret::AgentSecret;
+use crate::sign::Auth;
+
+/// Our identity in a room. Built once per connection (the peer id is per connection).
+#[derive(Clone)]
+pub struct LocalPeer {
+    handle: Handle,
+    avatar_seed: AvatarSeed,
+    peer_id: PeerId,
+    name: Option<DisplayName>,
+    key: SigningKey,
+    auth: Auth,
+}
+
+impl LocalPeer {
+    /// An agent: handle, avatar and key all come from its secret. `peer_id` is 8
+    /// random bytes the caller drew (`PeerId::from_bytes`).
+    pub fn agent(secret: &AgentSecret, peer_id: PeerId) -> Self {
+        Self {
+            handle: secret.handle(),
+            avatar_seed: secret.avatar_seed(),
+            peer_id,
+            name: None,
+            key: secret.signing_key(),
+            auth: Auth::Agent,
+        }
+    }
+
+    /// Adds a display name (shown next to the handle by our clients).
+    pub fn with_display_name(mut self, name: &str) -> Result<Self, IdError> {
+        self.name = Some(DisplayName::parse(name)?);
+        Ok(self)
+    }
+
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    pub fn avatar_seed(&self) -> &AvatarSeed {
+        &self.avatar_seed
+    }
+
+    pub fn peer_id(&self) -> &PeerId {
+        &self.peer_id
+    }
+
+    pub fn display_name(&self) -> Option<&DisplayName> {
+        self.name.as_ref()
+    }
+
+    /// Our public key as it appears in `pk` (what peers pin for our handle).
+    pub fn public_key_base64url(&self) -> String {
+        b64::encode(self.key.verifying_key().as_bytes())
+    }
+
+    pub(crate) fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    pub(crate) fn auth(&self) -> Auth {
+        self.auth
+    }
+}
+
+/// Leaves the key out, so logging a peer cannot leak it.
+impl std::fmt::Debug for LocalPeer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalPeer")
+            .field("handle", &self.handle)
+            .field("peer_id", &self.peer_id)
+            .field("name", &self.name)
+            .field("public_key", &self.public_key_base64url())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_agent_peer_takes_its_identity_from_the_secret() {
+        let secret = AgentSecret::from_bytes([0; 32]);
+        let me = LocalPeer::agent(&secret, PeerId::from_bytes([1; 8]))
+            .with_display_name("calcbot")
+            .unwrap();
+        assert_eq!(me.handle().as_str(), "soft-lilac-tower-bot");
+        assert_eq!(me.avatar_seed(), &secret.avatar_seed());
+        assert_eq!(me.public_key_base64url(), secret.public_key_base64url());
+        assert_eq!(me.display_name().map(|n| n.as_str()), Some("calcbot"));
+        assert!(!format!("{me:?}").contains(&secret.to_base64url()));
+    }
+
+    #[test]
+    fn an_invalid_display_name_is_refused() {
+        let me = LocalPeer::agent(
+            &AgentSecret::from_bytes([0; 32]),
+            PeerId::from_bytes([1; 8]),
+        );
+        assert!(me.with_display_name(" padded ").is_err());
+    }
+}

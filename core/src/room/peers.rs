@@ -1,0 +1,129 @@
+//! Remote connections in the room, keyed by peer id. A handle is present while at
+//! least one of its connections is.
+
+use std::collections::BTreeMap;
+
+use crate::ids::{AvatarSeed, DisplayName, Handle, PeerId};
+use crate::limits::{MAX_PEERS, PEER_TIMEOUT_MS};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct PeerRecord {
+    pub handle: Handle,
+    pub avatar_seed: AvatarSeed,
+    pub name: Option<DisplayName>,
+    /// The verified key this connection signs with; `None` for a v1 (unsigned) peer.
+    pub key: Option<String>,
+    pub last_seen: u64,
+}
+
+#[derive(Default)]
+pub(super) struct Peers {
+    by_id: BTreeMap<PeerId, PeerRecord>,
+}
+
+impl Peers {
+    pub(super) fn get(&self, id: &PeerId) -> Option<&PeerRecord> {
+        self.by_id.get(id)
+    }
+
+    pub(super) fn handle_present(&self, handle: &Handle) -> bool {
+        self.by_id.values().any(|p| &p.handle == handle)
+    }
+
+    /// Whether a new connection would exceed `MAX_PEERS`.
+    pub(super) fn is_full(&self) -> bool {
+        self.by_id.len() >= MAX_PEERS
+    }
+
+    /// Inserts or refreshes a connection; `true` if it is new.
+    pub(super) fn upsert(&mut self, id: PeerId, record: PeerRecord) -> bool {
+        self.by_id.insert(id, record).is_none()
+    }
+
+    pub(super) fn remove(&mut self, id: &PeerId) -> Option<PeerRecord> {
+        self.by_id.remove(id)
+    }
+
+    /// Removes and returns every connection silent for `PEER_TIMEOUT_MS` or more.
+    pub(super) fn expire(&mut self, now_ms: u64) -> Vec<(PeerId, PeerRecord)> {
+        let expired: Vec<PeerId> = self
+            .by_id
+            .iter()
+            .filter(|(_, p)| now_ms >= p.last_seen.saturating_add(PEER_TIMEOUT_MS))
+            .map(|(id, _)| id.clone())
+            .collect();
+        expired
+            .into_iter()
+            .filter_map(|id| self.by_id.remove(&id).map(|p| (id, p)))
+            .collect()
+    }
+
+    /// When the next connection times out.
+    pub(super) fn next_expiry(&self) -> Option<u64> {
+        self.by_id
+            .values()
+            .map(|p| p.last_seen.saturating_add(PEER_TIMEOUT_MS))
+            .min()
+    }
+
+    /// The connection that stands for `handle`: a verified one first, then the most
+    /// recently heard.
+    pub(super) fn representative(&self, handle: &Handle) -> Option<(&PeerId, &PeerRecord)> {
+        self.by_id
+            .iter()
+            .filter(|(_, p)| &p.handle == handle)
+            .max_by_key(|(_, p)| (p.key.is_some(), p.last_seen))
+    }
+
+    /// Every present handle once.
+    pub(super) fn handles(&self) -> Vec<&Handle> {
+        let mut handles: Vec<&Handle> = self.by_id.values().map(|p| &p.handle).collect();
+        handles.sort();
+        handles.dedup();
+        handles
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.by_id.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(handle: &str, key: Option<&str>, last_seen: u64) -> PeerRecord {
+        PeerRecord {
+            handle: Handle::parse(handle).unwrap(),
+            avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
+            name: None,
+            key: key.map(str::to_owned),
+            last_seen,
+        }
+    }
+
+    fn id(n: u8) -> PeerId {
+        PeerId::from_bytes([n; 8])
+    }
+
+    #[test]
+    fn a_connection_expires_exactly_at_the_timeout() {
+        let mut peers = Peers::default();
+        peers.upsert(id(1), record("big-red-apple", None, 1_000));
+        assert_eq!(peers.next_expiry(), Some(1_000 + PEER_TIMEOUT_MS));
+        assert!(peers.expire(1_000 + PEER_TIMEOUT_MS - 1).is_empty());
+        assert_eq!(peers.expire(1_000 + PEER_TIMEOUT_MS).len(), 1);
+        assert_eq!(peers.next_expiry(), None);
+    }
+
+    #[test]
+    fn a_verified_connection_represents_its_handle() {
+        let mut peers = Peers::default();
+        peers.upsert(id(1), record("big-red-apple", Some("K"), 1));
+        peers.upsert(id(2), record("big-red-apple", None, 9));
+        peers.upsert(id(3), record("tiny-red-apple", None, 5));
+        let handle = Handle::parse("big-red-apple").unwrap();
+        assert_eq!(peers.representative(&handle).map(|(i, _)| i), Some(&id(1)));
+        assert_eq!(peers.handles().len(), 2);
+    }
+}

@@ -1,0 +1,148 @@
+//! Trust on first use, per room: the first key seen for a handle is that handle's key.
+//! A 3-word handle has only 2^20 values, so it cannot identify anyone; the key does.
+
+use std::collections::BTreeMap;
+
+use crate::ids::Handle;
+use crate::limits::MAX_PINNED_HANDLES;
+
+struct Pin {
+    key: String,
+    last_used: u64,
+    permanent: bool,
+}
+
+#[derive(Default)]
+pub(super) struct Pins {
+    by_handle: BTreeMap<Handle, Pin>,
+    clock: u64,
+}
+
+/// The outcome of checking a claim to a handle.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum PinCheck {
+    /// The key matches the pin, or the handle had no pin (a signed claim pins it; an
+    /// unsigned one pins nothing).
+    Accepted,
+    /// The handle is pinned to `pinned` and the claim came with another key or none.
+    Mismatch { pinned: String },
+}
+
+impl Pins {
+    /// Pins a key that can never be forgotten (our own handle).
+    pub(super) fn pin_permanently(&mut self, handle: Handle, key: String) {
+        self.by_handle.insert(
+            handle,
+            Pin {
+                key,
+                last_used: 0,
+                permanent: true,
+            },
+        );
+    }
+
+    /// Checks a claim to `handle` made with `key` (`None`: unsigned). When the table is
+    /// full, the least recently used pin of a handle `is_present` says is gone is
+    /// forgotten.
+    pub(super) fn check(
+        &mut self,
+        handle: &Handle,
+        key: Option<&str>,
+        is_present: impl Fn(&Handle) -> bool,
+    ) -> PinCheck {
+        self.clock += 1;
+        if let Some(pin) = self.by_handle.get_mut(handle) {
+            pin.last_used = self.clock;
+            return if key == Some(pin.key.as_str()) {
+                PinCheck::Accepted
+            } else {
+                PinCheck::Mismatch {
+                    pinned: pin.key.clone(),
+                }
+            };
+        }
+        if let Some(key) = key {
+            self.by_handle.insert(
+                handle.clone(),
+                Pin {
+                    key: key.to_owned(),
+                    last_used: self.clock,
+                    permanent: false,
+                },
+            );
+            if self.by_handle.len() > MAX_PINNED_HANDLES {
+                let evict = self
+                    .by_handle
+                    .iter()
+                    .filter(|(h, pin)| !pin.permanent && *h != handle && !is_present(h))
+                    .min_by_key(|(_, pin)| pin.last_used)
+                    .map(|(h, _)| h.clone());
+                // Everyone else is present (cannot happen while MAX_PEERS is below
+                // MAX_PINNED_HANDLES): keep the older pins and skip pinning this one.
+                self.by_handle.remove(evict.as_ref().unwrap_or(handle));
+            }
+        }
+        PinCheck::Accepted
+    }
+
+    pub(super) fn pinned_key(&self, handle: &Handle) -> Option<&str> {
+        self.by_handle.get(handle).map(|pin| pin.key.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn handle(i: usize) -> Handle {
+        let word = |n: usize| {
+            let a = char::from(b'a' + u8::try_from(n % 26).unwrap());
+            let b = char::from(b'a' + u8::try_from(n / 26 % 26).unwrap());
+            format!("{a}{b}")
+        };
+        Handle::parse(&format!("{}-{}-xx", word(i), word(i / 676))).unwrap()
+    }
+
+    #[test]
+    fn first_key_wins_and_others_mismatch() {
+        let mut pins = Pins::default();
+        let h = handle(1);
+        assert_eq!(pins.check(&h, None, |_| false), PinCheck::Accepted);
+        assert_eq!(pins.pinned_key(&h), None, "unsigned claims pin nothing");
+        assert_eq!(pins.check(&h, Some("K1"), |_| false), PinCheck::Accepted);
+        assert_eq!(pins.check(&h, Some("K1"), |_| false), PinCheck::Accepted);
+        let mismatch = PinCheck::Mismatch {
+            pinned: "K1".into(),
+        };
+        assert_eq!(pins.check(&h, Some("K2"), |_| false), mismatch);
+        assert_eq!(pins.check(&h, None, |_| false), mismatch);
+    }
+
+    #[test]
+    fn a_full_table_forgets_the_least_recently_used_absent_handle() {
+        let mut pins = Pins::default();
+        pins.pin_permanently(handle(0), "me".into());
+        for i in 1..=MAX_PINNED_HANDLES {
+            pins.check(&handle(i), Some("k"), |_| false);
+        }
+        // handle(1) is the least recently used; touching it makes handle(2) the oldest.
+        pins.check(&handle(1), Some("k"), |_| false);
+        pins.check(&handle(MAX_PINNED_HANDLES + 1), Some("k"), |_| false);
+        assert_eq!(pins.pinned_key(&handle(0)), Some("me"));
+        assert_eq!(pins.pinned_key(&handle(1)), Some("k"));
+        assert_eq!(pins.pinned_key(&handle(2)), None);
+        assert_eq!(pins.pinned_key(&handle(MAX_PINNED_HANDLES + 1)), Some("k"));
+    }
+
+    #[test]
+    fn present_handles_are_never_forgotten() {
+        let mut pins = Pins::default();
+        for i in 1..=MAX_PINNED_HANDLES {
+            pins.check(&handle(i), Some("k"), |_| false);
+        }
+        let newcomer = handle(MAX_PINNED_HANDLES + 1);
+        pins.check(&newcomer, Some("k"), |_| true);
+        assert_eq!(pins.pinned_key(&handle(1)), Some("k"));
+        assert_eq!(pins.pinned_key(&newcomer), None);
+    }
+}

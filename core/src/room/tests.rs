@@ -1,0 +1,814 @@
+//! Room behaviour driven by a fake clock: every timing rule, history, trust.
+
+use super::*;
+use crate::envelope::{
+    decode, encode_signed, encode_unsigned, Announce, HistoryRequest, HistoryResponse, Leave,
+};
+use crate::ids::{AvatarSeed, MessageId};
+use crate::limits::{
+    HISTORY_MAX_MESSAGES, HISTORY_REPLY_JITTER_MS, HOST_GRACE_MS, MAX_PAYLOAD_BYTES,
+    MAX_PENDING_HISTORY_REPLIES, MAX_TEXT_CHARS, PEER_TIMEOUT_MS, TIMESTAMP_WINDOW_MS,
+};
+use crate::secret::AgentSecret;
+use crate::sign::{Auth, Verification};
+
+const T0: u64 = 1_767_225_600_000;
+
+fn secret(n: u8) -> AgentSecret {
+    AgentSecret::from_bytes([n; 32])
+}
+
+fn local(n: u8) -> LocalPeer {
+    LocalPeer::agent(&secret(n), PeerId::from_bytes([n; 8]))
+}
+
+fn room_named(name: &str, n: u8) -> Room {
+    Room::new(RoomName::parse(name).unwrap(), local(n), T0, u64::from(n))
+}
+
+fn open_room(n: u8) -> Room {
+    room_named("calc-study", n)
+}
+
+fn payloads(out: &[Output]) -> Vec<Vec<u8>> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Publish { payload, .. } => Some(payload.clone()),
+            Output::Event(_) => None,
+        })
+        .collect()
+}
+
+fn events(out: &[Output]) -> Vec<RoomEvent> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Event(e) => Some(e.clone()),
+            Output::Publish { .. } => None,
+        })
+        .collect()
+}
+
+fn types(out: &[Output]) -> Vec<String> {
+    payloads(out)
+        .iter()
+        .map(|p| {
+            let v: serde_json::Value = serde_json::from_slice(p).unwrap();
+            v["type"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// Delivers every publish in `out` to `room`, as the broker would.
+fn deliver(out: &[Output], room: &mut Room, now: u64) -> Vec<Output> {
+    payloads(out)
+        .iter()
+        .flat_map(|p| room.receive(now, p))
+        .collect()
+}
+
+fn messages(out: &[Output]) -> Vec<ChatMessage> {
+    events(out)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Message(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+fn rejections(out: &[Output]) -> Vec<String> {
+    events(out)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Rejected { reason } => Some(reason),
+            _ => None,
+        })
+        .collect()
+}
+
+fn send(room: &mut Room, now: u64, text: &str) -> Vec<Output> {
+    room.send_text(now, text).unwrap()
+}
+
+/// A joins, B joins and hears A's first announce.
+fn two_peers() -> (Room, Room) {
+    let (mut a, mut b) = (open_room(1), open_room(2));
+    let a_join = a.join(T0);
+    b.join(T0);
+    deliver(&a_join, &mut b, T0);
+    (a, b)
+}
+
+// ---- joining and beats ----
+
+#[test]
+fn join_publishes_a_signed_announce_and_history_request() {
+    let mut a = open_room(1);
+    let out = a.join(T0);
+    assert_eq!(types(&out), ["announce", "history-request"]);
+    for payload in payloads(&out) {
+        let received = decode(a.topic(), &payload, T0).unwrap();
+        assert_eq!(
+            received.verification,
+            Verification::Verified {
+                public_key: secret(1).public_key_base64url()
+            }
+        );
+        assert_eq!(received.envelope.from(), local(1).peer_id());
+    }
+    assert!(events(&out).is_empty(), "an open room has no host");
+}
+
+#[test]
+fn announces_repeat_every_interval() {
+    let mut a = open_room(1);
+    assert_eq!(a.next_deadline(), None, "nothing to do before join");
+    a.join(T0);
+    assert_eq!(a.next_deadline(), Some(T0 + ANNOUNCE_INTERVAL_MS));
+    assert!(types(&a.tick(T0 + ANNOUNCE_INTERVAL_MS - 1)).is_empty());
+    assert_eq!(types(&a.tick(T0 + ANNOUNCE_INTERVAL_MS)), ["announce"]);
+    // The history window closes in between; that tick publishes nothing.
+    assert_eq!(a.next_deadline(), Some(T0 + HISTORY_REQUEST_TIMEOUT_MS));
+    assert!(a.tick(T0 + HISTORY_REQUEST_TIMEOUT_MS).is_empty());
+    assert_eq!(a.next_deadline(), Some(T0 + 2 * ANNOUNCE_INTERVAL_MS));
+    // A late tick (a throttled tab) beats once and reschedules from then.
+    assert_eq!(types(&a.tick(T0 + 20_000)), ["announce"]);
+    assert_eq!(a.next_deadline(), Some(T0 + 20_000 + ANNOUNCE_INTERVAL_MS));
+}
+
+#[test]
+fn a_peer_announce_reports_it_joined_once() {
+    let (mut a, mut b) = (open_room(1), open_room(2));
+    let a_join = a.join(T0);
+    b.join(T0);
+    let out = deliver(&a_join, &mut b, T0);
+    let joined: Vec<RoomEvent> = events(&out);
+    assert_eq!(joined.len(), 1);
+    let RoomEvent::PeerJoined { peer } = &joined[0] else {
+        panic!("expected peer-joined, got {joined:?}");
+    };
+    assert_eq!(peer.handle, *local(1).handle());
+    assert!(peer.verified && !peer.is_self && !peer.is_host);
+    let beat = a.tick(T0 + ANNOUNCE_INTERVAL_MS);
+    assert!(events(&deliver(&beat, &mut b, T0 + ANNOUNCE_INTERVAL_MS)).is_empty());
+}
+
+// ---- departures ----
+
+#[test]
+fn a_silent_peer_times_out_after_exactly_the_peer_timeout() {
+    let (_a, mut b) = two_peers();
+    assert!(b.next_deadline() <= Some(T0 + PEER_TIMEOUT_MS));
+    let early = b.tick(T0 + PEER_TIMEOUT_MS - 1);
+    assert!(events(&early).is_empty(), "{early:?}");
+    let out = b.tick(T0 + PEER_TIMEOUT_MS);
+    assert!(matches!(
+        events(&out).as_slice(),
+        [RoomEvent::PeerLeft { reason: LeaveReason::Timeout, peer }] if peer.handle == *local(1).handle()
+    ));
+    assert_eq!(b.peers().len(), 1, "only we remain");
+}
+
+#[test]
+fn beats_keep_a_peer_present_past_the_timeout() {
+    let (mut a, mut b) = two_peers();
+    let mut now = T0;
+    while now < T0 + 2 * PEER_TIMEOUT_MS {
+        now += ANNOUNCE_INTERVAL_MS;
+        let beat = a.tick(now);
+        deliver(&beat, &mut b, now);
+        assert!(events(&b.tick(now)).is_empty());
+    }
+    assert_eq!(b.peers().len(), 2);
+}
+
+#[test]
+fn an_explicit_leave_removes_the_peer_at_once() {
+    let (mut a, mut b) = two_peers();
+    let out = a.leave(T0 + 10);
+    assert_eq!(types(&out), ["leave"]);
+    let seen = deliver(&out, &mut b, T0 + 10);
+    assert!(matches!(
+        events(&seen).as_slice(),
+        [RoomEvent::PeerLeft {
+            reason: LeaveReason::Left,
+            ..
+        }]
+    ));
+    assert_eq!(b.peers().len(), 1);
+    // The leaver is done: no timers, no input.
+    assert_eq!(a.next_deadline(), None);
+    assert!(a.tick(T0 + 100_000).is_empty());
+    let hello = b.send_text(T0 + 20, "hi").unwrap();
+    assert!(deliver(&hello, &mut a, T0 + 20).is_empty());
+    assert_eq!(a.send_text(T0 + 30, "x"), Err(SendError::NotJoined));
+}
+
+#[test]
+fn the_last_will_is_a_signed_leave_that_removes_the_peer() {
+    let (a, mut b) = two_peers();
+    let will = a.last_will(T0);
+    let received = decode(a.topic(), &will, T0 + 60_000).unwrap();
+    assert!(matches!(received.envelope, Envelope::Leave(_)));
+    assert!(received.verification.is_verified());
+    let out = b.receive(T0 + 60_000, &will);
+    assert!(matches!(
+        events(&out).as_slice(),
+        [RoomEvent::PeerLeft {
+            reason: LeaveReason::Left,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn a_handle_leaves_only_when_its_last_connection_goes() {
+    let (mut a, mut b) = two_peers();
+    let mut a2 = Room::new(
+        RoomName::parse("calc-study").unwrap(),
+        LocalPeer::agent(&secret(1), PeerId::from_bytes([9; 8])),
+        T0,
+        9,
+    );
+    let second = a2.join(T0 + 1);
+    assert!(events(&deliver(&second, &mut b, T0 + 1)).is_empty());
+    assert_eq!(b.peers().len(), 2, "one entry per handle");
+    assert!(events(&deliver(&a.leave(T0 + 2), &mut b, T0 + 2)).is_empty());
+    let out = deliver(&a2.leave(T0 + 3), &mut b, T0 + 3);
+    assert!(matches!(
+        events(&out).as_slice(),
+        [RoomEvent::PeerLeft { .. }]
+    ));
+}
+
+#[test]
+fn unknown_leaves_change_nothing() {
+    let mut b = open_room(2);
+    b.join(T0);
+    let stranger = open_room(3);
+    assert!(b.receive(T0, &stranger.last_will(T0)).is_empty());
+}
+
+#[test]
+fn rejoining_after_leave_works() {
+    let (mut a, mut b) = two_peers();
+    deliver(&a.leave(T0 + 1), &mut b, T0 + 1);
+    let again = a.join(T0 + 2);
+    assert_eq!(types(&again), ["announce", "history-request"]);
+    assert!(matches!(
+        events(&deliver(&again, &mut b, T0 + 2)).as_slice(),
+        [RoomEvent::PeerJoined { .. }]
+    ));
+}
+
+// ---- host ----
+
+/// A room named after peer 1's handle, so peer 1 hosts it.
+fn party_room(n: u8) -> Room {
+    room_named(secret(1).handle().as_str(), n)
+}
+
+#[test]
+fn a_room_named_after_a_handle_has_that_host() {
+    let room = party_room(2);
+    assert_eq!(room.host(), Some(&secret(1).handle()));
+    assert_eq!(open_room(2).host(), None);
+}
+
+#[test]
+fn the_host_joining_its_own_room_is_present() {
+    let mut host = party_room(1);
+    let out = host.join(T0);
+    assert_eq!(
+        events(&out),
+        [RoomEvent::HostPresent {
+            host: secret(1).handle()
+        }]
+    );
+    let me = &host.peers()[0];
+    assert!(me.is_host && me.is_self);
+}
+
+#[test]
+fn host_away_is_reported_only_after_the_grace_period() {
+    let (mut host, mut guest) = (party_room(1), party_room(2));
+    guest.join(T0);
+    let arrived = deliver(&host.join(T0), &mut guest, T0);
+    assert!(events(&arrived).contains(&RoomEvent::HostPresent {
+        host: secret(1).handle()
+    }));
+    let gone_at = T0 + 1_000;
+    deliver(&host.leave(gone_at), &mut guest, gone_at);
+    assert_eq!(guest.host.deadline(), Some(gone_at + HOST_GRACE_MS));
+    assert!(guest.next_deadline() <= Some(gone_at + HOST_GRACE_MS));
+    let early = guest.tick(gone_at + HOST_GRACE_MS - 1);
+    assert!(events(&early).is_empty());
+    assert_eq!(
+        events(&guest.tick(gone_at + HOST_GRACE_MS)),
+        [RoomEvent::HostAway {
+            host: secret(1).handle()
+        }]
+    );
+}
+
+#[test]
+fn a_host_back_within_the_grace_period_is_never_reported_away() {
+    let (mut host, mut guest) = (party_room(1), party_room(2));
+    guest.join(T0);
+    deliver(&host.join(T0), &mut guest, T0);
+    deliver(&host.leave(T0 + 1_000), &mut guest, T0 + 1_000);
+    let back = host.join(T0 + 3_000);
+    let out = deliver(&back, &mut guest, T0 + 3_000);
+    assert!(!events(&out)
+        .iter()
+        .any(|e| matches!(e, RoomEvent::HostPresent { .. })));
+    let later = guest.tick(T0 + 1_000 + HOST_GRACE_MS);
+    assert!(events(&later).is_empty(), "{later:?}");
+}
+
+#[test]
+fn peers_lists_the_host_first_then_by_handle() {
+    let mut guest = party_room(2);
+    guest.join(T0);
+    for n in [3u8, 1, 4] {
+        deliver(&party_room(n).join(T0), &mut guest, T0);
+    }
+    let list = guest.peers();
+    assert_eq!(list[0].handle, secret(1).handle());
+    assert!(list[0].is_host);
+    let rest: Vec<&str> = list[1..].iter().map(|p| p.handle.as_str()).collect();
+    let mut sorted = rest.clone();
+    sorted.sort_unstable();
+    assert_eq!(rest, sorted);
+    assert_eq!(list.iter().filter(|p| p.is_self).count(), 1);
+}
+
+// ---- messages ----
+
+#[test]
+fn sending_reports_the_message_once_and_ignores_the_echo() {
+    let mut a = open_room(1);
+    a.join(T0);
+    let out = send(&mut a, T0 + 5, "hello");
+    assert_eq!(types(&out), ["msg"]);
+    let shown = messages(&out);
+    assert_eq!(shown.len(), 1);
+    assert!(shown[0].verified && !shown[0].history);
+    assert_eq!(shown[0].text, "hello");
+    assert!(deliver(&out, &mut a, T0 + 6).is_empty(), "echo dropped");
+    assert_eq!(a.history().len(), 1);
+}
+
+#[test]
+fn a_received_message_is_shown_once_even_if_delivered_twice() {
+    let (mut a, mut b) = two_peers();
+    let out = send(&mut a, T0 + 5, "hi b");
+    let first = messages(&deliver(&out, &mut b, T0 + 6));
+    assert_eq!(first.len(), 1);
+    assert!(first[0].verified);
+    assert!(deliver(&out, &mut b, T0 + 7).is_empty());
+}
+
+#[test]
+fn a_message_from_an_unseen_peer_also_reports_the_peer() {
+    let (mut a, mut b) = (open_room(1), open_room(2));
+    a.join(T0);
+    b.join(T0);
+    let out = deliver(&send(&mut a, T0, "hi"), &mut b, T0);
+    assert!(matches!(
+        events(&out).as_slice(),
+        [RoomEvent::PeerJoined { .. }, RoomEvent::Message(_)]
+    ));
+}
+
+#[test]
+fn send_refuses_before_join_and_for_bad_text() {
+    let mut a = open_room(1);
+    assert_eq!(a.send_text(T0, "hi"), Err(SendError::NotJoined));
+    a.join(T0);
+    assert!(matches!(
+        a.send_text(T0, "  "),
+        Err(SendError::Text(crate::envelope::TextError::Empty))
+    ));
+    let long = "x".repeat(MAX_TEXT_CHARS + 1);
+    assert!(matches!(
+        a.send_text(T0, &long),
+        Err(SendError::Text(crate::envelope::TextError::TooLong { .. }))
+    ));
+}
+
+#[test]
+fn message_times_are_clamped_to_the_last_day() {
+    let (_, mut b) = two_peers();
+    let now = T0 + 1_000;
+    for (t, shown_t) in [
+        (now + 999_999, now),
+        (0, now - TIMESTAMP_WINDOW_MS),
+        (now - 10, now - 10),
+    ] {
+        let msg = Msg {
+            id: MessageId::parse(&format!("m{t}")).unwrap(),
+            handle: Handle::parse("big-red-apple").unwrap(),
+            avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
+            name: None,
+            text: ChatText::parse("time").unwrap(),
+            from: PeerId::from_bytes([7; 8]),
+            t,
+        };
+        let out = b.receive(now, &encode_unsigned(&Envelope::Msg(msg)));
+        assert_eq!(messages(&out)[0].t, shown_t);
+    }
+}
+
+#[test]
+fn history_keeps_the_newest_messages_up_to_the_limit() {
+    let mut a = open_room(1);
+    a.join(T0);
+    for i in 0..=HISTORY_MAX_MESSAGES {
+        send(&mut a, T0 + u64::try_from(i).unwrap(), &format!("m{i}"));
+    }
+    assert_eq!(a.history().len(), HISTORY_MAX_MESSAGES);
+    assert_eq!(a.history()[0].text, "m1");
+    assert_eq!(
+        a.history().last().map(|m| m.text.as_str()),
+        Some(format!("m{HISTORY_MAX_MESSAGES}").as_str())
+    );
+}
+
+// ---- v1 peers and trust ----
+
+fn v1_announce(handle: &str, from: u8) -> Vec<u8> {
+    encode_unsigned(&Envelope::Announce(Announce {
+        handle: Handle::parse(handle).unwrap(),
+        avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
+        name: None,
+        from: PeerId::from_bytes([from; 8]),
+        t: T0,
+    }))
+}
+
+#[test]
+fn unsigned_v1_envelopes_are_shown_unverified() {
+    let mut b = open_room(2);
+    b.join(T0);
+    let out = b.receive(T0, &v1_announce("big-red-apple", 7));
+    assert!(matches!(
+        events(&out).as_slice(),
+        [RoomEvent::PeerJoined { peer }] if !peer.verified
+    ));
+    let msg = Msg {
+        id: MessageId::parse("big-red-apple-1-abcdef").unwrap(),
+        handle: Handle::parse("big-red-apple").unwrap(),
+        avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
+        name: None,
+        text: ChatText::parse("from v1").unwrap(),
+        from: PeerId::from_bytes([7; 8]),
+        t: T0,
+    };
+    let shown = messages(&b.receive(T0, &encode_unsigned(&Envelope::Msg(msg))));
+    assert_eq!(shown.len(), 1);
+    assert!(!shown[0].verified);
+}
+
+#[test]
+fn a_tampered_signed_message_is_rejected_not_shown() {
+    let (mut a, mut b) = two_peers();
+    let out = send(&mut a, T0, "pay alice");
+    let payload = String::from_utf8(payloads(&out)[0].clone()).unwrap();
+    let forged = payload.replace("pay alice", "pay mallory");
+    let result = b.receive(T0, forged.as_bytes());
+    assert!(messages(&result).is_empty());
+    assert_eq!(rejections(&result).len(), 1, "{result:?}");
+}
+
+#[test]
+fn a_signed_envelope_from_another_room_is_rejected() {
+    let (mut a, _) = two_peers();
+    let out = send(&mut a, T0, "for calc-study only");
+    let mut elsewhere = room_named("other-room", 2);
+    elsewhere.join(T0);
+    let result = deliver(&out, &mut elsewhere, T0);
+    assert!(messages(&result).is_empty());
+    assert_eq!(rejections(&result).len(), 1);
+}
+
+#[test]
+fn another_key_for_a_pinned_handle_is_flagged_and_dropped() {
+    let (a, mut b) = two_peers();
+    let impostor = secret(66).signing_key();
+    let forged = Envelope::Announce(Announce {
+        handle: a.me().handle().clone(),
+        avatar_seed: a.me().avatar_seed().clone(),
+        name: None,
+        from: PeerId::from_bytes([66; 8]),
+        t: T0,
+    });
+    let out = b.receive(
+        T0,
+        &encode_signed(b.topic(), &forged, &impostor, Auth::Agent),
+    );
+    assert_eq!(
+        events(&out),
+        [RoomEvent::KeyMismatch {
+            handle: a.me().handle().clone(),
+            peer_id: PeerId::from_bytes([66; 8]),
+            pinned_key: secret(1).public_key_base64url(),
+            received_key: Some(crate::b64::encode(impostor.verifying_key().as_bytes())),
+        }]
+    );
+    let unsigned = b.receive(T0, &encode_unsigned(&forged));
+    assert!(matches!(
+        events(&unsigned).as_slice(),
+        [RoomEvent::KeyMismatch {
+            received_key: None,
+            ..
+        }]
+    ));
+    assert_eq!(b.peers().len(), 2, "the impostor is not listed");
+    assert_eq!(
+        b.pinned_key(a.me().handle()),
+        Some(secret(1).public_key_base64url().as_str())
+    );
+}
+
+#[test]
+fn nobody_else_can_claim_our_handle() {
+    let mut b = open_room(2);
+    b.join(T0);
+    let mine = b.me().handle().to_string();
+    let out = b.receive(T0, &v1_announce(&mine, 7));
+    assert!(matches!(
+        events(&out).as_slice(),
+        [RoomEvent::KeyMismatch { .. }]
+    ));
+}
+
+#[test]
+fn nobody_can_speak_with_our_peer_id() {
+    let mut b = open_room(2);
+    b.join(T0);
+    let out = b.receive(T0, &v1_announce("big-red-apple", 2));
+    assert_eq!(rejections(&out).len(), 1, "{out:?}");
+    assert_eq!(b.peers().len(), 1);
+}
+
+#[test]
+fn a_signed_connection_cannot_be_hijacked_by_its_peer_id() {
+    let (a, mut b) = two_peers();
+    // Same peer id as A, unsigned, trying to say goodbye for it.
+    let fake_leave = Envelope::Leave(Leave {
+        handle: a.me().handle().clone(),
+        avatar_seed: a.me().avatar_seed().clone(),
+        name: None,
+        from: a.me().peer_id().clone(),
+        t: T0,
+    });
+    let out = b.receive(T0, &encode_unsigned(&fake_leave));
+    assert_eq!(rejections(&out).len(), 1, "{out:?}");
+    assert_eq!(b.peers().len(), 2, "A is still here");
+}
+
+#[test]
+fn garbage_is_rejected_with_a_reason() {
+    let mut b = open_room(2);
+    b.join(T0);
+    for junk in [
+        &b""[..],
+        b"{",
+        b"[]",
+        b"{\"type\":\"typing\",\"from\":\"0011223344556677\"}",
+    ] {
+        let out = b.receive(T0, junk);
+        assert_eq!(rejections(&out).len(), 1, "{junk:?}: {out:?}");
+    }
+}
+
+// ---- history replay ----
+
+/// A holds `texts`, B joins; returns (a, b, a's outputs to B's request at `T0 + 10`).
+fn history_setup(texts: &[&str]) -> (Room, Room, Vec<Output>) {
+    let mut a = open_room(1);
+    a.join(T0);
+    for (i, text) in texts.iter().enumerate() {
+        send(&mut a, T0 + u64::try_from(i).unwrap(), text);
+    }
+    let mut b = open_room(2);
+    let request = b.join(T0 + 10);
+    let out = deliver(&request, &mut a, T0 + 10);
+    (a, b, out)
+}
+
+/// Runs A's timers to its next history reply and returns what it published.
+fn reply_of(a: &mut Room, after: u64) -> (u64, Vec<Output>) {
+    let due = a.replies.next_due().expect("a reply is pending");
+    assert!((after + HISTORY_REPLY_JITTER_MS.0..=after + HISTORY_REPLY_JITTER_MS.1).contains(&due));
+    assert!(types(&a.tick(due - 1))
+        .iter()
+        .all(|t| t != "history-response"));
+    let out = a.tick(due);
+    (due, out)
+}
+
+#[test]
+fn history_is_replayed_after_a_jittered_delay_and_verified() {
+    let (mut a, mut b, immediate) = history_setup(&["one", "two"]);
+    assert!(
+        payloads(&immediate).is_empty(),
+        "no reply before the jitter"
+    );
+    let (due, out) = reply_of(&mut a, T0 + 10);
+    assert!(types(&out).contains(&"history-response".to_owned()));
+    let replayed = messages(&deliver(&out, &mut b, due));
+    let texts: Vec<&str> = replayed.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["one", "two"]);
+    assert!(replayed.iter().all(|m| m.verified && m.history));
+    assert_eq!(b.history().len(), 2);
+}
+
+#[test]
+fn an_empty_history_sends_no_reply() {
+    let (a, _, out) = history_setup(&[]);
+    assert!(payloads(&out).is_empty());
+    assert_eq!(a.replies.next_due(), None);
+}
+
+#[test]
+fn history_responses_after_the_window_are_rejected() {
+    let (mut a, mut b, _) = history_setup(&["one"]);
+    let (_, out) = reply_of(&mut a, T0 + 10);
+    let late = T0 + 10 + HISTORY_REQUEST_TIMEOUT_MS;
+    b.tick(late);
+    let result = deliver(&out, &mut b, late);
+    assert!(messages(&result).is_empty());
+    assert_eq!(rejections(&result).len(), 1);
+}
+
+#[test]
+fn replies_from_several_peers_are_merged() {
+    let (mut a, mut b, _) = history_setup(&["from a"]);
+    let mut c = open_room(3);
+    c.join(T0);
+    send(&mut c, T0 + 3, "from c");
+    let request = payloads(&b.join(T0 + 10));
+    for p in &request {
+        a.receive(T0 + 10, p);
+        c.receive(T0 + 10, p);
+    }
+    let (_, from_a) = reply_of(&mut a, T0 + 10);
+    let (_, from_c) = reply_of(&mut c, T0 + 10);
+    deliver(&from_c, &mut b, T0 + 1_300);
+    deliver(&from_a, &mut b, T0 + 1_300);
+    let texts: Vec<&str> = b.history().iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["from a", "from c"], "ordered by time, nothing lost");
+}
+
+#[test]
+fn a_fast_empty_reply_does_not_suppress_ours() {
+    let (mut a, b, _) = history_setup(&["keep me"]);
+    let mallory = secret(99).signing_key();
+    let empty = Envelope::HistoryResponse(HistoryResponse {
+        to: b.me().peer_id().clone(),
+        log: Vec::new(),
+        from: PeerId::from_bytes([99; 8]),
+        t: T0 + 11,
+    });
+    a.receive(
+        T0 + 11,
+        &encode_signed(a.topic(), &empty, &mallory, Auth::Agent),
+    );
+    a.receive(T0 + 11, &encode_unsigned(&empty));
+    let (_, out) = reply_of(&mut a, T0 + 10);
+    assert!(types(&out).contains(&"history-response".to_owned()));
+}
+
+#[test]
+fn a_signed_reply_holding_all_our_messages_makes_ours_unnecessary() {
+    let (mut a, mut b, _) = history_setup(&["shared"]);
+    // C holds the same message (it saw it live) and answers first.
+    let mut c = open_room(3);
+    c.join(T0);
+    let msg_payloads: Vec<Vec<u8>> = a
+        .history
+        .entries()
+        .map(|e| encode_sealed(&Envelope::Msg(e.msg().clone()), e.seal()))
+        .collect();
+    for p in &msg_payloads {
+        c.receive(T0 + 1, p);
+    }
+    let request = payloads(&b.join(T0 + 10));
+    for p in &request {
+        c.receive(T0 + 10, p);
+    }
+    let (due, from_c) = reply_of(&mut c, T0 + 10);
+    deliver(&from_c, &mut a, due);
+    assert_eq!(a.replies.next_due(), None, "A's reply was cancelled");
+}
+
+#[test]
+fn bad_entries_are_dropped_and_good_ones_kept() {
+    let (mut a, mut b, _) = history_setup(&["good one", "evil one", "good two"]);
+    let (due, out) = reply_of(&mut a, T0 + 10);
+    // Strip the response's own signature (as a v1 relay would) and tamper one entry.
+    let mut value: serde_json::Value = serde_json::from_slice(&payloads(&out)[0]).unwrap();
+    let obj = value.as_object_mut().unwrap();
+    for field in ["sig", "pk", "auth"] {
+        obj.remove(field);
+    }
+    obj["log"][1]["text"] = "forged".into();
+    obj["log"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"id": "v1-record", "text": "x"}));
+    let result = b.receive(due, &serde_json::to_vec(&value).unwrap());
+    let texts: Vec<String> = messages(&result).into_iter().map(|m| m.text).collect();
+    assert_eq!(texts, ["good one", "good two"]);
+    let reasons = rejections(&result);
+    assert_eq!(reasons.len(), 1);
+    assert!(reasons[0].contains("dropped 2 of 4 entries"), "{reasons:?}");
+}
+
+#[test]
+fn a_signed_response_with_a_tampered_entry_is_rejected_whole() {
+    let (mut a, mut b, _) = history_setup(&["one", "two"]);
+    let (due, out) = reply_of(&mut a, T0 + 10);
+    let mut value: serde_json::Value = serde_json::from_slice(&payloads(&out)[0]).unwrap();
+    value["log"][1]["sig"] = value["log"][0]["sig"].clone();
+    let result = b.receive(due, &serde_json::to_vec(&value).unwrap());
+    assert!(messages(&result).is_empty());
+    assert_eq!(rejections(&result).len(), 1, "{result:?}");
+}
+
+#[test]
+fn a_verified_copy_replaces_a_forged_unverified_one() {
+    let (mut a, mut b, _) = history_setup(&["real text"]);
+    let real = a.history.entries().next().unwrap().clone();
+    let mut forged_msg = real.msg().clone();
+    forged_msg.text = ChatText::parse("forged text").unwrap();
+    forged_msg.from = PeerId::from_bytes([42; 8]);
+    let fast = Envelope::HistoryResponse(HistoryResponse {
+        to: b.me().peer_id().clone(),
+        log: vec![LogEntry::new(forged_msg, None)],
+        from: PeerId::from_bytes([42; 8]),
+        t: T0 + 11,
+    });
+    let first = messages(&b.receive(T0 + 11, &encode_unsigned(&fast)));
+    assert!(!first[0].verified);
+    let (due, out) = reply_of(&mut a, T0 + 10);
+    let second = messages(&deliver(&out, &mut b, due));
+    assert_eq!(second.len(), 1);
+    assert!(second[0].verified);
+    assert_eq!(second[0].text, "real text");
+    assert_eq!(b.history().len(), 1);
+    assert_eq!(b.history()[0].text, "real text");
+}
+
+#[test]
+fn pending_replies_are_capped() {
+    let (mut a, _, _) = history_setup(&["x"]);
+    let mut refused = 0;
+    for n in 0..=u8::try_from(MAX_PENDING_HISTORY_REPLIES).unwrap() {
+        let request = Envelope::HistoryRequest(HistoryRequest {
+            from: PeerId::from_bytes([100 + n; 8]),
+            t: T0,
+        });
+        refused += rejections(&a.receive(T0, &encode_unsigned(&request))).len();
+    }
+    // B's request from history_setup is pending too.
+    assert_eq!(refused, 2);
+}
+
+#[test]
+fn a_full_history_response_fits_one_publish() {
+    let mut a = open_room(1);
+    a.join(T0);
+    // Control characters are escaped as \u00XX: the worst case for JSON size.
+    let worst = "\u{1}".repeat(MAX_TEXT_CHARS);
+    for i in 0..60u64 {
+        send(&mut a, T0 + i, &worst);
+    }
+    assert!(a.history().len() < 60, "the byte budget trimmed history");
+    let out = a.history_response(PeerId::from_bytes([2; 8]), T0 + 100);
+    let payload = &payloads(&[out])[0];
+    assert!(
+        payload.len() <= MAX_PAYLOAD_BYTES,
+        "{} bytes",
+        payload.len()
+    );
+    assert!(
+        payload.len() > MAX_PAYLOAD_BYTES - 2 * 24_100,
+        "budget used, not wasted: {} bytes",
+        payload.len()
+    );
+    let received = decode(a.topic(), payload, T0 + 100).unwrap();
+    let Envelope::HistoryResponse(response) = received.envelope else {
+        panic!("not a history-response");
+    };
+    assert_eq!(response.log.len(), a.history().len());
+}
+
+#[test]
+fn next_deadline_is_the_earliest_timer() {
+    let (a, _b, _) = history_setup(&["x"]);
+    let due = a.replies.next_due().unwrap();
+    assert_eq!(a.next_deadline(), Some(due.min(T0 + ANNOUNCE_INTERVAL_MS)));
+}

@@ -1,0 +1,102 @@
+//! Seals: the `sig`, `pk` and `auth` fields of a signed envelope.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+
+use super::{canonical_bytes, Auth, Verification};
+use crate::b64;
+use crate::envelope::Envelope;
+
+/// The signature material of one envelope. Core only hands out seals it made or
+/// verified against their envelope and topic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seal {
+    public_key: VerifyingKey,
+    signature: Signature,
+    auth: Auth,
+}
+
+/// Why signature fields were refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    #[error(
+        "incomplete signature: `sig`, `pk` and `auth` come together, but `{missing}` is missing"
+    )]
+    Incomplete { missing: &'static str },
+    #[error("`pk` is not a base64url Ed25519 public key")]
+    BadPublicKey,
+    #[error("`sig` is not a base64url 64-byte Ed25519 signature")]
+    BadSignatureEncoding,
+    #[error("`auth` must be an object like {{\"kind\":\"agent\"}}")]
+    BadAuth,
+    #[error("`auth.kind` {0:?} is not supported")]
+    UnsupportedAuth(String),
+    #[error("the signature does not verify for this topic and content")]
+    Invalid,
+}
+
+impl Seal {
+    /// Parses wire signature fields without checking them against anything yet.
+    pub(crate) fn from_wire(pk: &str, sig: &str, auth: Auth) -> Result<Self, SignatureError> {
+        let pk: [u8; 32] = b64::decode_strict(pk)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(SignatureError::BadPublicKey)?;
+        let public_key = VerifyingKey::from_bytes(&pk).map_err(|_| SignatureError::BadPublicKey)?;
+        let sig: [u8; 64] = b64::decode_strict(sig)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(SignatureError::BadSignatureEncoding)?;
+        Ok(Self {
+            public_key,
+            signature: Signature::from_bytes(&sig),
+            auth,
+        })
+    }
+
+    pub fn verifying_key(&self) -> &VerifyingKey {
+        &self.public_key
+    }
+
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    pub fn auth(&self) -> Auth {
+        self.auth
+    }
+
+    /// `pk` as on the wire.
+    pub fn public_key_base64url(&self) -> String {
+        b64::encode(self.public_key.as_bytes())
+    }
+
+    /// `sig` as on the wire.
+    pub fn signature_base64url(&self) -> String {
+        b64::encode(&self.signature.to_bytes())
+    }
+
+    /// The verification this seal stands for.
+    pub fn verification(&self) -> Verification {
+        Verification::Verified {
+            public_key: self.public_key_base64url(),
+        }
+    }
+}
+
+/// Signs `envelope` for `topic`.
+pub fn sign(topic: &str, envelope: &Envelope, key: &SigningKey, auth: Auth) -> Seal {
+    let public_key = key.verifying_key();
+    let signature = key.sign(&canonical_bytes(topic, envelope, Some((&public_key, auth))));
+    Seal {
+        public_key,
+        signature,
+        auth,
+    }
+}
+
+/// Checks `seal` against `envelope` and `topic`, rejecting malleable and small-order
+/// signatures (`verify_strict`) so one message has one valid signature per key.
+pub fn verify(topic: &str, envelope: &Envelope, seal: &Seal) -> Result<(), SignatureError> {
+    let bytes = canonical_bytes(topic, envelope, Some((&seal.public_key, seal.auth)));
+    seal.public_key
+        .verify_strict(&bytes, &seal.signature)
+        .map_err(|_| SignatureError::Invalid)
+}

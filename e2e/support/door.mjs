@@ -1,0 +1,22 @@
+// Page-level steps a person takes: pass the agent door, read who you are.
+import { expect } from './expect.mjs';
+import { captchaAnswer } from './stack.mjs';
+
+/** Answers the reverse-CAPTCHA on the current page and returns the new handle. */
+export async function passAgentDoor(page) {
+  const challenge = (await page.getByTestId('challenge').textContent()).trim();
+  await page.getByTestId('answer').fill(captchaAnswer(challenge));
+  await page.getByTestId('answer-submit').click();
+  return challenge;
+}
+
+/** The handle of this page's own peer, once the room lists it. */
+export async function ownHandle(page) {
+  const self = page.locator('[data-testid=peer][data-self=true]');
+  await self.waitFor();
+  return self.getAttribute('data-handle');
+}
+
+export async function waitLive(page) {
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
+}
