@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use party_core::ids::PeerId;
+use party_core::reconnect::Backoff;
 use rumqttc::{
     AsyncClient, ConnectionError, Event, EventLoop, LastWill, Outgoing, Packet, Publish, QoS,
     SubscribeReasonCode,
@@ -17,7 +18,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::broker_url::BrokerUrl;
 use crate::mqtt;
-use crate::timing::RECONNECT_BACKOFF_MS;
+use crate::random;
 
 /// Link events a consumer handles in one step each; a few in flight smooth bursts.
 const EVENT_CAPACITY: usize = 16;
@@ -108,7 +109,7 @@ async fn run(
             // Every client handle is gone: nobody can use this connection any more.
             Err(ConnectionError::RequestsDone) => return,
             Err(err) => {
-                let retry_in = backoff.next_delay();
+                let retry_in = Duration::from_millis(backoff.next_delay_ms(random::unit()));
                 let lost = LinkEvent::Lost {
                     reason: mqtt::describe(&err),
                     retry_in,
@@ -133,47 +134,10 @@ async fn run(
     }
 }
 
-/// Exponential reconnect delay, reset once a connection is fully usable again.
-#[derive(Debug)]
-struct Backoff {
-    next_ms: u64,
-}
-
-impl Backoff {
-    fn new() -> Self {
-        Self {
-            next_ms: RECONNECT_BACKOFF_MS.0,
-        }
-    }
-
-    fn next_delay(&mut self) -> Duration {
-        let delay = self.next_ms;
-        self.next_ms = delay.saturating_mul(2).min(RECONNECT_BACKOFF_MS.1);
-        Duration::from_millis(delay)
-    }
-
-    fn reset(&mut self) {
-        self.next_ms = RECONNECT_BACKOFF_MS.0;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap_and_resets() {
-        let (first, cap) = RECONNECT_BACKOFF_MS;
-        let mut backoff = Backoff::new();
-        assert_eq!(backoff.next_delay(), Duration::from_millis(first));
-        assert_eq!(backoff.next_delay(), Duration::from_millis(first * 2));
-        for _ in 0..64 {
-            assert!(backoff.next_delay() <= Duration::from_millis(cap));
-        }
-        assert_eq!(backoff.next_delay(), Duration::from_millis(cap));
-        backoff.reset();
-        assert_eq!(backoff.next_delay(), Duration::from_millis(first));
-    }
+    use party_core::limits::RECONNECT_BACKOFF_MS;
 
     #[tokio::test]
     async fn an_unreachable_broker_is_reported_as_lost_with_a_retry_delay() {
@@ -186,7 +150,11 @@ mod tests {
         match link.events.recv().await {
             Some(LinkEvent::Lost { reason, retry_in }) => {
                 assert!(reason.to_lowercase().contains("refused"), "{reason}");
-                assert_eq!(retry_in, Duration::from_millis(RECONNECT_BACKOFF_MS.0));
+                let first = RECONNECT_BACKOFF_MS.0;
+                assert!(
+                    (first / 2..=first).contains(&(retry_in.as_millis() as u64)),
+                    "{retry_in:?}"
+                );
             }
             other => panic!("expected Lost, got {other:?}"),
         }

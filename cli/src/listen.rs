@@ -16,8 +16,8 @@ use crate::broker_url::BrokerUrl;
 use crate::connection::{Link, LinkEvent};
 use crate::error::CliError;
 use crate::output::{self, diag, EmitError};
-use crate::timing::LEAVE_FLUSH_TIMEOUT_MS;
 use crate::{clock, identity, random};
+use party_core::limits::LEAVE_FLUSH_TIMEOUT_MS;
 
 pub fn run(args: ListenArgs) -> Result<(), CliError> {
     let secret = match &args.secret {

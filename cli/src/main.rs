@@ -13,7 +13,6 @@ mod mqtt;
 mod output;
 mod random;
 mod send;
-mod timing;
 
 use std::process::ExitCode;
 

@@ -5,14 +5,10 @@
 use std::error::Error;
 
 use party_core::ids::PeerId;
-use party_core::limits::{MAX_PAYLOAD_BYTES, ROOM_NAME_CHARS, TOPIC_PREFIX};
+use party_core::limits::{MAX_MQTT_REMAINING_BYTES, MQTT_KEEP_ALIVE_SECS};
 use rumqttc::{AsyncClient, EventLoop, LastWill, MqttOptions, Transport};
 
 use crate::broker_url::BrokerUrl;
-
-/// Largest MQTT packet body we send or accept: a full-size payload on the longest room
-/// topic, plus the topic length prefix and a packet id. Anything bigger is not ours.
-const MAX_PACKET_BYTES: usize = MAX_PAYLOAD_BYTES + TOPIC_PREFIX.len() + ROOM_NAME_CHARS.1 + 4;
 
 /// Requests (publishes, subscribes) that may wait for the connection; room steps emit
 /// only a handful each, so this is slack, not a queue.
@@ -31,7 +27,10 @@ pub fn client(url: &BrokerUrl, peer: &PeerId, will: Option<LastWill>) -> (AsyncC
             options
         }
     };
-    options.set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES);
+    options.set_max_packet_size(MAX_MQTT_REMAINING_BYTES, MAX_MQTT_REMAINING_BYTES);
+    options.set_keep_alive(std::time::Duration::from_secs(u64::from(
+        MQTT_KEEP_ALIVE_SECS,
+    )));
     if let Some(will) = will {
         options.set_last_will(will);
     }
@@ -59,11 +58,6 @@ pub fn describe(err: &dyn Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn packet_limit_fits_a_full_payload_on_the_longest_topic() {
-        assert!(MAX_PACKET_BYTES > MAX_PAYLOAD_BYTES + TOPIC_PREFIX.len() + ROOM_NAME_CHARS.1);
-    }
 
     #[test]
     fn ws_urls_use_the_websocket_transport_and_keep_the_url() {

@@ -22,6 +22,14 @@ pub fn entropy() -> Result<u64, CliError> {
     Ok(u64::from_le_bytes(bytes()?))
 }
 
+/// A uniform value in `[0, 1)` for jitter. Only timing depends on it, so if the OS
+/// has no randomness to give, the middle of the range is as good as any.
+pub fn unit() -> f64 {
+    bytes::<8>().map_or(0.5, |b| {
+        (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,5 +38,6 @@ mod tests {
     fn two_draws_differ() {
         assert_ne!(bytes::<32>().unwrap(), bytes::<32>().unwrap());
         assert_ne!(peer_id().unwrap(), peer_id().unwrap());
+        assert!((0.0..1.0).contains(&unit()));
     }
 }

@@ -14,8 +14,8 @@ use rumqttc::{Event, EventLoop, Outgoing, Packet, QoS};
 use crate::args::SendArgs;
 use crate::broker_url::BrokerUrl;
 use crate::error::CliError;
-use crate::timing::SEND_TIMEOUT_MS;
 use crate::{clock, identity, mqtt, output, random};
+use party_core::limits::SEND_ACK_TIMEOUT_MS;
 
 /// An envelope core asked us to publish.
 struct Publication {
@@ -97,7 +97,7 @@ async fn deliver(
             .try_publish(topic, QoS::AtLeastOnce, false, payload)
             .map_err(|err| CliError::runtime(format!("cannot queue the message: {err}")))?;
     }
-    let limit = Duration::from_millis(SEND_TIMEOUT_MS);
+    let limit = Duration::from_millis(SEND_ACK_TIMEOUT_MS);
     match tokio::time::timeout(limit, await_acks(eventloop, &client, wanted)).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(reason)) => Err(CliError::runtime(format!(

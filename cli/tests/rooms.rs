@@ -121,16 +121,16 @@ fn listen_reports_another_listener_joining_and_leaving() {
     let mut visitor = Party::listen(&url, "cli-presence", &["--secret", secret]);
 
     let joined = watcher.wait_event("the visitor joining", |e| {
-        e["event"] == "peer-joined" && e["peer"]["handle"] == other["handle"]
+        e["event"] == "peer-joined" && e["handle"] == other["handle"]
     });
-    assert_eq!(joined["peer"]["verified"], true, "{joined}");
+    assert_eq!(joined["verified"], true, "{joined}");
 
     visitor.signal("TERM");
     assert_eq!(visitor.wait_exit(), Some(0), "listen exits 0 on SIGTERM");
     let left = watcher.wait_event("the visitor leaving", |e| {
-        e["event"] == "peer-left" && e["peer"]["handle"] == other["handle"]
+        e["event"] == "peer-left" && e["handle"] == other["handle"]
     });
-    assert_eq!(left["peer"]["verified"], true, "{left}");
+    assert_eq!(left["verified"], true, "{left}");
     assert_eq!(
         left["reason"], "left",
         "an explicit leave, not a timeout: {left}"
@@ -157,12 +157,12 @@ fn a_killed_listener_leaves_through_its_last_will() {
         &["--secret", other["secret"].as_str().expect("secret")],
     );
     watcher.wait_event("the visitor joining", |e| {
-        e["event"] == "peer-joined" && e["peer"]["handle"] == other["handle"]
+        e["event"] == "peer-joined" && e["handle"] == other["handle"]
     });
     visitor.signal("KILL");
     visitor.wait_exit();
     watcher.wait_event("the visitor's will", |e| {
-        e["event"] == "peer-left" && e["peer"]["handle"] == other["handle"]
+        e["event"] == "peer-left" && e["handle"] == other["handle"]
     });
 }
 

@@ -10,6 +10,16 @@ pub const TOPIC_PREFIX: &str = "party-2026-v1/party/";
 /// emit, including a full history-response, is kept under it.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 
+/// Largest MQTT remaining length (variable header + payload) of a Party publish: a
+/// full-size payload on the longest room topic, with the topic's length prefix and a
+/// packet id. Brokers and clients refuse anything bigger; it is not ours.
+pub const MAX_MQTT_REMAINING_BYTES: usize =
+    MAX_PAYLOAD_BYTES + 2 + TOPIC_PREFIX.len() + ROOM_NAME_CHARS.1 + 2;
+
+/// Largest whole MQTT packet of ours: the remaining length plus the fixed header (one
+/// type byte and at most four length bytes).
+pub const MAX_MQTT_PACKET_BYTES: usize = MAX_MQTT_REMAINING_BYTES + 5;
+
 /// Longest chat text, in Unicode scalar values (Party v1: 4000).
 pub const MAX_TEXT_CHARS: usize = 4000;
 
@@ -33,6 +43,11 @@ pub const CAPTCHA_ANSWER_HEX_CHARS: usize = 8;
 
 /// Presence beat period (Party v1: 4 s).
 pub const ANNOUNCE_INTERVAL_MS: u64 = 4_000;
+
+/// Shortest gap between two of our announces when a newcomer makes us beat early.
+/// A newcomer would otherwise see an empty room for up to `ANNOUNCE_INTERVAL_MS`;
+/// the gap keeps a burst of arrivals from turning into a burst of beats.
+pub const PRESENCE_REPLY_MIN_GAP_MS: u64 = 1_000;
 
 /// Silence after which a peer is gone (Party v1: 90 s; long because hidden tabs beat
 /// only once a minute).
@@ -77,3 +92,28 @@ pub const MAX_PINNED_HANDLES: usize = 1_024;
 /// Most history replies waiting for their jitter at once. A reply can be 256 KiB, so
 /// this caps what a flood of spoofed history-requests can make us publish.
 pub const MAX_PENDING_HISTORY_REPLIES: usize = 4;
+
+/// First and largest delay between attempts to reach a lost broker (clients double it
+/// per failure, with jitter): a restarting broker is found again within a second, a
+/// dead one is not hammered, and a fleet of tabs does not return in lockstep.
+pub const RECONNECT_BACKOFF_MS: (u64, u64) = (500, 30_000);
+
+/// MQTT keepalive our clients ask for. Browsers run a hidden tab's timers about once a
+/// minute and a broker drops a client silent for 1.5 x keepalive, so less than 60 s
+/// would disconnect background tabs.
+pub const MQTT_KEEP_ALIVE_SECS: u16 = 60;
+
+/// How long a one-shot send waits for the broker to connect and acknowledge before it
+/// reports failure.
+pub const SEND_ACK_TIMEOUT_MS: u64 = 10_000;
+
+/// How long a leaving client waits for its `leave` to reach the broker before it
+/// closes anyway (the Last Will covers the rest).
+pub const LEAVE_FLUSH_TIMEOUT_MS: u64 = 2_000;
+
+// A full payload on the longest topic must fit the packet limits; checked at compile
+// time so a change to any of these constants cannot break it unnoticed.
+const _: () = assert!(
+    MAX_MQTT_REMAINING_BYTES >= 2 + TOPIC_PREFIX.len() + ROOM_NAME_CHARS.1 + MAX_PAYLOAD_BYTES
+);
+const _: () = assert!(MAX_MQTT_PACKET_BYTES >= 5 + MAX_MQTT_REMAINING_BYTES);

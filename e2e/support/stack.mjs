@@ -63,6 +63,9 @@ export async function party(args, { input } = {}) {
   let err = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { err += d; });
+  // A CLI that exits before reading stdin closes the pipe under us; that is not
+  // an error of the command, its exit code says how it went.
+  child.stdin.on('error', () => {});
   child.stdin.end(input ?? '');
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`party ${args.join(' ')} exited ${code}: ${err}`);

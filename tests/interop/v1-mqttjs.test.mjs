@@ -201,8 +201,8 @@ test('a v1 announce shows as an unverified peer-joined', async () => {
   const event = await waitEvent(
     party,
     'the v1 peer joining',
-    (e) => e.event === 'peer-joined' && e.peer?.handle === V1_HANDLE,
+    (e) => e.event === 'peer-joined' && e.handle === V1_HANDLE,
   );
-  assert.equal(event.peer.verified, false);
-  assert.equal(event.peer.peerId, from);
+  assert.equal(event.verified, false);
+  assert.equal(event.peerId, from);
 });

@@ -21,14 +21,23 @@ pub enum Output {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum RoomEvent {
-    /// A handle became present (its first connection appeared).
-    PeerJoined { peer: PeerInfo },
+    /// A handle became present (its first connection appeared). The peer's fields are
+    /// flattened, so the JSON line carries `verified` at the top like every event.
+    PeerJoined {
+        #[serde(flatten)]
+        peer: PeerInfo,
+    },
     /// A handle's last connection left or timed out.
-    PeerLeft { peer: PeerInfo, reason: LeaveReason },
-    /// The room's host is here.
-    HostPresent { host: Handle },
-    /// The host has been gone for `HOST_GRACE_MS`.
-    HostAway { host: Handle },
+    PeerLeft {
+        #[serde(flatten)]
+        peer: PeerInfo,
+        reason: LeaveReason,
+    },
+    /// The room's host is here; `verified`: its presence is signed with its pinned
+    /// key. Repeats when that changes (an unsigned claim replaced by a signed one).
+    HostPresent { host: Handle, verified: bool },
+    /// The host has been gone for `HOST_GRACE_MS`; `verified` as it was when present.
+    HostAway { host: Handle, verified: bool },
     /// A chat message, live or replayed (`history: true`). An id repeats only when a
     /// verified copy replaces an unverified one with the same id: replace it by id.
     Message(ChatMessage),
@@ -42,9 +51,13 @@ pub enum RoomEvent {
         pinned_key: String,
         /// `None`: the envelope was unsigned.
         received_key: Option<String>,
+        /// Always `false`: the envelope is not accepted as coming from `handle`. Kept
+        /// so every event line has the flag consumers filter on.
+        verified: bool,
     },
-    /// Input that was not accepted (undecodable, invalid, refused); never shown as chat.
-    Rejected { reason: String },
+    /// Input that was not accepted (undecodable, invalid, refused); never shown as
+    /// chat. `verified` is always `false`, for the same reason as above.
+    Rejected { reason: String, verified: bool },
 }
 
 /// Why a peer is gone.
@@ -116,14 +129,14 @@ mod tests {
     }
 
     #[test]
-    fn events_serialize_as_one_tagged_camel_case_object() {
+    fn events_serialize_as_one_flat_tagged_camel_case_object() {
         let joined = serde_json::to_value(RoomEvent::PeerJoined { peer: peer() }).unwrap();
         assert_eq!(
             joined,
-            serde_json::json!({"event": "peer-joined", "peer": {
+            serde_json::json!({"event": "peer-joined",
                 "handle": "big-red-apple", "avatarSeed": "66687aadf862bd776c8fc18b8e9f8e20",
                 "name": null, "peerId": "0011223344556677", "isHost": true, "isSelf": false,
-                "verified": true}})
+                "verified": true})
         );
         let left = serde_json::to_value(RoomEvent::PeerLeft {
             peer: peer(),
@@ -132,6 +145,37 @@ mod tests {
         .unwrap();
         assert_eq!(left["event"], "peer-left");
         assert_eq!(left["reason"], "timeout");
+        assert_eq!(left["verified"], true);
+    }
+
+    #[test]
+    fn every_event_line_carries_a_verified_flag() {
+        let host = Handle::parse("big-red-apple").unwrap();
+        let events = [
+            RoomEvent::HostPresent {
+                host: host.clone(),
+                verified: true,
+            },
+            RoomEvent::HostAway {
+                host: host.clone(),
+                verified: false,
+            },
+            RoomEvent::Rejected {
+                reason: "bad".into(),
+                verified: false,
+            },
+            RoomEvent::KeyMismatch {
+                handle: host,
+                peer_id: PeerId::parse("0011223344556677").unwrap(),
+                pinned_key: "A".into(),
+                received_key: None,
+                verified: false,
+            },
+        ];
+        for event in events {
+            let value = serde_json::to_value(&event).unwrap();
+            assert!(value["verified"].is_boolean(), "{value}");
+        }
     }
 
     #[test]
@@ -162,12 +206,14 @@ mod tests {
             peer_id: PeerId::parse("0011223344556677").unwrap(),
             pinned_key: "A".into(),
             received_key: None,
+            verified: false,
         })
         .unwrap();
         assert_eq!(
             value,
             serde_json::json!({"event": "key-mismatch", "handle": "big-red-apple",
-                "peerId": "0011223344556677", "pinnedKey": "A", "receivedKey": null})
+                "peerId": "0011223344556677", "pinnedKey": "A", "receivedKey": null,
+                "verified": false})
         );
     }
 }

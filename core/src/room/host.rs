@@ -9,6 +9,8 @@ use super::RoomEvent;
 pub(super) struct HostWatch {
     host: Option<Handle>,
     present: bool,
+    /// Whether the presence we reported was backed by a verified key.
+    verified: bool,
     away_at: Option<u64>,
 }
 
@@ -17,6 +19,7 @@ impl HostWatch {
         Self {
             host,
             present: false,
+            verified: false,
             away_at: None,
         }
     }
@@ -25,15 +28,19 @@ impl HostWatch {
         self.host.as_ref()
     }
 
-    /// Feeds whether the host is here now: announces a return at once, and starts the
-    /// grace period on departure.
-    pub(super) fn update(&mut self, here: bool, now_ms: u64) -> Option<RoomEvent> {
+    /// Feeds whether the host is here now (`Some(verified)`): announces a return at
+    /// once, and starts the grace period on departure.
+    pub(super) fn update(&mut self, here: Option<bool>, now_ms: u64) -> Option<RoomEvent> {
         let host = self.host.as_ref()?;
-        if here {
+        if let Some(verified) = here {
             self.away_at = None;
-            if !self.present {
+            if !self.present || verified != self.verified {
                 self.present = true;
-                return Some(RoomEvent::HostPresent { host: host.clone() });
+                self.verified = verified;
+                return Some(RoomEvent::HostPresent {
+                    host: host.clone(),
+                    verified,
+                });
             }
         } else if self.present && self.away_at.is_none() {
             self.away_at = Some(now_ms.saturating_add(HOST_GRACE_MS));
@@ -52,9 +59,10 @@ impl HostWatch {
             return None;
         }
         self.present = false;
-        self.host
-            .as_ref()
-            .map(|host| RoomEvent::HostAway { host: host.clone() })
+        self.host.as_ref().map(|host| RoomEvent::HostAway {
+            host: host.clone(),
+            verified: self.verified,
+        })
     }
 
     pub(super) fn deadline(&self) -> Option<u64> {

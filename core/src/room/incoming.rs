@@ -113,6 +113,7 @@ impl Room {
                 peer_id: from.clone(),
                 pinned_key: pinned,
                 received_key: key.map(str::to_owned),
+                verified: false,
             })),
         }
     }
@@ -136,6 +137,9 @@ impl Room {
             last_seen: now_ms,
         };
         self.peers.upsert(claim.from.clone(), record.clone());
+        if is_new {
+            self.greet_newcomer(now_ms);
+        }
         let mut out = Vec::new();
         if !was_present {
             out.push(Output::Event(RoomEvent::PeerJoined {

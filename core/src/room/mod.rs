@@ -23,7 +23,7 @@ use crate::envelope::{
     clamp_timestamp, encode_sealed, ChatText, Envelope, HistoryRequest, LogEntry, Msg,
 };
 use crate::ids::{Handle, MessageId, PeerId, RoomName};
-use crate::limits::{ANNOUNCE_INTERVAL_MS, HISTORY_REQUEST_TIMEOUT_MS};
+use crate::limits::{ANNOUNCE_INTERVAL_MS, HISTORY_REQUEST_TIMEOUT_MS, PRESENCE_REPLY_MIN_GAP_MS};
 use crate::topic::room_topic;
 
 use history::History;
@@ -55,6 +55,7 @@ pub struct Room {
     seen: SeenIds,
     history: History,
     next_announce: Option<u64>,
+    last_announce: Option<u64>,
     /// Until when history-responses to us are merged.
     history_window_until: Option<u64>,
     replies: PendingReplies,
@@ -79,6 +80,7 @@ impl Room {
             seen: SeenIds::default(),
             history: History::default(),
             next_announce: None,
+            last_announce: None,
             history_window_until: None,
             replies: PendingReplies::default(),
             // Mixing in the clock keeps rooms apart even if a caller reuses entropy.
@@ -106,6 +108,7 @@ impl Room {
     pub fn join(&mut self, now_ms: u64) -> Vec<Output> {
         self.state = State::Joined;
         self.next_announce = Some(now_ms.saturating_add(ANNOUNCE_INTERVAL_MS));
+        self.last_announce = Some(now_ms);
         self.history_window_until = Some(now_ms.saturating_add(HISTORY_REQUEST_TIMEOUT_MS));
         let mut out = vec![
             self.publish(&self.announce(now_ms)),
@@ -156,6 +159,7 @@ impl Room {
         if self.next_announce.is_some_and(|at| at <= now_ms) {
             out.push(self.publish(&self.announce(now_ms)));
             self.next_announce = Some(now_ms.saturating_add(ANNOUNCE_INTERVAL_MS));
+            self.last_announce = Some(now_ms);
         }
         if self.history_window_until.is_some_and(|at| at <= now_ms) {
             self.history_window_until = None;
@@ -252,15 +256,38 @@ impl Room {
         self.history.messages()
     }
 
+    /// A new connection appeared: beat early (but not more often than
+    /// `PRESENCE_REPLY_MIN_GAP_MS`) so it sees us within a second instead of a full
+    /// announce interval.
+    fn greet_newcomer(&mut self, now_ms: u64) {
+        if self.state != State::Joined {
+            return;
+        }
+        let earliest = self
+            .last_announce
+            .map_or(now_ms, |at| at.saturating_add(PRESENCE_REPLY_MIN_GAP_MS))
+            .max(now_ms);
+        self.next_announce = Some(self.next_announce.map_or(earliest, |at| at.min(earliest)));
+    }
+
     fn host_here(&self) -> bool {
-        self.host.host().is_some_and(|host| {
-            (self.state == State::Joined && host == self.me.handle())
-                || self.peers.handle_present(host)
-        })
+        self.host_presence().is_some()
+    }
+
+    /// `Some(verified)` while the host is here: whether its presence is signed with
+    /// its pinned key (always, when we are the host).
+    fn host_presence(&self) -> Option<bool> {
+        let host = self.host.host()?;
+        if self.state == State::Joined && host == self.me.handle() {
+            return Some(true);
+        }
+        self.peers
+            .representative(host)
+            .map(|(_, record)| record.key.is_some())
     }
 
     fn update_host(&mut self, now_ms: u64) -> Option<Output> {
-        let here = self.host_here();
+        let here = self.host_presence();
         self.host.update(here, now_ms).map(Output::Event)
     }
 
@@ -311,5 +338,6 @@ fn chat_message(msg: &Msg, verified: bool, history: bool, now_ms: u64) -> ChatMe
 fn rejected(reason: impl Into<String>) -> Output {
     Output::Event(RoomEvent::Rejected {
         reason: reason.into(),
+        verified: false,
     })
 }

@@ -80,7 +80,7 @@ fn rejections(out: &[Output]) -> Vec<String> {
     events(out)
         .into_iter()
         .filter_map(|e| match e {
-            RoomEvent::Rejected { reason } => Some(reason),
+            RoomEvent::Rejected { reason, .. } => Some(reason),
             _ => None,
         })
         .collect()
@@ -282,7 +282,8 @@ fn the_host_joining_its_own_room_is_present() {
     assert_eq!(
         events(&out),
         [RoomEvent::HostPresent {
-            host: secret(1).handle()
+            host: secret(1).handle(),
+            verified: true,
         }]
     );
     let me = &host.peers()[0];
@@ -295,7 +296,8 @@ fn host_away_is_reported_only_after_the_grace_period() {
     guest.join(T0);
     let arrived = deliver(&host.join(T0), &mut guest, T0);
     assert!(events(&arrived).contains(&RoomEvent::HostPresent {
-        host: secret(1).handle()
+        host: secret(1).handle(),
+        verified: true,
     }));
     let gone_at = T0 + 1_000;
     deliver(&host.leave(gone_at), &mut guest, gone_at);
@@ -306,7 +308,8 @@ fn host_away_is_reported_only_after_the_grace_period() {
     assert_eq!(
         events(&guest.tick(gone_at + HOST_GRACE_MS)),
         [RoomEvent::HostAway {
-            host: secret(1).handle()
+            host: secret(1).handle(),
+            verified: true,
         }]
     );
 }
@@ -514,6 +517,7 @@ fn another_key_for_a_pinned_handle_is_flagged_and_dropped() {
             peer_id: PeerId::from_bytes([66; 8]),
             pinned_key: secret(1).public_key_base64url(),
             received_key: Some(crate::b64::encode(impostor.verifying_key().as_bytes())),
+            verified: false,
         }]
     );
     let unsigned = b.receive(T0, &encode_unsigned(&forged));
@@ -810,5 +814,44 @@ fn a_full_history_response_fits_one_publish() {
 fn next_deadline_is_the_earliest_timer() {
     let (a, _b, _) = history_setup(&["x"]);
     let due = a.replies.next_due().unwrap();
-    assert_eq!(a.next_deadline(), Some(due.min(T0 + ANNOUNCE_INTERVAL_MS)));
+    // b's arrival pulled a's next beat forward to the minimum gap.
+    assert_eq!(
+        a.next_deadline(),
+        Some(due.min(T0 + PRESENCE_REPLY_MIN_GAP_MS))
+    );
+}
+
+#[test]
+fn a_newcomer_makes_present_peers_beat_at_once_so_it_sees_them_quickly() {
+    let (mut old, mut newcomer) = (open_room(1), open_room(2));
+    old.join(T0);
+    let arrival = T0 + 2_000;
+    deliver(&newcomer.join(arrival), &mut old, arrival);
+    assert_eq!(old.next_deadline(), Some(arrival));
+    let beat = old.tick(arrival);
+    let seen = deliver(&beat, &mut newcomer, arrival);
+    assert!(
+        events(&seen).iter().any(
+            |e| matches!(e, RoomEvent::PeerJoined { peer } if peer.handle == secret(1).handle())
+        ),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn early_beats_for_newcomers_keep_the_minimum_gap() {
+    let (mut old, mut newcomer) = (open_room(1), open_room(2));
+    old.join(T0);
+    let arrival = T0 + 200;
+    deliver(&newcomer.join(arrival), &mut old, arrival);
+    assert_eq!(old.next_deadline(), Some(T0 + PRESENCE_REPLY_MIN_GAP_MS));
+    assert!(payloads(&old.tick(T0 + PRESENCE_REPLY_MIN_GAP_MS - 1)).is_empty());
+    assert_eq!(payloads(&old.tick(T0 + PRESENCE_REPLY_MIN_GAP_MS)).len(), 1);
+    // A known connection announcing again does not pull the beat forward.
+    let again = newcomer.tick(arrival + ANNOUNCE_INTERVAL_MS);
+    deliver(&again, &mut old, arrival + ANNOUNCE_INTERVAL_MS);
+    assert_eq!(
+        old.next_deadline(),
+        Some(T0 + PRESENCE_REPLY_MIN_GAP_MS + ANNOUNCE_INTERVAL_MS)
+    );
 }

@@ -1,0 +1,20 @@
+//! The Party browser app: browser adapters (WebSocket, storage, clock, randomness)
+//! and views around `party_core`, which owns every protocol rule.
+
+mod app;
+mod broker_url;
+mod clock;
+mod identity;
+mod js_error;
+mod mqtt;
+mod percent;
+mod random;
+mod room_log;
+mod room_session;
+mod route;
+mod views;
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,398 @@
+//! Drives one core `Room` over MQTT-over-WebSocket and mirrors what it says into
+//! signals the views read. All protocol decisions stay in core; this owns the clock,
+//! the timers, the socket and reconnecting.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo_timers::callback::{Interval, Timeout};
+use leptos::prelude::*;
+use party_core::ids::{PeerId, RoomName};
+use party_core::limits::MQTT_KEEP_ALIVE_SECS;
+use party_core::reconnect::Backoff;
+use party_core::room::LeaveReason;
+use party_core::{Output, PeerInfo, Room, RoomEvent};
+
+use crate::clock::now_ms;
+use crate::identity::Identity;
+use crate::mqtt::session::{Session, Step};
+use crate::mqtt::transport::{Transport, TransportEvent};
+use crate::random;
+use crate::room_log::RoomLog;
+
+/// Where the connection to the room stands, as the badge shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// First attempt, not yet subscribed.
+    Connecting,
+    /// Subscribed and joined: messages go out.
+    Live,
+    /// Lost the broker (or never reached it); retrying with backoff.
+    Reconnecting,
+}
+
+impl ConnectionState {
+    /// The word the page shows and the e2e tests match.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionState::Connecting => "connecting",
+            ConnectionState::Live => "live",
+            ConnectionState::Reconnecting => "reconnecting",
+        }
+    }
+}
+
+/// Envelopes core refused: counted and the latest reason kept, so a flood of garbage
+/// is visible without drowning the chat.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rejections {
+    pub count: u64,
+    pub last_reason: Option<String>,
+}
+
+/// Everything the room views read. Copy, so views can capture it freely.
+#[derive(Clone, Copy)]
+pub struct RoomSignals {
+    pub state: RwSignal<ConnectionState>,
+    /// Why the last connection ended, while not live.
+    pub detail: RwSignal<Option<String>>,
+    pub peers: RwSignal<Vec<PeerInfo>>,
+    pub log: RwSignal<RoomLog>,
+    pub rejections: RwSignal<Rejections>,
+}
+
+/// The view's handle on a running room session.
+#[derive(Clone, Copy)]
+pub struct RoomSession {
+    pub signals: RoomSignals,
+    driver: StoredValue<Rc<RefCell<Driver>>, LocalStorage>,
+}
+
+impl RoomSession {
+    /// Creates the room and starts connecting to `broker_url`.
+    pub fn start(room: RoomName, identity: &Identity, broker_url: String) -> Result<Self, String> {
+        let peer = PeerId::from_bytes(random::bytes::<8>().map_err(|err| err.to_string())?);
+        let client_id = format!("party-{peer}");
+        let entropy = random::u64().map_err(|err| err.to_string())?;
+        let room = Room::new(room, identity.local_peer(peer), now_ms(), entropy);
+        let session = Session::new(room.topic(), &client_id, MQTT_KEEP_ALIVE_SECS)
+            .map_err(|err| err.to_string())?;
+        let signals = RoomSignals {
+            state: RwSignal::new(ConnectionState::Connecting),
+            detail: RwSignal::new(None),
+            peers: RwSignal::new(room.peers()),
+            log: RwSignal::new(RoomLog::default()),
+            rejections: RwSignal::new(Rejections::default()),
+        };
+        let driver = Rc::new_cyclic(|me| {
+            RefCell::new(Driver {
+                me: me.clone(),
+                room,
+                session,
+                url: broker_url,
+                transport: None,
+                signals,
+                tick: None,
+                ping: None,
+                retry: None,
+                backoff: Backoff::new(),
+                generation: 0,
+                stopped: false,
+            })
+        });
+        driver.borrow_mut().connect();
+        Ok(RoomSession {
+            signals,
+            driver: StoredValue::new_local(driver),
+        })
+    }
+
+    /// Sends a chat message; the error (too long, empty, not live) is for the person.
+    pub fn send_text(&self, text: &str) -> Result<(), String> {
+        self.with_driver(|driver| driver.send_text(text))
+            .unwrap_or_else(|| Err("the room is closed".into()))
+    }
+
+    /// Leaves the room and closes the connection (page hidden or view gone).
+    pub fn stop(&self) {
+        self.with_driver(Driver::stop);
+    }
+
+    /// Comes back after `stop` (a page restored from the back/forward cache).
+    pub fn resume(&self) {
+        self.with_driver(Driver::resume);
+    }
+
+    fn with_driver<R>(&self, f: impl FnOnce(&mut Driver) -> R) -> Option<R> {
+        let driver = self.driver.try_get_value()?;
+        with_driver(&Rc::downgrade(&driver), f)
+    }
+}
+
+/// Runs `f` on the driver if it still exists. Browser callbacks never nest, so the
+/// borrow is always free; if that ever breaks, the event is reported, not lost quietly.
+fn with_driver<R>(driver: &Weak<RefCell<Driver>>, f: impl FnOnce(&mut Driver) -> R) -> Option<R> {
+    let driver = driver.upgrade()?;
+    let mut guard = match driver.try_borrow_mut() {
+        Ok(guard) => guard,
+        Err(_) => {
+            leptos::logging::error!(
+                "party: room event arrived while the room was busy; it was not processed"
+            );
+            return None;
+        }
+    };
+    Some(f(&mut guard))
+}
+
+struct Driver {
+    me: Weak<RefCell<Driver>>,
+    room: Room,
+    session: Session,
+    url: String,
+    transport: Option<Transport>,
+    signals: RoomSignals,
+    /// Fires at `room.next_deadline()`.
+    tick: Option<Timeout>,
+    /// Keepalive pings while live.
+    ping: Option<Interval>,
+    /// The pending reconnect.
+    retry: Option<Timeout>,
+    /// Reconnect delays since the last time we were live.
+    backoff: Backoff,
+    /// Bumped per socket, so a late event of a replaced socket is ignored.
+    generation: u64,
+    /// Left on purpose: no reconnecting.
+    stopped: bool,
+}
+
+impl Driver {
+    fn connect(&mut self) {
+        self.retry = None;
+        self.generation += 1;
+        let generation = self.generation;
+        let me = self.me.clone();
+        let opened = Transport::open(&self.url, move |event| {
+            with_driver(&me, |driver| driver.on_transport(generation, event));
+        });
+        match opened {
+            Ok(transport) => self.transport = Some(transport),
+            Err(why) => self.lost(why),
+        }
+    }
+
+    fn on_transport(&mut self, generation: u64, event: TransportEvent) {
+        if generation != self.generation || self.stopped {
+            return;
+        }
+        match event {
+            TransportEvent::Open => {
+                let will = self.room.last_will(now_ms());
+                match self.session.open(Some(will)) {
+                    Ok(connect) => self.send(&connect),
+                    Err(err) => self.lost(err.to_string()),
+                }
+            }
+            TransportEvent::Bytes(bytes) => match self.session.receive(&bytes) {
+                Ok(steps) => {
+                    for step in steps {
+                        self.on_step(step);
+                    }
+                }
+                Err(err) => self.lost(err.to_string()),
+            },
+            TransportEvent::NotBinary => {
+                self.lost("the broker sent a text frame; MQTT over WebSocket is binary".into())
+            }
+            TransportEvent::Closed { reason } => self.lost(reason),
+        }
+    }
+
+    fn on_step(&mut self, step: Step) {
+        match step {
+            Step::Send(bytes) => self.send(&bytes),
+            Step::Live => self.on_live(),
+            Step::Message(payload) => {
+                let outputs = self.room.receive(now_ms(), &payload);
+                self.apply(outputs);
+            }
+        }
+    }
+
+    fn on_live(&mut self) {
+        self.backoff.reset();
+        self.signals.state.set(ConnectionState::Live);
+        self.signals.detail.set(None);
+        let me = self.me.clone();
+        let period_ms = u32::from(MQTT_KEEP_ALIVE_SECS) * 1_000 / 2;
+        self.ping = Some(Interval::new(period_ms, move || {
+            with_driver(&me, Driver::keepalive);
+        }));
+        let outputs = self.room.join(now_ms());
+        self.apply(outputs);
+    }
+
+    fn keepalive(&mut self) {
+        match self.session.keepalive() {
+            Ok(ping) => self.send(&ping),
+            Err(err) => self.lost(err.to_string()),
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        let Some(transport) = &self.transport else {
+            return self.lost("not connected".into());
+        };
+        if let Err(why) = transport.send(bytes) {
+            self.lost(why);
+        }
+    }
+
+    /// Carries out what the room asked for. Publishes while not live are beats and
+    /// replies nobody could receive; `join` on reconnect announces us afresh.
+    fn apply(&mut self, outputs: Vec<Output>) {
+        for output in outputs {
+            match output {
+                Output::Publish { payload, .. } => {
+                    if self.session.is_live() {
+                        match self.session.publish(payload) {
+                            Ok(bytes) => self.send(&bytes),
+                            Err(err) => self.lost(err.to_string()),
+                        }
+                    }
+                }
+                Output::Event(event) => self.show(event),
+            }
+        }
+        self.refresh();
+    }
+
+    fn show(&mut self, event: RoomEvent) {
+        let now = now_ms();
+        let log = self.signals.log;
+        let system = move |text: String, alarm: bool| {
+            log.update(|log| log.push_system(now, text, alarm));
+        };
+        match event {
+            RoomEvent::Message(message) => log.update(|log| log.upsert_message(message)),
+            RoomEvent::PeerJoined { peer } if !peer.is_self => system(format!("{} joined", peer.handle), false),
+            RoomEvent::PeerJoined { .. } => {}
+            RoomEvent::PeerLeft { peer, reason } => system(
+                match reason {
+                    LeaveReason::Left => format!("{} left", peer.handle),
+                    LeaveReason::Timeout => format!("{} went quiet and timed out", peer.handle),
+                },
+                false,
+            ),
+            RoomEvent::HostPresent { host, verified: true } => {
+                system(format!("Host {host} is here"), false)
+            }
+            RoomEvent::HostPresent { host, verified: false } => system(
+                format!("Someone unverified says they are the host {host}"),
+                true,
+            ),
+            RoomEvent::HostAway { host, .. } => system(format!("Host {host} is away"), false),
+            RoomEvent::KeyMismatch {
+                handle,
+                received_key,
+                ..
+            } => system(
+                match received_key {
+                    Some(_) => format!(
+                        "Warning: someone claimed {handle} with a different key than the one first seen in this room. It may be an impersonation; their message was dropped."
+                    ),
+                    None => format!(
+                        "Warning: an unsigned message claimed {handle}, whose key is known in this room. It may be an impersonation; it was dropped."
+                    ),
+                },
+                true,
+            ),
+            RoomEvent::Rejected { reason, .. } => {
+                leptos::logging::warn!("party: rejected envelope: {reason}");
+                self.signals.rejections.update(|rejections| {
+                    rejections.count += 1;
+                    rejections.last_reason = Some(reason);
+                });
+            }
+        }
+    }
+
+    /// Mirrors the peer list and re-arms the room timer after anything changed.
+    fn refresh(&mut self) {
+        self.signals.peers.set(self.room.peers());
+        self.tick = self.room.next_deadline().map(|at| {
+            let delay = at.saturating_sub(now_ms()).min(u64::from(u32::MAX));
+            let me = self.me.clone();
+            Timeout::new(delay as u32, move || {
+                with_driver(&me, |driver| {
+                    let outputs = driver.room.tick(now_ms());
+                    driver.apply(outputs);
+                });
+            })
+        });
+    }
+
+    fn send_text(&mut self, text: &str) -> Result<(), String> {
+        if !self.session.is_live() {
+            return Err("not connected: wait until the room is live".into());
+        }
+        let outputs = self
+            .room
+            .send_text(now_ms(), text)
+            .map_err(|err| err.to_string())?;
+        self.apply(outputs);
+        Ok(())
+    }
+
+    /// Drops the socket and, unless we left on purpose, schedules the next attempt.
+    fn lost(&mut self, reason: String) {
+        if self.transport.is_none() && self.retry.is_some() {
+            // Already lost, and the next attempt is scheduled.
+            return;
+        }
+        self.transport = None;
+        self.ping = None;
+        self.session.closed();
+        if self.stopped {
+            return;
+        }
+        self.signals.state.set(ConnectionState::Reconnecting);
+        self.signals.detail.set(Some(reason));
+        let delay = self.backoff.next_delay_ms(js_sys::Math::random());
+        let me = self.me.clone();
+        let delay = delay.min(u64::from(u32::MAX)) as u32;
+        self.retry = Some(Timeout::new(delay, move || {
+            with_driver(&me, Driver::connect);
+        }));
+    }
+
+    fn stop(&mut self) {
+        if self.stopped {
+            return;
+        }
+        let outputs = self.room.leave(now_ms());
+        self.apply(outputs);
+        if self.session.is_live() {
+            match self.session.disconnect() {
+                Ok(bytes) => self.send(&bytes),
+                Err(err) => leptos::logging::warn!("party: no clean disconnect: {err}"),
+            }
+        }
+        self.stopped = true;
+        self.transport = None;
+        self.session.closed();
+        self.ping = None;
+        self.retry = None;
+        self.tick = None;
+    }
+
+    fn resume(&mut self) {
+        if !self.stopped {
+            return;
+        }
+        self.stopped = false;
+        self.backoff.reset();
+        self.signals.state.set(ConnectionState::Connecting);
+        self.connect();
+    }
+}

@@ -1,0 +1,99 @@
+//! Writing to the room. Enter sends, Shift+Enter breaks the line; while not live it is
+//! disabled and says why, and text core refuses stays in the box with core's reason,
+//! so nothing typed is ever dropped silently.
+
+use leptos::html::Textarea;
+use leptos::prelude::*;
+use party_core::limits::MAX_TEXT_CHARS;
+
+use crate::room_session::{ConnectionState, RoomSession};
+
+#[component]
+pub fn Composer(session: RoomSession) -> impl IntoView {
+    let state = session.signals.state;
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let input = NodeRef::<Textarea>::new();
+    let live = move || state.get() == ConnectionState::Live;
+    let chars = move || text.with(|text| text.chars().count());
+    let over = move || chars() > MAX_TEXT_CHARS;
+
+    let send = move || {
+        let draft = text.get_untracked();
+        match session.send_text(&draft) {
+            Ok(()) => {
+                text.set(String::new());
+                error.set(None);
+            }
+            Err(why) => error.set(Some(why)),
+        }
+        if let Some(element) = input.get_untracked() {
+            // Focus is a nicety; a refusal is not worth reporting.
+            let _ = element.focus();
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send();
+        }
+    };
+    let reason = move || match state.get() {
+        ConnectionState::Live => None,
+        ConnectionState::Connecting => {
+            Some("Connecting to the room… you can write once it is live.")
+        }
+        ConnectionState::Reconnecting => {
+            Some("Connection lost: reconnecting. Nothing can be sent until the room is live again.")
+        }
+    };
+    view! {
+        <form
+            class="card composer"
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                send();
+            }
+        >
+            <div class="composer-row">
+                <label class="visually-hidden" for="composer-input">"Message"</label>
+                <textarea
+                    id="composer-input"
+                    data-testid="composer-input"
+                    rows="2"
+                    placeholder="Write a message…"
+                    node_ref=input
+                    disabled=move || !live()
+                    prop:value=move || text.get()
+                    on:input=move |ev| {
+                        text.set(event_target_value(&ev));
+                        error.set(None);
+                    }
+                    on:keydown=on_keydown
+                ></textarea>
+                <button type="submit" data-testid="composer-send" disabled=move || !live()>
+                    "Send"
+                </button>
+            </div>
+            <div class="composer-status">
+                {move || match (error.get(), reason()) {
+                    (Some(why), _) => view! {
+                        <p class="error" role="alert" data-testid="composer-error">{why}</p>
+                    }
+                    .into_any(),
+                    (None, Some(reason)) => view! {
+                        <p class="composer-reason" data-testid="composer-disabled-reason">{reason}</p>
+                    }
+                    .into_any(),
+                    (None, None) => view! {
+                        <p class="composer-hint">"Enter sends · Shift+Enter for a new line"</p>
+                    }
+                    .into_any(),
+                }}
+                <span class:over=over>
+                    {move || format!("{} / {MAX_TEXT_CHARS}", chars())}
+                </span>
+            </div>
+        </form>
+    }
+}

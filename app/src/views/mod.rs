@@ -1,0 +1,13 @@
+//! The app's views; each file is one part of the screen.
+
+pub mod avatar;
+pub mod bad_room;
+pub mod composer;
+pub mod connection_badge;
+pub mod copy_button;
+pub mod identity_card;
+pub mod landing;
+pub mod message_list;
+pub mod peer_list;
+pub mod room;
+pub mod room_opener;
