@@ -1,0 +1,95 @@
+//! Starts rumqttd's router with Party's limits and returns the handle our own
+//! listeners use to hand it connections.
+//!
+//! No rumqttd listener is configured: we accept sockets ourselves (see
+//! `vendor/rumqttd/PARTY-PATCHES.md`), so we control TCP_NODELAY, the shared HTTP
+//! port for WebSocket, and shutdown.
+
+use party_core::limits::MAX_PAYLOAD_BYTES;
+use rumqttd::{Broker, Config, ConnectionSettings, RemoteAcceptor, RouterConfig};
+use tokio::task::JoinHandle;
+
+use crate::broker_limits::{
+    MAX_MQTT_CONNECTIONS, MQTT_CONNECT_TIMEOUT_MS, MQTT_READ_BATCH_PACKETS,
+    ROUTER_PACKETS_PER_TURN, ROUTER_SEGMENTS_PER_TOPIC, ROUTER_SEGMENT_BYTES,
+};
+
+/// Owns the broker and its router task, which the acceptor feeds.
+pub struct MqttBroker {
+    _broker: Broker,
+    acceptor: RemoteAcceptor,
+    router: JoinHandle<()>,
+}
+
+impl MqttBroker {
+    /// Must be called inside the runtime: the router becomes one of its tasks, next to
+    /// the connections it serves (see `vendor/rumqttd/PARTY-PATCHES.md`, patch 7).
+    pub fn start() -> Self {
+        let (broker, router) = Broker::new_with_router_task(config());
+        let router = tokio::spawn(router);
+        let acceptor = broker.remote_acceptor(connection_settings());
+        MqttBroker {
+            _broker: broker,
+            acceptor,
+            router,
+        }
+    }
+
+    pub fn acceptor(&self) -> RemoteAcceptor {
+        self.acceptor.clone()
+    }
+
+    /// Resolves only if the router task ends, which leaves every connection without
+    /// routing; the caller should exit rather than keep a broker that delivers nothing.
+    pub async fn router_stopped(&mut self) -> String {
+        match (&mut self.router).await {
+            Ok(()) => "the MQTT router stopped".to_owned(),
+            Err(e) => format!("the MQTT router failed: {e}"),
+        }
+    }
+}
+
+fn config() -> Config {
+    Config {
+        router: RouterConfig {
+            max_connections: MAX_MQTT_CONNECTIONS,
+            max_outgoing_packet_count: ROUTER_PACKETS_PER_TURN,
+            max_segment_size: ROUTER_SEGMENT_BYTES,
+            max_segment_count: ROUTER_SEGMENTS_PER_TOPIC,
+            ..RouterConfig::default()
+        },
+        ..Config::default()
+    }
+}
+
+fn connection_settings() -> ConnectionSettings {
+    ConnectionSettings {
+        connection_timeout_ms: MQTT_CONNECT_TIMEOUT_MS,
+        // rumqttd compares this with a packet's remaining length (topic and payload).
+        max_payload_size: MAX_PAYLOAD_BYTES,
+        max_inflight_count: MQTT_READ_BATCH_PACKETS,
+        auth: None,
+        external_auth: None,
+        // Rooms come and go: a subscription must create its topic filter on demand.
+        dynamic_filters: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn router_limits_satisfy_rumqttd_invariants() {
+        // rumqttd panics on segments under 1 KiB or with no segment kept.
+        let router = config().router;
+        assert!(router.max_segment_size >= 1024);
+        assert!(router.max_segment_count >= 1);
+        assert!(router.max_segment_size >= MAX_PAYLOAD_BYTES);
+    }
+
+    #[test]
+    fn payload_limit_comes_from_core() {
+        assert_eq!(connection_settings().max_payload_size, MAX_PAYLOAD_BYTES);
+    }
+}

@@ -1,0 +1,107 @@
+//! MQTT 3.1.1 pub/sub over TCP and over WebSocket on the HTTP port, between each other.
+
+mod common;
+
+use async_tungstenite::tokio::client_async;
+use async_tungstenite::tungstenite::client::IntoClientRequest;
+use async_tungstenite::tungstenite::http::HeaderValue;
+use common::{tcp_options, ws_options, Broker, Client, Dist};
+use party_core::limits::MAX_PAYLOAD_BYTES;
+use tokio::net::TcpStream;
+
+#[tokio::test]
+async fn tcp_clients_publish_and_subscribe() {
+    let dist = Dist::new();
+    let broker = Broker::start(&dist.dir);
+    let mut alice = Client::connect(tcp_options(&broker, "alice")).await;
+    let mut bob = Client::connect(tcp_options(&broker, "bob")).await;
+    alice.subscribe("party-2026-v1/party/calc-study").await;
+    bob.subscribe("party-2026-v1/party/calc-study").await;
+    alice
+        .publish("party-2026-v1/party/calc-study", b"hello".to_vec())
+        .await;
+    assert_eq!(
+        bob.expect_publish("party-2026-v1/party/calc-study").await,
+        b"hello"
+    );
+    assert_eq!(
+        alice.expect_publish("party-2026-v1/party/calc-study").await,
+        b"hello"
+    );
+}
+
+#[tokio::test]
+async fn websocket_and_tcp_clients_share_rooms() {
+    let dist = Dist::new();
+    let broker = Broker::start(&dist.dir);
+    // rumqttc's WebSocket transport refuses a handshake without subprotocol `mqtt`.
+    let mut browser = Client::connect(ws_options(&broker, "browser")).await;
+    let mut bridge = Client::connect(tcp_options(&broker, "bridge")).await;
+    browser.subscribe("party-2026-v1/party/room").await;
+    bridge.subscribe("party-2026-v1/party/room").await;
+
+    browser
+        .publish("party-2026-v1/party/room", b"from ws".to_vec())
+        .await;
+    assert_eq!(
+        bridge.expect_publish("party-2026-v1/party/room").await,
+        b"from ws"
+    );
+    bridge
+        .publish("party-2026-v1/party/room", b"from tcp".to_vec())
+        .await;
+    // The browser sees its own message first, then the bridge's.
+    assert_eq!(
+        browser.expect_publish("party-2026-v1/party/room").await,
+        b"from ws"
+    );
+    assert_eq!(
+        browser.expect_publish("party-2026-v1/party/room").await,
+        b"from tcp"
+    );
+}
+
+#[tokio::test]
+async fn websocket_handshake_echoes_the_mqtt_subprotocol() {
+    let dist = Dist::new();
+    let broker = Broker::start(&dist.dir);
+    let mut request = broker.ws_url.as_str().into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("mqttv3.1, mqtt"),
+    );
+    let tcp = TcpStream::connect(broker.http).await.unwrap();
+    let (_socket, response) = client_async(request, tcp).await.expect("handshake");
+    assert_eq!(response.status(), 101);
+    assert_eq!(
+        response.headers().get("sec-websocket-protocol").unwrap(),
+        "mqtt"
+    );
+}
+
+#[tokio::test]
+async fn websocket_under_a_base_path_works() {
+    let dist = Dist::new();
+    let broker = Broker::start_with(&dist.dir, &["--base", "/party/"]);
+    let mut client = Client::connect(ws_options(&broker, "based")).await;
+    client.round_trip("party-2026-v1/party/based").await;
+}
+
+#[tokio::test]
+async fn large_payload_below_the_limit_is_delivered_over_both_transports() {
+    let dist = Dist::new();
+    let broker = Broker::start(&dist.dir);
+    // The limit counts topic and payload; a history-response stays well under it.
+    let payload = vec![b'x'; MAX_PAYLOAD_BYTES - 1024];
+    let mut tcp_options = tcp_options(&broker, "big-tcp");
+    tcp_options.set_max_packet_size(2 * MAX_PAYLOAD_BYTES, 2 * MAX_PAYLOAD_BYTES);
+    let mut ws_options = ws_options(&broker, "big-ws");
+    ws_options.set_max_packet_size(2 * MAX_PAYLOAD_BYTES, 2 * MAX_PAYLOAD_BYTES);
+    let mut tcp = Client::connect(tcp_options).await;
+    let mut ws = Client::connect(ws_options).await;
+    tcp.subscribe("big").await;
+    ws.subscribe("big").await;
+    ws.publish("big", payload.clone()).await;
+    assert_eq!(tcp.expect_publish("big").await.len(), payload.len());
+    assert_eq!(ws.expect_publish("big").await.len(), payload.len());
+}
