@@ -13,12 +13,12 @@ use rumqttd::RemoteAcceptor;
 use tokio::net::{TcpListener, TcpStream};
 use tracing::{debug, error};
 
-use crate::broker_limits::{ACCEPT_ERROR_BACKOFF, HTTP_HEADER_READ_TIMEOUT};
 use crate::mqtt_listener::set_nodelay;
 use crate::response::{self, HttpResponse};
 use crate::route::{self, Base, Target};
 use crate::static_files::StaticFiles;
 use crate::websocket;
+use party_core::limits::{BROKER_ACCEPT_ERROR_BACKOFF_MS, BROKER_HTTP_HEADER_READ_TIMEOUT_MS};
 
 pub struct HttpApp {
     base: Base,
@@ -81,7 +81,10 @@ pub async fn run(listener: TcpListener, app: Arc<HttpApp>) -> Infallible {
             Ok(accepted) => accepted,
             Err(e) => {
                 error!(error = %e, "cannot accept an HTTP connection");
-                tokio::time::sleep(ACCEPT_ERROR_BACKOFF).await;
+                tokio::time::sleep(std::time::Duration::from_millis(
+                    BROKER_ACCEPT_ERROR_BACKOFF_MS,
+                ))
+                .await;
                 continue;
             }
         };
@@ -102,7 +105,9 @@ async fn serve_connection(stream: TcpStream, app: Arc<HttpApp>) -> hyper::Result
     });
     http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(HTTP_HEADER_READ_TIMEOUT)
+        .header_read_timeout(std::time::Duration::from_millis(
+            BROKER_HTTP_HEADER_READ_TIMEOUT_MS,
+        ))
         .serve_connection(TokioIo::new(stream), service)
         .with_upgrades()
         .await

@@ -5,14 +5,13 @@
 //! `vendor/rumqttd/PARTY-PATCHES.md`), so we control TCP_NODELAY, the shared HTTP
 //! port for WebSocket, and shutdown.
 
-use party_core::limits::MAX_PAYLOAD_BYTES;
+use party_core::limits::{
+    BROKER_MAX_CONNECTIONS, BROKER_MQTT_CONNECT_TIMEOUT_MS, BROKER_READ_BATCH_PACKETS,
+    BROKER_ROUTER_PACKETS_PER_TURN, BROKER_ROUTER_SEGMENTS_PER_TOPIC, BROKER_ROUTER_SEGMENT_BYTES,
+    MAX_MQTT_REMAINING_BYTES,
+};
 use rumqttd::{Broker, Config, ConnectionSettings, RemoteAcceptor, RouterConfig};
 use tokio::task::JoinHandle;
-
-use crate::broker_limits::{
-    MAX_MQTT_CONNECTIONS, MQTT_CONNECT_TIMEOUT_MS, MQTT_READ_BATCH_PACKETS,
-    ROUTER_PACKETS_PER_TURN, ROUTER_SEGMENTS_PER_TOPIC, ROUTER_SEGMENT_BYTES,
-};
 
 /// Owns the broker and its router task, which the acceptor feeds.
 pub struct MqttBroker {
@@ -52,10 +51,10 @@ impl MqttBroker {
 fn config() -> Config {
     Config {
         router: RouterConfig {
-            max_connections: MAX_MQTT_CONNECTIONS,
-            max_outgoing_packet_count: ROUTER_PACKETS_PER_TURN,
-            max_segment_size: ROUTER_SEGMENT_BYTES,
-            max_segment_count: ROUTER_SEGMENTS_PER_TOPIC,
+            max_connections: BROKER_MAX_CONNECTIONS,
+            max_outgoing_packet_count: BROKER_ROUTER_PACKETS_PER_TURN,
+            max_segment_size: BROKER_ROUTER_SEGMENT_BYTES,
+            max_segment_count: BROKER_ROUTER_SEGMENTS_PER_TOPIC,
             ..RouterConfig::default()
         },
         ..Config::default()
@@ -64,10 +63,11 @@ fn config() -> Config {
 
 fn connection_settings() -> ConnectionSettings {
     ConnectionSettings {
-        connection_timeout_ms: MQTT_CONNECT_TIMEOUT_MS,
-        // rumqttd compares this with a packet's remaining length (topic and payload).
-        max_payload_size: MAX_PAYLOAD_BYTES,
-        max_inflight_count: MQTT_READ_BATCH_PACKETS,
+        connection_timeout_ms: BROKER_MQTT_CONNECT_TIMEOUT_MS,
+        // rumqttd compares this with a packet's remaining length (topic and payload),
+        // so a full-size Party payload on the longest room topic must still fit.
+        max_payload_size: MAX_MQTT_REMAINING_BYTES,
+        max_inflight_count: BROKER_READ_BATCH_PACKETS,
         auth: None,
         external_auth: None,
         // Rooms come and go: a subscription must create its topic filter on demand.
@@ -78,6 +78,7 @@ fn connection_settings() -> ConnectionSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use party_core::limits::MAX_PAYLOAD_BYTES;
 
     #[test]
     fn router_limits_satisfy_rumqttd_invariants() {
@@ -89,7 +90,10 @@ mod tests {
     }
 
     #[test]
-    fn payload_limit_comes_from_core() {
-        assert_eq!(connection_settings().max_payload_size, MAX_PAYLOAD_BYTES);
+    fn packet_limit_comes_from_core() {
+        assert_eq!(
+            connection_settings().max_payload_size,
+            MAX_MQTT_REMAINING_BYTES
+        );
     }
 }

@@ -6,7 +6,7 @@ use rumqttd::{LinkType, RemoteAcceptor};
 use tokio::net::TcpListener;
 use tracing::{debug, error, warn};
 
-use crate::broker_limits::ACCEPT_ERROR_BACKOFF;
+use party_core::limits::BROKER_ACCEPT_ERROR_BACKOFF_MS;
 
 /// Runs until the process stops; each connection is its own task, so one client's
 /// bad input ends only that task.
@@ -16,7 +16,10 @@ pub async fn run(listener: TcpListener, acceptor: RemoteAcceptor) -> Infallible 
             Ok(accepted) => accepted,
             Err(e) => {
                 error!(error = %e, "cannot accept an MQTT connection");
-                tokio::time::sleep(ACCEPT_ERROR_BACKOFF).await;
+                tokio::time::sleep(std::time::Duration::from_millis(
+                    BROKER_ACCEPT_ERROR_BACKOFF_MS,
+                ))
+                .await;
                 continue;
             }
         };

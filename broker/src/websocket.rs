@@ -19,8 +19,8 @@ use rumqttd::{LinkType, RemoteAcceptor};
 use tracing::{debug, warn};
 use ws_stream_tungstenite::WsStream;
 
-use crate::broker_limits::{MAX_WEBSOCKET_MESSAGE_BYTES, WEBSOCKET_READ_BUFFER_BYTES};
 use crate::response::{self, HttpResponse};
+use party_core::limits::{BROKER_WEBSOCKET_READ_BUFFER_BYTES, MAX_MQTT_PACKET_BYTES};
 
 /// The subprotocol MQTT clients offer (MQTT 3.1.1 §6); browsers fail the connection
 /// when they offered one and the server does not echo it.
@@ -44,9 +44,9 @@ pub fn accept(mut request: Request<Incoming>, acceptor: RemoteAcceptor) -> HttpR
         match upgrade.await {
             Ok(upgraded) => {
                 let config = WebSocketConfig::default()
-                    .read_buffer_size(WEBSOCKET_READ_BUFFER_BYTES)
-                    .max_message_size(Some(MAX_WEBSOCKET_MESSAGE_BYTES))
-                    .max_frame_size(Some(MAX_WEBSOCKET_MESSAGE_BYTES));
+                    .read_buffer_size(BROKER_WEBSOCKET_READ_BUFFER_BYTES)
+                    .max_message_size(Some(MAX_MQTT_PACKET_BYTES))
+                    .max_frame_size(Some(MAX_MQTT_PACKET_BYTES));
                 let io = TokioAdapter::new(TokioIo::new(upgraded));
                 let socket = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
                 acceptor

@@ -13,7 +13,7 @@ use common::{
     http_get, raw_mqtt_session, read_until_closed, tcp_options, ws_options, Broker, Client, Dist,
     XorShift, DEADLINE,
 };
-use party_core::limits::MAX_PAYLOAD_BYTES;
+use party_core::limits::{MAX_MQTT_REMAINING_BYTES, MAX_PAYLOAD_BYTES};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
@@ -71,7 +71,7 @@ async fn oversize_publish_over_tcp_disconnects_only_its_sender() {
     healthy.subscribe("room").await;
 
     let mut sender = raw_mqtt_session(&broker, "oversize").await;
-    let oversize = raw_mqtt::publish("room", &vec![b'x'; MAX_PAYLOAD_BYTES + 1]);
+    let oversize = raw_mqtt::publish("room", &vec![b'x'; MAX_MQTT_REMAINING_BYTES]);
     let _ = sender.write_all(&oversize).await;
     let delivered = read_until_closed(&mut sender).await;
     assert!(delivered.is_empty(), "nothing is delivered to the sender");
@@ -92,7 +92,7 @@ async fn oversize_publish_over_websocket_disconnects_only_its_sender() {
     options.set_max_packet_size(4 * MAX_PAYLOAD_BYTES, 4 * MAX_PAYLOAD_BYTES);
     let mut sender = Client::connect(options).await;
     sender
-        .publish("room", vec![b'x'; MAX_PAYLOAD_BYTES + 1])
+        .publish("room", vec![b'x'; MAX_MQTT_REMAINING_BYTES])
         .await;
     let ended = tokio::time::timeout(DEADLINE, sender.ended.recv())
         .await
