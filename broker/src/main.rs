@@ -100,14 +100,14 @@ async fn run(args: Args) -> Result<(), String> {
     let app = Arc::new(HttpApp::new(
         args.base.clone(),
         StaticFiles::new(args.dist.clone()),
-        broker.acceptor(),
+        broker.websocket_acceptor(),
     ));
 
     announce(http_addr, mqtt_addr, &args.base)
         .map_err(|e| format!("cannot write the listening line to stdout: {e}"))?;
     info!(http = %http_addr, mqtt = %mqtt_addr, base = %args.base, dist = %args.dist.display(), "ready");
 
-    let acceptor = broker.acceptor();
+    let acceptor = broker.tcp_acceptor();
     tokio::select! {
         signal = shutdown.wait() => {
             info!(signal, "stopping");

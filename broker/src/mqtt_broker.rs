@@ -6,17 +6,18 @@
 //! port for WebSocket, and shutdown.
 
 use party_core::limits::{
-    BROKER_MAX_CONNECTIONS, BROKER_MQTT_CONNECT_TIMEOUT_MS, BROKER_READ_BATCH_PACKETS,
-    BROKER_ROUTER_PACKETS_PER_TURN, BROKER_ROUTER_SEGMENTS_PER_TOPIC, BROKER_ROUTER_SEGMENT_BYTES,
-    MAX_MQTT_REMAINING_BYTES,
+    BROKER_MAX_CONNECTIONS, BROKER_MQTT_CONNECT_TIMEOUT_MS, BROKER_ROUTER_PACKETS_PER_TURN,
+    BROKER_ROUTER_SEGMENTS_PER_TOPIC, BROKER_ROUTER_SEGMENT_BYTES, BROKER_TCP_READ_BATCH_PACKETS,
+    BROKER_WS_READ_BATCH_PACKETS, MAX_MQTT_REMAINING_BYTES,
 };
 use rumqttd::{Broker, Config, ConnectionSettings, RemoteAcceptor, RouterConfig};
 use tokio::task::JoinHandle;
 
-/// Owns the broker and its router task, which the acceptor feeds.
+/// Owns the broker and its router task, which the acceptors feed.
 pub struct MqttBroker {
     _broker: Broker,
-    acceptor: RemoteAcceptor,
+    tcp: RemoteAcceptor,
+    websocket: RemoteAcceptor,
     router: JoinHandle<()>,
 }
 
@@ -26,16 +27,24 @@ impl MqttBroker {
     pub fn start() -> Self {
         let (broker, router) = Broker::new_with_router_task(config());
         let router = tokio::spawn(router);
-        let acceptor = broker.remote_acceptor(connection_settings());
+        let tcp = broker.remote_acceptor(connection_settings(BROKER_TCP_READ_BATCH_PACKETS));
+        let websocket = broker.remote_acceptor(connection_settings(BROKER_WS_READ_BATCH_PACKETS));
         MqttBroker {
             _broker: broker,
-            acceptor,
+            tcp,
+            websocket,
             router,
         }
     }
 
-    pub fn acceptor(&self) -> RemoteAcceptor {
-        self.acceptor.clone()
+    /// For MQTT over TCP streams.
+    pub fn tcp_acceptor(&self) -> RemoteAcceptor {
+        self.tcp.clone()
+    }
+
+    /// For MQTT over WebSocket streams (they batch writes differently, see the limits).
+    pub fn websocket_acceptor(&self) -> RemoteAcceptor {
+        self.websocket.clone()
     }
 
     /// Resolves only if the router task ends, which leaves every connection without
@@ -61,13 +70,13 @@ fn config() -> Config {
     }
 }
 
-fn connection_settings() -> ConnectionSettings {
+fn connection_settings(read_batch_packets: usize) -> ConnectionSettings {
     ConnectionSettings {
         connection_timeout_ms: BROKER_MQTT_CONNECT_TIMEOUT_MS,
         // rumqttd compares this with a packet's remaining length (topic and payload),
         // so a full-size Party payload on the longest room topic must still fit.
         max_payload_size: MAX_MQTT_REMAINING_BYTES,
-        max_inflight_count: BROKER_READ_BATCH_PACKETS,
+        max_inflight_count: read_batch_packets,
         auth: None,
         external_auth: None,
         // Rooms come and go: a subscription must create its topic filter on demand.
@@ -92,7 +101,7 @@ mod tests {
     #[test]
     fn packet_limit_comes_from_core() {
         assert_eq!(
-            connection_settings().max_payload_size,
+            connection_settings(BROKER_TCP_READ_BATCH_PACKETS).max_payload_size,
             MAX_MQTT_REMAINING_BYTES
         );
     }

@@ -124,9 +124,16 @@ pub const BROKER_HTTP_HEADER_READ_TIMEOUT_MS: u64 = 10_000;
 /// idle sockets cannot pile up. (rumqttd takes it as a u16.)
 pub const BROKER_MQTT_CONNECT_TIMEOUT_MS: u16 = 5_000;
 
-/// Packets one connection hands to the router in one batch; larger batches let a
-/// single publisher delay everyone else's turn, smaller ones cost a write per message.
-pub const BROKER_READ_BATCH_PACKETS: usize = 100;
+/// Packets an MQTT-over-TCP connection hands to the router in one batch before the
+/// routed messages are written out. Small, so a pipelining client gets its first
+/// deliveries while the rest are routed (a large batch makes in-flight messages travel
+/// as one clump, leaving one side idle: 0.68x mosquitto's throughput at 10 in flight
+/// with client and broker on separate CPUs, 1.05x at 4).
+pub const BROKER_TCP_READ_BATCH_PACKETS: usize = 4;
+
+/// The same for MQTT over WebSocket, where every write costs a frame and a copy in the
+/// adapter: small batches halved throughput there, so writes are batched more.
+pub const BROKER_WS_READ_BATCH_PACKETS: usize = 100;
 
 /// Concurrent MQTT sessions (TCP and WebSocket together); the router refuses more.
 pub const BROKER_MAX_CONNECTIONS: usize = 10_000;

@@ -134,18 +134,8 @@ impl<P: Protocol> RemoteLink<P> {
         // Shouldn't result in bounded queue deadlocks because of blocking n/w send
         loop {
             select! {
-                o = self.network.read() => {
-                    let packet = o?;
-                    let len = {
-                        let mut buffer = self.link_tx.buffer();
-                        buffer.push_back(packet);
-                        self.network.readv(&mut buffer)?;
-                        buffer.len()
-                    };
-
-                    trace!("Packets read from network, count = {}", len);
-                    self.link_tx.notify().await?;
-                }
+                // PARTY-PATCH 8: deliveries before more input, see above.
+                biased;
                 // Receive from router when previous when state isn't in collision
                 // due to previously received data request
                 o = self.link_rx.exchange(&mut self.notifications) => {
@@ -165,6 +155,21 @@ impl<P: Protocol> RemoteLink<P> {
                     if unscheduled {
                         self.link_rx.wake().await?;
                     }
+                }
+                o = self.network.read() => {
+                    let packet = o?;
+                    let len = {
+                        let mut buffer = self.link_tx.buffer();
+                        buffer.push_back(packet);
+                        self.network.readv(&mut buffer)?;
+                        buffer.len()
+                    };
+
+                    trace!("Packets read from network, count = {}", len);
+                    self.link_tx.notify().await?;
+                    // PARTY-PATCH 8: let the router (a task on this thread) route this
+                    // batch before more input is read, so its deliveries leave now.
+                    tokio::task::yield_now().await;
                 }
             }
         }
