@@ -11,14 +11,14 @@ use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use rumqttd::RemoteAcceptor;
 use tokio::net::{TcpListener, TcpStream};
-use tracing::{debug, error};
+use tracing::debug;
 
-use crate::mqtt_listener::set_nodelay;
+use crate::accept;
 use crate::response::{self, HttpResponse};
 use crate::route::{self, Base, Target};
 use crate::static_files::StaticFiles;
 use crate::websocket;
-use party_core::limits::{BROKER_ACCEPT_ERROR_BACKOFF_MS, BROKER_HTTP_HEADER_READ_TIMEOUT_MS};
+use party_core::limits::BROKER_HTTP_HEADER_READ_TIMEOUT_MS;
 
 pub struct HttpApp {
     base: Base,
@@ -77,18 +77,7 @@ impl HttpApp {
 /// Runs until the process stops; each connection is its own task.
 pub async fn run(listener: TcpListener, app: Arc<HttpApp>) -> Infallible {
     loop {
-        let (stream, peer) = match listener.accept().await {
-            Ok(accepted) => accepted,
-            Err(e) => {
-                error!(error = %e, "cannot accept an HTTP connection");
-                tokio::time::sleep(std::time::Duration::from_millis(
-                    BROKER_ACCEPT_ERROR_BACKOFF_MS,
-                ))
-                .await;
-                continue;
-            }
-        };
-        set_nodelay(&stream, "http");
+        let (stream, peer) = accept::next(&listener, "http").await;
         let app = app.clone();
         tokio::spawn(async move {
             if let Err(e) = serve_connection(stream, app).await {
