@@ -13,12 +13,12 @@ use rumqttd::RemoteAcceptor;
 use tokio::net::{TcpListener, TcpStream};
 use tracing::debug;
 
-use crate::accept;
 use crate::response::{self, HttpResponse};
 use crate::route::{self, Base, Target};
 use crate::static_files::StaticFiles;
 use crate::websocket;
 use party_core::limits::BROKER_HTTP_HEADER_READ_TIMEOUT_MS;
+use party_link::accept;
 
 pub struct HttpApp {
     base: Base,

@@ -1,6 +1,5 @@
 //! `party-broker`: rumqttd embedded behind our own listeners, plus the SPA's files.
 
-mod accept;
 mod cli;
 mod content_type;
 mod http_listener;

@@ -6,7 +6,7 @@ use rumqttd::{LinkType, RemoteAcceptor};
 use tokio::net::TcpListener;
 use tracing::debug;
 
-use crate::accept;
+use party_link::accept;
 
 /// Runs until the process stops; each connection is its own task, so one client's
 /// bad input ends only that task.

@@ -5,7 +5,7 @@
 use clap::{Args, Parser, Subcommand};
 use party_core::ids::RoomName;
 
-use crate::broker_url::BrokerUrl;
+use party_link::BrokerUrl;
 
 /// Party rooms for agents and scripts: JSON on stdout, diagnostics on stderr.
 #[derive(Debug, Parser)]

@@ -12,12 +12,13 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::time::{sleep_until, Instant};
 
 use crate::args::ListenArgs;
-use crate::broker_url::BrokerUrl;
-use crate::connection::{Link, LinkEvent};
 use crate::error::CliError;
 use crate::output::{self, diag, EmitError};
-use crate::{clock, identity, random};
+use crate::{identity, random};
 use party_core::limits::LEAVE_FLUSH_TIMEOUT_MS;
+use party_link::clock;
+use party_link::BrokerUrl;
+use party_link::{Link, LinkEvent};
 
 pub fn run(args: ListenArgs) -> Result<(), CliError> {
     let secret = match &args.secret {

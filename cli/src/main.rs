@@ -3,13 +3,9 @@
 //! else) with one clear line.
 
 mod args;
-mod broker_url;
-mod clock;
-mod connection;
 mod error;
 mod identity;
 mod listen;
-mod mqtt;
 mod output;
 mod random;
 mod send;

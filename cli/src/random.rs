@@ -1,43 +1,22 @@
-//! Randomness from the OS: core is sans-IO and takes every random value as an argument.
+//! Randomness for the CLI: the shared OS source, with its failure as a CLI error.
 
 use party_core::ids::PeerId;
+use party_link::random::{self, RandomError};
 
 use crate::error::CliError;
 
-/// `N` bytes from the operating system's CSPRNG.
+fn runtime_error(err: RandomError) -> CliError {
+    CliError::runtime(err.to_string())
+}
+
 pub fn bytes<const N: usize>() -> Result<[u8; N], CliError> {
-    let mut buf = [0u8; N];
-    getrandom::fill(&mut buf)
-        .map_err(|err| CliError::runtime(format!("cannot get randomness from the OS: {err}")))?;
-    Ok(buf)
+    random::bytes().map_err(runtime_error)
 }
 
-/// A fresh per-connection peer id (the `from` of our envelopes).
 pub fn peer_id() -> Result<PeerId, CliError> {
-    Ok(PeerId::from_bytes(bytes()?))
+    random::peer_id().map_err(runtime_error)
 }
 
-/// Seed for the room's own jitter (history reply delays).
 pub fn entropy() -> Result<u64, CliError> {
-    Ok(u64::from_le_bytes(bytes()?))
-}
-
-/// A uniform value in `[0, 1)` for jitter. Only timing depends on it, so if the OS
-/// has no randomness to give, the middle of the range is as good as any.
-pub fn unit() -> f64 {
-    bytes::<8>().map_or(0.5, |b| {
-        (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn two_draws_differ() {
-        assert_ne!(bytes::<32>().unwrap(), bytes::<32>().unwrap());
-        assert_ne!(peer_id().unwrap(), peer_id().unwrap());
-        assert!((0.0..1.0).contains(&unit()));
-    }
+    random::entropy().map_err(runtime_error)
 }

@@ -12,10 +12,11 @@ use party_core::{LocalPeer, Output, Room};
 use rumqttc::{Event, EventLoop, Outgoing, Packet, QoS};
 
 use crate::args::SendArgs;
-use crate::broker_url::BrokerUrl;
 use crate::error::CliError;
-use crate::{clock, identity, mqtt, output, random};
+use crate::{identity, output, random};
 use party_core::limits::SEND_ACK_TIMEOUT_MS;
+use party_link::BrokerUrl;
+use party_link::{clock, mqtt};
 
 /// An envelope core asked us to publish.
 struct Publication {
@@ -40,7 +41,9 @@ pub fn run(args: SendArgs) -> Result<(), CliError> {
     drop(room.join(now));
     let outputs = room.send_text(now, &text).map_err(|err| match err {
         SendError::Text(_) => CliError::input(format!("cannot send this message: {err}")),
-        SendError::NotJoined => CliError::runtime(format!("core refused the message: {err}")),
+        SendError::NotJoined | SendError::NotAMember(_) => {
+            CliError::runtime(format!("core refused the message: {err}"))
+        }
     })?;
     let mut publications = Vec::new();
     let mut events = Vec::new();
@@ -90,7 +93,7 @@ async fn deliver(
     peer: &PeerId,
     publications: Vec<Publication>,
 ) -> Result<(), CliError> {
-    let (client, eventloop) = mqtt::client(url, peer, None);
+    let (client, eventloop) = mqtt::client(url, peer, None, mqtt::ONE_ROOM_REQUEST_CAPACITY);
     let wanted = publications.len();
     for Publication { topic, payload } in publications {
         client

@@ -3,7 +3,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{free_port, party, Mosquitto, Party};
+use support::{bin, free_port, party, Mosquitto, Party};
 
 fn identity() -> Value {
     let out = party()
@@ -26,7 +26,7 @@ fn is_message_with_text(event: &Value, text: &str) -> bool {
 }
 
 fn send_reaches_listen(broker: &str, room: &str) {
-    let mut listener = Party::listen(broker, room, &[]);
+    let mut listener = Party::listen(bin(), broker, room, &[]);
     let sender = identity();
     let text = format!("hello over {broker}");
     let out = send(
@@ -61,7 +61,7 @@ fn send_reaches_listen_verified_over_websocket() {
 #[test]
 fn send_and_listen_on_different_transports_meet() {
     let broker = Mosquitto::start();
-    let mut listener = Party::listen(&broker.ws_url(), "cli-mixed", &[]);
+    let mut listener = Party::listen(bin(), &broker.ws_url(), "cli-mixed", &[]);
     let sender = identity();
     let out = send(
         &broker.tcp_url(),
@@ -84,7 +84,7 @@ fn send_reads_the_text_from_stdin_for_dash() {
     use std::process::Stdio;
 
     let broker = Mosquitto::start();
-    let mut listener = Party::listen(&broker.tcp_url(), "cli-stdin", &[]);
+    let mut listener = Party::listen(bin(), &broker.tcp_url(), "cli-stdin", &[]);
     let sender = identity();
     let mut child = party()
         .args(["send", "--broker", &broker.tcp_url(), "cli-stdin", "-"])
@@ -115,10 +115,10 @@ fn send_reads_the_text_from_stdin_for_dash() {
 fn listen_reports_another_listener_joining_and_leaving() {
     let broker = Mosquitto::start();
     let url = broker.tcp_url();
-    let mut watcher = Party::listen(&url, "cli-presence", &[]);
+    let mut watcher = Party::listen(bin(), &url, "cli-presence", &[]);
     let other = identity();
     let secret = other["secret"].as_str().expect("secret");
-    let mut visitor = Party::listen(&url, "cli-presence", &["--secret", secret]);
+    let mut visitor = Party::listen(bin(), &url, "cli-presence", &["--secret", secret]);
 
     let joined = watcher.wait_event("the visitor joining", |e| {
         e["event"] == "peer-joined" && e["handle"] == other["handle"]
@@ -140,7 +140,7 @@ fn listen_reports_another_listener_joining_and_leaving() {
 #[test]
 fn listen_exits_0_on_sigint() {
     let broker = Mosquitto::start();
-    let mut listener = Party::listen(&broker.tcp_url(), "cli-sigint", &[]);
+    let mut listener = Party::listen(bin(), &broker.tcp_url(), "cli-sigint", &[]);
     listener.signal("INT");
     assert_eq!(listener.wait_exit(), Some(0));
 }
@@ -149,9 +149,10 @@ fn listen_exits_0_on_sigint() {
 fn a_killed_listener_leaves_through_its_last_will() {
     let broker = Mosquitto::start();
     let url = broker.tcp_url();
-    let mut watcher = Party::listen(&url, "cli-will", &[]);
+    let mut watcher = Party::listen(bin(), &url, "cli-will", &[]);
     let other = identity();
     let mut visitor = Party::listen(
+        bin(),
         &url,
         "cli-will",
         &["--secret", other["secret"].as_str().expect("secret")],
@@ -171,7 +172,7 @@ fn listen_reconnects_when_the_broker_comes_back() {
     let broker = Mosquitto::start();
     let (tcp_port, ws_port) = (broker.tcp_port, broker.ws_port);
     let url = broker.tcp_url();
-    let mut listener = Party::listen(&url, "cli-reconnect", &[]);
+    let mut listener = Party::listen(bin(), &url, "cli-reconnect", &[]);
 
     drop(broker);
     listener

@@ -20,4 +20,6 @@ pub mod sign;
 pub mod topic;
 pub mod words;
 
-pub use room::{ChatMessage, LeaveReason, LocalPeer, Output, PeerInfo, Room, RoomEvent, SendError};
+pub use room::{
+    ChatMessage, LeaveReason, LocalPeer, MemberError, Output, PeerInfo, Room, RoomEvent, SendError,
+};

@@ -85,6 +85,11 @@ pub const SEEN_IDS_MAX: usize = 4_096;
 /// so a flood of fake peer ids cannot grow memory without bound.
 pub const MAX_PEERS: usize = 512;
 
+/// Most local peers one process speaks for in one room (the IRC bridge's users in a
+/// channel). With `MAX_PEERS` remote ones it stays below `MAX_PINNED_HANDLES`, so every
+/// present handle keeps its pin.
+pub const MAX_LOCAL_MEMBERS: usize = 256;
+
 /// Most handles whose first key we remember per room; least recently used absent
 /// handles are forgotten first.
 pub const MAX_PINNED_HANDLES: usize = 1_024;
@@ -156,7 +161,7 @@ pub const BROKER_WEBSOCKET_READ_BUFFER_BYTES: usize = 4 * 1024;
 
 /// Pause after a failed `accept` (e.g. out of file descriptors) so the loop does not
 /// spin while the condition lasts.
-pub const BROKER_ACCEPT_ERROR_BACKOFF_MS: u64 = 100;
+pub const ACCEPT_ERROR_BACKOFF_MS: u64 = 100;
 
 // A full payload on the longest topic must fit the packet limits; checked at compile
 // time so a change to any of these constants cannot break it unnoticed.
@@ -164,3 +169,49 @@ const _: () = assert!(
     MAX_MQTT_REMAINING_BYTES >= 2 + TOPIC_PREFIX.len() + ROOM_NAME_CHARS.1 + MAX_PAYLOAD_BYTES
 );
 const _: () = assert!(MAX_MQTT_PACKET_BYTES >= 5 + MAX_MQTT_REMAINING_BYTES);
+
+// ---- IRC bridge (`party-bridge`); each is the default of a flag of the same name ----
+
+/// Most bytes of an IRC line, CRLF included, without its tags (RFC 1459/2812).
+pub const IRC_LINE_MAX_BYTES: usize = 512;
+
+/// Most bytes of the tags section a client may send before the line proper (IRCv3
+/// message-tags: 4094 of client tags, with `@`, the separator space and server tags).
+pub const IRC_TAGS_MAX_BYTES: usize = 8_191;
+
+/// Longest IRC nick we accept: the longest display name, since the nick becomes it.
+pub const IRC_NICK_MAX_CHARS: usize = MAX_DISPLAY_NAME_CHARS;
+
+/// IRC connections the bridge serves at once.
+pub const BRIDGE_MAX_CLIENTS: usize = 10_000;
+
+/// IRC connections from one IP address; loopback users and bots share one address,
+/// so this is generous.
+pub const BRIDGE_MAX_CLIENTS_PER_IP: usize = 64;
+
+/// Channels one IRC connection may be in.
+pub const BRIDGE_MAX_CHANNELS_PER_CLIENT: usize = 32;
+
+/// Flood control: lines a client may send in a burst, then lines per second after it.
+pub const BRIDGE_FLOOD_BURST_LINES: u32 = 10;
+pub const BRIDGE_FLOOD_LINES_PER_SEC: u32 = 2;
+
+/// Lines a throttled client may have waiting before it is cut off (`Excess flood`).
+pub const BRIDGE_FLOOD_MAX_QUEUED_LINES: usize = 30;
+
+/// Lines waiting for a slow reader before it is cut off (`SendQ exceeded`), so one
+/// stalled client cannot hold memory or slow the channel for everyone.
+pub const BRIDGE_SENDQ_LINES: usize = 2_048;
+
+/// Seconds a new connection has to finish NICK/USER (and CAP END).
+pub const BRIDGE_REGISTER_TIMEOUT_SECS: u64 = 30;
+
+/// Seconds of silence from a client before we PING it.
+pub const BRIDGE_PING_INTERVAL_SECS: u64 = 90;
+
+/// Seconds a client has to answer our PING before it is cut off.
+pub const BRIDGE_PING_TIMEOUT_SECS: u64 = 60;
+
+/// Publishes and subscribes that may wait for the broker connection; beyond it a
+/// message is refused with an error rather than queued without bound.
+pub const BRIDGE_MQTT_REQUEST_CAPACITY: usize = 4_096;

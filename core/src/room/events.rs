@@ -108,8 +108,27 @@ pub struct PeerInfo {
 pub enum SendError {
     #[error("not in the room: call join first")]
     NotJoined,
+    #[error("peer {0} is not one of this room's local members")]
+    NotAMember(PeerId),
     #[error(transparent)]
     Text(#[from] TextError),
+}
+
+/// Why `Room::add_member` refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MemberError {
+    #[error("not in the room: call join first")]
+    NotJoined,
+    #[error(
+        "this room already has {} local members",
+        crate::limits::MAX_LOCAL_MEMBERS
+    )]
+    Full,
+    #[error("peer id {0} is already in use in this room")]
+    PeerIdInUse(PeerId),
+    /// Joining would make every peer flag a key mismatch for this handle.
+    #[error("handle {0} is pinned to another key in this room")]
+    HandlePinnedToAnotherKey(Handle),
 }
 
 #[cfg(test)]

@@ -77,8 +77,8 @@ impl Room {
     /// Peer-id rules: our own id is ours alone, and a connection keeps the handle and
     /// key it started with, so nobody can speak, or say goodbye, for someone else.
     fn admit(&self, from: &PeerId, handle: Option<&Handle>, key: Option<&str>) -> Admission {
-        if from == self.me.peer_id() {
-            return if key == Some(self.my_key.as_str()) {
+        if let Some(member) = self.members.get(from) {
+            return if key == Some(member.key.as_str()) {
                 Admission::Echo
             } else {
                 Admission::Refuse(rejected(format!(
@@ -127,8 +127,9 @@ impl Room {
                 claim.from
             ))];
         }
-        let was_present =
-            claim.handle == self.me.handle() || self.peers.handle_present(claim.handle);
+        // Presence events are about remote connections: a handle we also speak for
+        // locally (the same key in a browser and on IRC) still comes and goes.
+        let was_present = self.peers.handle_present(claim.handle);
         let record = PeerRecord {
             handle: claim.handle.clone(),
             avatar_seed: claim.avatar_seed.clone(),
@@ -156,7 +157,7 @@ impl Room {
             return Vec::new();
         };
         let mut out = Vec::new();
-        if record.handle != *self.me.handle() && !self.peers.handle_present(&record.handle) {
+        if !self.peers.handle_present(&record.handle) {
             out.push(Output::Event(RoomEvent::PeerLeft {
                 peer: self.peer_info(&leave.from, &record),
                 reason: LeaveReason::Left,
@@ -209,7 +210,7 @@ impl Room {
         response: &HistoryResponse,
         received: &Received,
     ) -> Vec<Output> {
-        if response.to != *self.me.peer_id() {
+        if !self.is_member(&response.to) {
             self.maybe_cancel_reply(response, received);
             return Vec::new();
         }

@@ -38,6 +38,11 @@ impl LocalPeer {
         Ok(self)
     }
 
+    /// Replaces the display name (an IRC user changed nick).
+    pub fn set_display_name(&mut self, name: Option<DisplayName>) {
+        self.name = name;
+    }
+
     pub fn handle(&self) -> &Handle {
         &self.handle
     }

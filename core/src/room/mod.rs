@@ -8,6 +8,7 @@ mod host;
 mod incoming;
 mod jitter;
 mod local_peer;
+mod members;
 mod outgoing;
 mod peers;
 mod pins;
@@ -16,19 +17,21 @@ mod seen;
 #[cfg(test)]
 mod tests;
 
-pub use events::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent, SendError};
+pub use events::{ChatMessage, LeaveReason, MemberError, Output, PeerInfo, RoomEvent, SendError};
 pub use local_peer::LocalPeer;
 
 use crate::envelope::{
     clamp_timestamp, encode_sealed, ChatText, Envelope, HistoryRequest, LogEntry, Msg,
 };
-use crate::ids::{Handle, MessageId, PeerId, RoomName};
+use crate::ids::{DisplayName, Handle, MessageId, PeerId, RoomName};
 use crate::limits::{ANNOUNCE_INTERVAL_MS, HISTORY_REQUEST_TIMEOUT_MS, PRESENCE_REPLY_MIN_GAP_MS};
 use crate::topic::room_topic;
 
 use history::History;
 use host::HostWatch;
 use jitter::Rng;
+use members::{Member, Members};
+use outgoing::{announce, leave_envelope, seal};
 use peers::{PeerRecord, Peers};
 use pins::Pins;
 use replies::PendingReplies;
@@ -38,24 +41,24 @@ use seen::SeenIds;
 enum State {
     /// Created; listening is fine, but we have not announced ourselves.
     Idle,
+    /// Our members are in the room (the primary, and any added since).
     Joined,
     /// We said goodbye; input is ignored until `join` again.
     Left,
 }
 
-/// One room, from one local peer's point of view.
+/// One room, from the point of view of the local peers we speak for: one for a
+/// browser tab or the CLI, one per IRC user for the bridge (`add_member`). They share
+/// one view of the room, so each envelope is decoded and verified once.
 pub struct Room {
     topic: String,
-    me: LocalPeer,
-    my_key: String,
+    members: Members,
     state: State,
     host: HostWatch,
     peers: Peers,
     pins: Pins,
     seen: SeenIds,
     history: History,
-    next_announce: Option<u64>,
-    last_announce: Option<u64>,
     /// Until when history-responses to us are merged.
     history_window_until: Option<u64>,
     replies: PendingReplies,
@@ -66,21 +69,18 @@ impl Room {
     /// A room for `me`. `entropy` (random from the caller) seeds reply jitter and
     /// message-id suffixes.
     pub fn new(room: RoomName, me: LocalPeer, now_ms: u64, entropy: u64) -> Room {
-        let my_key = me.public_key_base64url();
+        let primary = Member::new(me);
         let mut pins = Pins::default();
-        pins.pin_permanently(me.handle().clone(), my_key.clone());
+        pins.pin_permanently(primary.peer.handle().clone(), primary.key.clone());
         Room {
             topic: room_topic(&room),
             host: HostWatch::new(room.host()),
-            me,
-            my_key,
+            members: Members::new(primary),
             state: State::Idle,
             peers: Peers::default(),
             pins,
             seen: SeenIds::default(),
             history: History::default(),
-            next_announce: None,
-            last_announce: None,
             history_window_until: None,
             replies: PendingReplies::default(),
             // Mixing in the clock keeps rooms apart even if a caller reuses entropy.
@@ -98,46 +98,147 @@ impl Room {
         self.host.host()
     }
 
+    /// The primary local peer (the only one, outside the bridge).
     pub fn me(&self) -> &LocalPeer {
-        &self.me
+        &self.members.primary().peer
     }
 
-    /// Enters the room (call after subscribing, and again after a reconnect): our
-    /// first announce and a history-request, whose replies are merged for
-    /// `HISTORY_REQUEST_TIMEOUT_MS`.
+    /// Whether `peer_id` is one of the local peers we speak for.
+    pub fn is_member(&self, peer_id: &PeerId) -> bool {
+        self.members.get(peer_id).is_some()
+    }
+
+    /// How many local peers we speak for.
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Enters the room (call after subscribing, and again after a reconnect): every
+    /// member announces, and the primary sends a history-request, whose replies are
+    /// merged for `HISTORY_REQUEST_TIMEOUT_MS`.
     pub fn join(&mut self, now_ms: u64) -> Vec<Output> {
         self.state = State::Joined;
-        self.next_announce = Some(now_ms.saturating_add(ANNOUNCE_INTERVAL_MS));
-        self.last_announce = Some(now_ms);
         self.history_window_until = Some(now_ms.saturating_add(HISTORY_REQUEST_TIMEOUT_MS));
-        let mut out = vec![
-            self.publish(&self.announce(now_ms)),
-            self.publish(&Envelope::HistoryRequest(HistoryRequest {
-                from: self.me.peer_id().clone(),
-                t: now_ms,
-            })),
-        ];
+        let mut out = Vec::new();
+        let ids: Vec<PeerId> = self
+            .members
+            .iter()
+            .map(|m| m.peer.peer_id().clone())
+            .collect();
+        for id in &ids {
+            out.extend(self.beat(id, now_ms));
+        }
+        let request = Envelope::HistoryRequest(HistoryRequest {
+            from: self.me().peer_id().clone(),
+            t: now_ms,
+        });
+        out.push(self.publish(self.members.primary(), &request));
         out.extend(self.update_host(now_ms));
         out
     }
 
-    /// Publishes a signed chat message and reports it locally (once: the broker's echo
-    /// is recognized and dropped).
+    /// Another local peer enters the room we are in (an IRC user joining a channel
+    /// the bridge already follows): it announces, and shares the room's view and
+    /// history at once, with no history request of its own.
+    pub fn add_member(&mut self, now_ms: u64, peer: LocalPeer) -> Result<Vec<Output>, MemberError> {
+        if self.state != State::Joined {
+            return Err(MemberError::NotJoined);
+        }
+        if self.members.is_full() {
+            return Err(MemberError::Full);
+        }
+        let id = peer.peer_id().clone();
+        if self.members.get(&id).is_some() || self.peers.get(&id).is_some() {
+            return Err(MemberError::PeerIdInUse(id));
+        }
+        let member = Member::new(peer);
+        let handle = member.peer.handle().clone();
+        if let Some(pinned) = self.pins.pinned_key(&handle) {
+            if pinned != member.key {
+                return Err(MemberError::HandlePinnedToAnotherKey(handle));
+            }
+        }
+        self.pins.pin_permanently(handle, member.key.clone());
+        self.members.push(member);
+        let mut out = self.beat(&id, now_ms);
+        out.extend(self.update_host(now_ms));
+        Ok(out)
+    }
+
+    /// A local peer leaves while others stay: its signed `leave` goes out. Removing the
+    /// last member is `leave`. Unknown ids change nothing.
+    pub fn remove_member(&mut self, now_ms: u64, peer_id: &PeerId) -> Vec<Output> {
+        if self.state != State::Joined {
+            return Vec::new();
+        }
+        if self.members.len() == 1 {
+            return if self.is_member(peer_id) {
+                self.leave(now_ms)
+            } else {
+                Vec::new()
+            };
+        }
+        let Some(member) = self.members.remove(peer_id) else {
+            return Vec::new();
+        };
+        let mut out = vec![self.publish(&member, &leave_envelope(&member.peer, now_ms))];
+        if !self.members.has_handle(member.peer.handle()) {
+            self.pins.release(member.peer.handle());
+        }
+        out.extend(self.update_host(now_ms));
+        out
+    }
+
+    /// A member's display name changed: it beats at once, so peers show the new name
+    /// now rather than at its next scheduled announce. Unknown ids change nothing.
+    pub fn rename_member(
+        &mut self,
+        now_ms: u64,
+        peer_id: &PeerId,
+        name: Option<DisplayName>,
+    ) -> Vec<Output> {
+        let Some(member) = self.members.get_mut(peer_id) else {
+            return Vec::new();
+        };
+        member.peer.set_display_name(name);
+        if self.state != State::Joined {
+            return Vec::new();
+        }
+        self.beat(peer_id, now_ms)
+    }
+
+    /// Publishes a signed chat message from the primary member and reports it locally
+    /// (once: the broker's echo is recognized and dropped).
     pub fn send_text(&mut self, now_ms: u64, text: &str) -> Result<Vec<Output>, SendError> {
+        let from = self.me().peer_id().clone();
+        self.send_text_as(now_ms, &from, text)
+    }
+
+    /// `send_text` for any member.
+    pub fn send_text_as(
+        &mut self,
+        now_ms: u64,
+        from: &PeerId,
+        text: &str,
+    ) -> Result<Vec<Output>, SendError> {
         if self.state != State::Joined {
             return Err(SendError::NotJoined);
         }
+        let Some(member) = self.members.get(from) else {
+            return Err(SendError::NotAMember(from.clone()));
+        };
+        let me = &member.peer;
         let msg = Msg {
-            id: MessageId::generate(self.me.handle().as_str(), now_ms, self.rng.next_u64()),
-            handle: self.me.handle().clone(),
-            avatar_seed: self.me.avatar_seed().clone(),
-            name: self.me.display_name().cloned(),
+            id: MessageId::generate(me.handle().as_str(), now_ms, self.rng.next_u64()),
+            handle: me.handle().clone(),
+            avatar_seed: me.avatar_seed().clone(),
+            name: me.display_name().cloned(),
             text: ChatText::parse(text)?,
-            from: self.me.peer_id().clone(),
+            from: me.peer_id().clone(),
             t: now_ms,
         };
         let envelope = Envelope::Msg(msg.clone());
-        let seal = self.seal(&envelope);
+        let seal = seal(&self.topic, member, &envelope);
         let publish = Output::Publish {
             topic: self.topic.clone(),
             payload: encode_sealed(&envelope, Some(&seal)),
@@ -156,10 +257,14 @@ impl Room {
         if self.state == State::Left {
             return out;
         }
-        if self.next_announce.is_some_and(|at| at <= now_ms) {
-            out.push(self.publish(&self.announce(now_ms)));
-            self.next_announce = Some(now_ms.saturating_add(ANNOUNCE_INTERVAL_MS));
-            self.last_announce = Some(now_ms);
+        let due: Vec<PeerId> = self
+            .members
+            .iter()
+            .filter(|m| m.next_announce.is_some_and(|at| at <= now_ms))
+            .map(|m| m.peer.peer_id().clone())
+            .collect();
+        for id in &due {
+            out.extend(self.beat(id, now_ms));
         }
         if self.history_window_until.is_some_and(|at| at <= now_ms) {
             self.history_window_until = None;
@@ -177,7 +282,7 @@ impl Room {
             }
         }
         for (id, record) in gone {
-            if record.handle != *self.me.handle() && !self.peers.handle_present(&record.handle) {
+            if !self.peers.handle_present(&record.handle) {
                 out.push(Output::Event(RoomEvent::PeerLeft {
                     peer: self.peer_info(&id, &record),
                     reason: LeaveReason::Timeout,
@@ -196,7 +301,7 @@ impl Room {
             return None;
         }
         [
-            self.next_announce,
+            self.members.next_announce(),
             self.history_window_until,
             self.replies.next_due(),
             self.peers.next_expiry(),
@@ -207,15 +312,26 @@ impl Room {
         .min()
     }
 
-    /// Says goodbye: a signed `leave`, and the room stops. Peers see us go at once
-    /// instead of after `PEER_TIMEOUT_MS`.
+    /// Says goodbye for every member: a signed `leave` each, and the room stops. Peers
+    /// see us go at once instead of after `PEER_TIMEOUT_MS`. Only the primary member
+    /// is kept (for `join` again).
     pub fn leave(&mut self, now_ms: u64) -> Vec<Output> {
         if self.state != State::Joined {
             return Vec::new();
         }
-        let out = vec![self.publish(&self.leave_envelope(now_ms))];
+        let out = self
+            .members
+            .iter()
+            .map(|m| self.publish(m, &leave_envelope(&m.peer, now_ms)))
+            .collect();
+        for member in self.members.iter().skip(1) {
+            self.pins.release(member.peer.handle());
+        }
+        self.members.keep_primary_only();
+        for member in self.members.iter_mut() {
+            member.next_announce = None;
+        }
         self.state = State::Left;
-        self.next_announce = None;
         self.history_window_until = None;
         self.replies.clear();
         self.peers.clear();
@@ -223,18 +339,39 @@ impl Room {
         out
     }
 
-    /// The payload to register as the MQTT Last Will when connecting: a signed `leave`,
-    /// so peers learn of a dropped connection from the broker.
+    /// The payload to register as the MQTT Last Will when connecting: the primary
+    /// member's signed `leave`, so peers learn of a dropped connection from the broker.
     pub fn last_will(&self, now_ms: u64) -> Vec<u8> {
-        let envelope = self.leave_envelope(now_ms);
-        encode_sealed(&envelope, Some(&self.seal(&envelope)))
+        let primary = self.members.primary();
+        let envelope = leave_envelope(&primary.peer, now_ms);
+        encode_sealed(&envelope, Some(&seal(&self.topic, primary, &envelope)))
     }
 
-    /// Everyone present, one entry per handle, us included: host first, then by handle.
+    /// Remote handles present, one entry per handle (what the bridge shows as channel
+    /// members besides its own users): host first, then by handle.
+    pub fn remote_peers(&self) -> Vec<PeerInfo> {
+        let mut list: Vec<PeerInfo> = self
+            .peers
+            .handles()
+            .into_iter()
+            .filter_map(|handle| self.peers.representative(handle))
+            .map(|(id, record)| self.peer_info(id, record))
+            .collect();
+        list.sort_by(|a, b| (!a.is_host, &a.handle).cmp(&(!b.is_host, &b.handle)));
+        list
+    }
+
+    /// Everyone present, one entry per handle, our members included (`is_self`): host
+    /// first, then by handle.
     pub fn peers(&self) -> Vec<PeerInfo> {
-        let mut list = vec![self.self_info()];
+        let mut list: Vec<PeerInfo> = Vec::new();
+        for member in self.members.iter() {
+            if !list.iter().any(|p| p.handle == *member.peer.handle()) {
+                list.push(self.self_info(&member.peer));
+            }
+        }
         for handle in self.peers.handles() {
-            if handle == self.me.handle() {
+            if self.members.has_handle(handle) {
                 continue;
             }
             if let Some((id, record)) = self.peers.representative(handle) {
@@ -263,11 +400,27 @@ impl Room {
         if self.state != State::Joined {
             return;
         }
-        let earliest = self
-            .last_announce
-            .map_or(now_ms, |at| at.saturating_add(PRESENCE_REPLY_MIN_GAP_MS))
-            .max(now_ms);
-        self.next_announce = Some(self.next_announce.map_or(earliest, |at| at.min(earliest)));
+        for member in self.members.iter_mut() {
+            let earliest = member
+                .last_announce
+                .map_or(now_ms, |at| at.saturating_add(PRESENCE_REPLY_MIN_GAP_MS))
+                .max(now_ms);
+            member.next_announce =
+                Some(member.next_announce.map_or(earliest, |at| at.min(earliest)));
+        }
+    }
+
+    /// One presence beat from member `id` now, and its next one scheduled.
+    fn beat(&mut self, id: &PeerId, now_ms: u64) -> Vec<Output> {
+        let Some(member) = self.members.get_mut(id) else {
+            return Vec::new();
+        };
+        member.next_announce = Some(now_ms.saturating_add(ANNOUNCE_INTERVAL_MS));
+        member.last_announce = Some(now_ms);
+        let Some(member) = self.members.get(id) else {
+            return Vec::new();
+        };
+        vec![self.publish(member, &announce(&member.peer, now_ms))]
     }
 
     fn host_here(&self) -> bool {
@@ -278,7 +431,7 @@ impl Room {
     /// its pinned key (always, when we are the host).
     fn host_presence(&self) -> Option<bool> {
         let host = self.host.host()?;
-        if self.state == State::Joined && host == self.me.handle() {
+        if self.state == State::Joined && self.members.has_handle(host) {
             return Some(true);
         }
         self.peers
@@ -295,13 +448,13 @@ impl Room {
         self.host.host() == Some(handle)
     }
 
-    fn self_info(&self) -> PeerInfo {
+    fn self_info(&self, me: &LocalPeer) -> PeerInfo {
         PeerInfo {
-            handle: self.me.handle().clone(),
-            avatar_seed: self.me.avatar_seed().clone(),
-            name: self.me.display_name().map(|n| n.as_str().to_owned()),
-            peer_id: self.me.peer_id().clone(),
-            is_host: self.is_host(self.me.handle()),
+            handle: me.handle().clone(),
+            avatar_seed: me.avatar_seed().clone(),
+            name: me.display_name().map(|n| n.as_str().to_owned()),
+            peer_id: me.peer_id().clone(),
+            is_host: self.is_host(me.handle()),
             is_self: true,
             verified: true,
         }

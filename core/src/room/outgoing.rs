@@ -1,58 +1,66 @@
-//! Envelopes we send: built from our identity, signed for this room's topic.
+//! Envelopes we send: built from a member's identity, signed for this room's topic.
 
 use crate::envelope::{encode_sealed, Announce, Envelope, HistoryResponse, Leave, LogEntry};
 use crate::ids::PeerId;
 use crate::limits::MAX_PAYLOAD_BYTES;
 use crate::sign::{sign, Seal};
 
-use super::{Output, Room};
+use super::members::Member;
+use super::{LocalPeer, Output, Room};
+
+pub(super) fn announce(me: &LocalPeer, now_ms: u64) -> Envelope {
+    Envelope::Announce(Announce {
+        handle: me.handle().clone(),
+        avatar_seed: me.avatar_seed().clone(),
+        name: me.display_name().cloned(),
+        from: me.peer_id().clone(),
+        t: now_ms,
+    })
+}
+
+pub(super) fn leave_envelope(me: &LocalPeer, now_ms: u64) -> Envelope {
+    Envelope::Leave(Leave {
+        handle: me.handle().clone(),
+        avatar_seed: me.avatar_seed().clone(),
+        name: me.display_name().cloned(),
+        from: me.peer_id().clone(),
+        t: now_ms,
+    })
+}
+
+/// `member`'s signature over `envelope` for `topic`.
+pub(super) fn seal(topic: &str, member: &Member, envelope: &Envelope) -> Seal {
+    sign(
+        topic,
+        envelope,
+        member.peer.signing_key(),
+        member.peer.auth(),
+    )
+}
 
 impl Room {
-    pub(super) fn announce(&self, now_ms: u64) -> Envelope {
-        Envelope::Announce(Announce {
-            handle: self.me.handle().clone(),
-            avatar_seed: self.me.avatar_seed().clone(),
-            name: self.me.display_name().cloned(),
-            from: self.me.peer_id().clone(),
-            t: now_ms,
-        })
-    }
-
-    pub(super) fn leave_envelope(&self, now_ms: u64) -> Envelope {
-        Envelope::Leave(Leave {
-            handle: self.me.handle().clone(),
-            avatar_seed: self.me.avatar_seed().clone(),
-            name: self.me.display_name().cloned(),
-            from: self.me.peer_id().clone(),
-            t: now_ms,
-        })
-    }
-
-    /// Our signature over `envelope` for this room's topic.
-    pub(super) fn seal(&self, envelope: &Envelope) -> Seal {
-        sign(&self.topic, envelope, self.me.signing_key(), self.me.auth())
-    }
-
-    pub(super) fn publish(&self, envelope: &Envelope) -> Output {
+    pub(super) fn publish(&self, member: &Member, envelope: &Envelope) -> Output {
         Output::Publish {
             topic: self.topic.clone(),
-            payload: encode_sealed(envelope, Some(&self.seal(envelope))),
+            payload: encode_sealed(envelope, Some(&seal(&self.topic, member, envelope))),
         }
     }
 
-    /// Our whole history for `to`. The history byte budget keeps it under
-    /// `MAX_PAYLOAD_BYTES`; should it still not fit, the oldest entries go first.
+    /// Our whole history for `to`, signed by the primary member. The history byte
+    /// budget keeps it under `MAX_PAYLOAD_BYTES`; should it still not fit, the oldest
+    /// entries go first.
     pub(super) fn history_response(&self, to: PeerId, now_ms: u64) -> Output {
+        let primary = self.members.primary();
         let entries: Vec<LogEntry> = self.history.entries().cloned().collect();
         let mut skip = 0;
         loop {
             let envelope = Envelope::HistoryResponse(HistoryResponse {
                 to: to.clone(),
                 log: entries[skip..].to_vec(),
-                from: self.me.peer_id().clone(),
+                from: primary.peer.peer_id().clone(),
                 t: now_ms,
             });
-            let out = self.publish(&envelope);
+            let out = self.publish(primary, &envelope);
             match &out {
                 Output::Publish { payload, .. }
                     if payload.len() > MAX_PAYLOAD_BYTES && skip < entries.len() =>

@@ -41,6 +41,15 @@ impl Pins {
         );
     }
 
+    /// Lets a permanent pin age like any other (the local member holding it left).
+    pub(super) fn release(&mut self, handle: &Handle) {
+        self.clock += 1;
+        if let Some(pin) = self.by_handle.get_mut(handle) {
+            pin.permanent = false;
+            pin.last_used = self.clock;
+        }
+    }
+
     /// Checks a claim to `handle` made with `key` (`None`: unsigned). When the table is
     /// full, the least recently used pin of a handle `is_present` says is gone is
     /// forgotten.

@@ -855,3 +855,235 @@ fn early_beats_for_newcomers_keep_the_minimum_gap() {
         Some(T0 + PRESENCE_REPLY_MIN_GAP_MS + ANNOUNCE_INTERVAL_MS)
     );
 }
+
+// ---- several local members (the IRC bridge) ----
+
+/// A bridge room with members 1 (primary) and 3, and a remote peer 2 hearing both.
+fn bridge_and_remote() -> (Room, Room) {
+    let (mut bridge, mut remote) = (open_room(1), open_room(2));
+    let joined = bridge.join(T0);
+    remote.join(T0);
+    deliver(&joined, &mut remote, T0);
+    let added = bridge.add_member(T0, local(3)).unwrap();
+    assert_eq!(types(&added), ["announce"]);
+    let seen = deliver(&added, &mut remote, T0);
+    assert!(events(&seen)
+        .iter()
+        .any(|e| matches!(e, RoomEvent::PeerJoined { peer } if peer.handle == secret(3).handle())));
+    (bridge, remote)
+}
+
+#[test]
+fn every_member_beats_on_its_own_schedule() {
+    let (mut bridge, _) = bridge_and_remote();
+    let later = T0 + 1_000;
+    bridge.add_member(later, local(4)).unwrap();
+    assert_eq!(bridge.next_deadline(), Some(T0 + ANNOUNCE_INTERVAL_MS));
+    assert_eq!(payloads(&bridge.tick(T0 + ANNOUNCE_INTERVAL_MS)).len(), 2);
+    assert_eq!(
+        payloads(&bridge.tick(later + ANNOUNCE_INTERVAL_MS)).len(),
+        1
+    );
+}
+
+#[test]
+fn a_member_speaks_signed_under_its_own_handle_and_its_echo_is_dropped() {
+    let (mut bridge, mut remote) = bridge_and_remote();
+    let sent = bridge
+        .send_text_as(T0 + 10, &PeerId::from_bytes([3; 8]), "from three")
+        .unwrap();
+    let local_copy = messages(&sent);
+    assert_eq!(local_copy.len(), 1);
+    assert_eq!(local_copy[0].handle, secret(3).handle());
+    let heard = messages(&deliver(&sent, &mut remote, T0 + 10));
+    assert_eq!(heard.len(), 1);
+    assert!(heard[0].verified);
+    assert_eq!(heard[0].from, PeerId::from_bytes([3; 8]));
+    assert!(deliver(&sent, &mut bridge, T0 + 10).is_empty(), "echo");
+}
+
+#[test]
+fn sending_as_a_stranger_is_refused() {
+    let (mut bridge, _) = bridge_and_remote();
+    let stranger = PeerId::from_bytes([9; 8]);
+    assert_eq!(
+        bridge.send_text_as(T0, &stranger, "hi"),
+        Err(SendError::NotAMember(stranger))
+    );
+}
+
+#[test]
+fn nobody_can_speak_with_a_members_peer_id() {
+    let (mut bridge, _) = bridge_and_remote();
+    let forged = encode_signed(
+        "party-2026-v1/party/calc-study",
+        &Envelope::Announce(Announce {
+            handle: secret(5).handle(),
+            avatar_seed: secret(5).avatar_seed(),
+            name: None,
+            from: PeerId::from_bytes([3; 8]),
+            t: T0,
+        }),
+        &secret(5).signing_key(),
+        Auth::Agent,
+    );
+    assert_eq!(rejections(&bridge.receive(T0, &forged)).len(), 1);
+}
+
+#[test]
+fn a_removed_member_says_goodbye_and_the_others_stay() {
+    let (mut bridge, mut remote) = bridge_and_remote();
+    let out = bridge.remove_member(T0 + 5, &PeerId::from_bytes([3; 8]));
+    assert_eq!(types(&out), ["leave"]);
+    let seen = deliver(&out, &mut remote, T0 + 5);
+    assert!(events(&seen).iter().any(
+        |e| matches!(e, RoomEvent::PeerLeft { peer, .. } if peer.handle == secret(3).handle())
+    ));
+    assert_eq!(bridge.member_count(), 1);
+    assert!(bridge.send_text(T0 + 6, "still here").is_ok());
+    assert!(bridge
+        .remove_member(T0 + 7, &PeerId::from_bytes([3; 8]))
+        .is_empty());
+}
+
+#[test]
+fn removing_the_primary_hands_the_room_to_the_next_member() {
+    let (mut bridge, _) = bridge_and_remote();
+    bridge.remove_member(T0, &PeerId::from_bytes([1; 8]));
+    assert_eq!(bridge.me().peer_id(), &PeerId::from_bytes([3; 8]));
+    let last = bridge.remove_member(T0 + 1, &PeerId::from_bytes([3; 8]));
+    assert_eq!(types(&last), ["leave"]);
+    assert_eq!(
+        bridge.next_deadline(),
+        None,
+        "the last member leaving ends the room"
+    );
+}
+
+#[test]
+fn leave_says_goodbye_for_every_member() {
+    let (mut bridge, _) = bridge_and_remote();
+    assert_eq!(types(&bridge.leave(T0 + 1)), ["leave", "leave"]);
+    assert_eq!(bridge.member_count(), 1);
+}
+
+/// Two different secrets with the same handle (2^20 handles: a birthday search finds
+/// a pair in about a thousand tries).
+fn handle_collision() -> (AgentSecret, AgentSecret) {
+    let mut seen = std::collections::HashMap::new();
+    for i in 0u32.. {
+        let mut bytes = [0u8; 32];
+        bytes[..4].copy_from_slice(&i.to_be_bytes());
+        let candidate = AgentSecret::from_bytes(bytes);
+        if let Some(first) = seen.insert(candidate.handle(), bytes) {
+            return (AgentSecret::from_bytes(first), candidate);
+        }
+    }
+    unreachable!("u32 space exhausted")
+}
+
+#[test]
+fn a_member_cannot_join_with_a_handle_pinned_to_another_key() {
+    let (original, clash) = handle_collision();
+    let mut bridge = open_room(1);
+    bridge.join(T0);
+    let mut remote = Room::new(
+        RoomName::parse("calc-study").unwrap(),
+        LocalPeer::agent(&original, PeerId::from_bytes([0x44; 8])),
+        T0,
+        44,
+    );
+    deliver(&remote.join(T0), &mut bridge, T0);
+    let same_key = LocalPeer::agent(&original, PeerId::from_bytes([0x45; 8]));
+    assert!(
+        bridge.add_member(T0, same_key).is_ok(),
+        "the same key is the same identity"
+    );
+    let other_key = LocalPeer::agent(&clash, PeerId::from_bytes([0x46; 8]));
+    assert_eq!(
+        bridge.add_member(T0, other_key).err(),
+        Some(MemberError::HandlePinnedToAnotherKey(original.handle()))
+    );
+}
+
+#[test]
+fn members_must_be_added_to_a_joined_room_and_are_bounded() {
+    let mut idle = open_room(1);
+    assert_eq!(
+        idle.add_member(T0, local(2)).err(),
+        Some(MemberError::NotJoined)
+    );
+    let mut room = open_room(1);
+    room.join(T0);
+    assert_eq!(
+        room.add_member(T0, local(1)).err(),
+        Some(MemberError::PeerIdInUse(PeerId::from_bytes([1; 8])))
+    );
+    let mut n: u16 = 0;
+    while room.member_count() < crate::limits::MAX_LOCAL_MEMBERS {
+        n += 1;
+        let id = PeerId::from_bytes([n.to_be_bytes()[0], n.to_be_bytes()[1], 0xee, 0, 0, 0, 0, 0]);
+        room.add_member(T0, LocalPeer::agent(&secret(2), id))
+            .unwrap();
+    }
+    let one_more = LocalPeer::agent(&secret(2), PeerId::from_bytes([0xff; 8]));
+    assert_eq!(room.add_member(T0, one_more).err(), Some(MemberError::Full));
+}
+
+#[test]
+fn a_remote_connection_of_a_members_handle_still_comes_and_goes() {
+    let (mut bridge, _) = bridge_and_remote();
+    // Member 3's key, used from a browser too.
+    let mut browser = Room::new(
+        RoomName::parse("calc-study").unwrap(),
+        LocalPeer::agent(&secret(3), PeerId::from_bytes([0x33; 8])),
+        T0,
+        33,
+    );
+    let seen = deliver(&browser.join(T0), &mut bridge, T0);
+    assert!(events(&seen).iter().any(
+        |e| matches!(e, RoomEvent::PeerJoined { peer } if peer.peer_id == PeerId::from_bytes([0x33; 8]) && !peer.is_self)
+    ));
+    assert!(bridge
+        .remote_peers()
+        .iter()
+        .any(|p| p.handle == secret(3).handle()));
+    let gone = deliver(&browser.leave(T0 + 1), &mut bridge, T0 + 1);
+    assert!(events(&gone)
+        .iter()
+        .any(|e| matches!(e, RoomEvent::PeerLeft { .. })));
+}
+
+#[test]
+fn the_host_as_a_member_makes_the_host_present() {
+    let host_secret = secret(3);
+    let mut bridge = room_named(host_secret.handle().as_str(), 1);
+    let joined = bridge.join(T0);
+    assert!(!events(&joined)
+        .iter()
+        .any(|e| matches!(e, RoomEvent::HostPresent { .. })));
+    let added = bridge.add_member(T0, local(3)).unwrap();
+    assert!(events(&added)
+        .iter()
+        .any(|e| matches!(e, RoomEvent::HostPresent { verified: true, .. })));
+    bridge.remove_member(T0 + 1, &PeerId::from_bytes([3; 8]));
+    let away = bridge.tick(T0 + 1 + HOST_GRACE_MS);
+    assert!(events(&away)
+        .iter()
+        .any(|e| matches!(e, RoomEvent::HostAway { .. })));
+}
+
+#[test]
+fn a_renamed_member_beats_with_its_new_name() {
+    let (mut bridge, mut remote) = bridge_and_remote();
+    let name = crate::ids::DisplayName::parse("calcbot").unwrap();
+    let out = bridge.rename_member(T0 + 3, &PeerId::from_bytes([3; 8]), Some(name));
+    assert_eq!(types(&out), ["announce"]);
+    deliver(&out, &mut remote, T0 + 3);
+    let listed = remote.peers();
+    let three = listed
+        .iter()
+        .find(|p| p.handle == secret(3).handle())
+        .unwrap();
+    assert_eq!(three.name.as_deref(), Some("calcbot"));
+}

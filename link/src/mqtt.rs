@@ -10,13 +10,18 @@ use rumqttc::{AsyncClient, EventLoop, LastWill, MqttOptions, Transport};
 
 use crate::broker_url::BrokerUrl;
 
-/// Requests (publishes, subscribes) that may wait for the connection; room steps emit
-/// only a handful each, so this is slack, not a queue.
-const REQUEST_CAPACITY: usize = 64;
+/// Requests (publishes, subscribes) a one-room command may have waiting for the
+/// connection; room steps emit only a handful each, so this is slack, not a queue.
+pub const ONE_ROOM_REQUEST_CAPACITY: usize = 64;
 
 /// A client and its event loop for `url`. The client id is derived from the peer id so
 /// that two of our processes never kick each other off the broker.
-pub fn client(url: &BrokerUrl, peer: &PeerId, will: Option<LastWill>) -> (AsyncClient, EventLoop) {
+pub fn client(
+    url: &BrokerUrl,
+    peer: &PeerId,
+    will: Option<LastWill>,
+    requests: usize,
+) -> (AsyncClient, EventLoop) {
     let client_id = format!("party{peer}");
     let mut options = match url {
         BrokerUrl::Tcp { host, port } => MqttOptions::new(client_id, host.as_str(), *port),
@@ -34,7 +39,7 @@ pub fn client(url: &BrokerUrl, peer: &PeerId, will: Option<LastWill>) -> (AsyncC
     if let Some(will) = will {
         options.set_last_will(will);
     }
-    let (client, mut eventloop) = AsyncClient::new(options, REQUEST_CAPACITY);
+    let (client, mut eventloop) = AsyncClient::new(options, requests);
     eventloop.network_options.set_tcp_nodelay(true);
     (client, eventloop)
 }
@@ -62,7 +67,7 @@ mod tests {
     #[test]
     fn ws_urls_use_the_websocket_transport_and_keep_the_url() {
         let url = BrokerUrl::parse("ws://127.0.0.1:9001/mqtt").unwrap();
-        let (_client, eventloop) = client(&url, &PeerId::from_bytes([1; 8]), None);
+        let (_client, eventloop) = client(&url, &PeerId::from_bytes([1; 8]), None, 8);
         assert!(matches!(eventloop.mqtt_options.transport(), Transport::Ws));
         assert_eq!(
             eventloop.mqtt_options.broker_address().0,
@@ -74,7 +79,7 @@ mod tests {
     #[test]
     fn tcp_urls_dial_host_and_port_with_ipv6_brackets() {
         let url = BrokerUrl::parse("mqtt://[::1]:1884").unwrap();
-        let (_client, eventloop) = client(&url, &PeerId::from_bytes([2; 8]), None);
+        let (_client, eventloop) = client(&url, &PeerId::from_bytes([2; 8]), None, 8);
         assert!(matches!(eventloop.mqtt_options.transport(), Transport::Tcp));
         assert_eq!(
             eventloop.mqtt_options.broker_address(),

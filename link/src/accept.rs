@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use party_core::limits::BROKER_ACCEPT_ERROR_BACKOFF_MS;
+use party_core::limits::ACCEPT_ERROR_BACKOFF_MS;
 use tokio::net::{TcpListener, TcpStream};
 use tracing::{error, warn};
 
@@ -23,7 +23,7 @@ pub async fn next(listener: &TcpListener, name: &str) -> (TcpStream, SocketAddr)
             }
             Err(e) => {
                 error!(listener = name, error = %e, "cannot accept a connection");
-                tokio::time::sleep(Duration::from_millis(BROKER_ACCEPT_ERROR_BACKOFF_MS)).await;
+                tokio::time::sleep(Duration::from_millis(ACCEPT_ERROR_BACKOFF_MS)).await;
             }
         }
     }

@@ -49,7 +49,7 @@ pub enum LinkEvent {
 pub struct Link {
     pub client: AsyncClient,
     pub events: mpsc::Receiver<LinkEvent>,
-    will: watch::Sender<Vec<u8>>,
+    will: Option<watch::Sender<Vec<u8>>>,
 }
 
 impl Link {
@@ -57,29 +57,59 @@ impl Link {
     /// by the broker on `will_topic` if we vanish without a DISCONNECT.
     pub fn spawn(url: &BrokerUrl, peer: &PeerId, will_topic: &str, will: Vec<u8>) -> Self {
         let last_will = LastWill::new(will_topic, will.clone(), QoS::AtMostOnce, false);
-        let (client, eventloop) = mqtt::client(url, peer, Some(last_will));
-        let (events_tx, events) = mpsc::channel(EVENT_CAPACITY);
         let (will, will_rx) = watch::channel(will);
-        tokio::spawn(run(eventloop, events_tx, will_topic.to_owned(), will_rx));
+        Self::start(
+            url,
+            peer,
+            Some(last_will),
+            Some((will_topic.to_owned(), will_rx)),
+            mqtt::ONE_ROOM_REQUEST_CAPACITY,
+        )
+        .with_will(will)
+    }
+
+    /// Connects with no Last Will, for a process that speaks for many peers (one will
+    /// cannot say goodbye for all of them). `requests` bounds the publishes and
+    /// subscribes that may wait for the socket.
+    pub fn spawn_shared(url: &BrokerUrl, id: &PeerId, requests: usize) -> Self {
+        Self::start(url, id, None, None, requests)
+    }
+
+    fn start(
+        url: &BrokerUrl,
+        peer: &PeerId,
+        last_will: Option<LastWill>,
+        will: Option<(String, watch::Receiver<Vec<u8>>)>,
+        requests: usize,
+    ) -> Self {
+        let (client, eventloop) = mqtt::client(url, peer, last_will, requests);
+        let (events_tx, events) = mpsc::channel(EVENT_CAPACITY);
+        tokio::spawn(run(eventloop, events_tx, will));
         Self {
             client,
             events,
-            will,
+            will: None,
         }
+    }
+
+    fn with_will(mut self, will: watch::Sender<Vec<u8>>) -> Self {
+        self.will = Some(will);
+        self
     }
 
     /// The Last Will to register on the next (re)connect: the will is a signed envelope
     /// with a timestamp, so it is refreshed rather than replayed from start-up.
     pub fn set_will(&self, payload: Vec<u8>) {
-        self.will.send_replace(payload);
+        if let Some(will) = &self.will {
+            will.send_replace(payload);
+        }
     }
 }
 
 async fn run(
     mut eventloop: EventLoop,
     events: mpsc::Sender<LinkEvent>,
-    will_topic: String,
-    will: watch::Receiver<Vec<u8>>,
+    will: Option<(String, watch::Receiver<Vec<u8>>)>,
 ) {
     let mut backoff = Backoff::new();
     loop {
@@ -118,13 +148,15 @@ async fn run(
                     return;
                 }
                 tokio::time::sleep(retry_in).await;
-                let payload = will.borrow().clone();
-                eventloop.mqtt_options.set_last_will(LastWill::new(
-                    will_topic.as_str(),
-                    payload,
-                    QoS::AtMostOnce,
-                    false,
-                ));
+                if let Some((topic, payload)) = &will {
+                    let payload = payload.borrow().clone();
+                    eventloop.mqtt_options.set_last_will(LastWill::new(
+                        topic.as_str(),
+                        payload,
+                        QoS::AtMostOnce,
+                        false,
+                    ));
+                }
                 continue;
             }
         };

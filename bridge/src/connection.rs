@@ -1,0 +1,245 @@
+//! One IRC connection's I/O: lines in (bounded, throttled), lines out (from its
+//! queue), and the registration and ping timers. Everything the lines mean is the
+//! hub's business.
+
+use std::collections::VecDeque;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{Quota, RateLimiter};
+use party_core::limits::{IRC_LINE_MAX_BYTES, IRC_TAGS_MAX_BYTES};
+use party_link::clock::now_ms;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio::time::{sleep_until, timeout, Instant};
+
+use crate::hub::{ClientId, Flow, Outbound};
+use crate::shared::Shared;
+
+/// Longest line we buffer: a full line plus a full tags section.
+const MAX_INPUT_LINE: usize = IRC_LINE_MAX_BYTES + IRC_TAGS_MAX_BYTES;
+
+/// Bytes read per syscall; the buffer exists only while input is pending, so an idle
+/// connection holds none.
+const READ_CHUNK: usize = 2048;
+
+/// How long the goodbye (`ERROR :…`) may take to write to a client that stopped
+/// reading.
+const GOODBYE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Queued output written per syscall at most.
+const WRITE_BATCH_BYTES: usize = 16 * 1024;
+
+/// Why the connection ends.
+enum End {
+    /// The hub already removed the client (QUIT, bad PASS, SendQ, shutdown).
+    Closed(String),
+    /// The hub still has the client: it must quit with this reason.
+    Lost(String),
+}
+
+pub async fn serve(mut stream: TcpStream, ip: IpAddr, shared: Arc<Shared>) {
+    let (tx, mut rx) = mpsc::channel(shared.limits.sendq_lines);
+    let id = shared.hub().connect(ip, tx);
+    let end = Conn::new(id, &shared).run(&mut stream, &mut rx).await;
+    let reason = match end {
+        End::Closed(reason) => reason,
+        End::Lost(reason) => {
+            shared.hub().disconnect(id, &reason, now_ms());
+            shared.timer.notify_one();
+            reason
+        }
+    };
+    // What the hub said last (a 464 before a bad PASS closes us, say) still goes out,
+    // then the goodbye. The client may be gone or not reading: both are a courtesy.
+    let mut last = Vec::new();
+    while let Ok(Outbound::Line(line)) = rx.try_recv() {
+        last.extend_from_slice(line.as_bytes());
+    }
+    last.extend_from_slice(format!("ERROR :Closing Link: {ip} ({reason})\r\n").as_bytes());
+    let _ = timeout(GOODBYE_TIMEOUT, stream.write_all(&last)).await;
+}
+
+struct Conn<'a> {
+    id: ClientId,
+    shared: &'a Shared,
+    input: Vec<u8>,
+    /// Skipping the rest of an over-long line.
+    discarding: bool,
+    queue: VecDeque<Vec<u8>>,
+    registered: bool,
+    started: Instant,
+    last_input: Instant,
+    ping_sent: Option<Instant>,
+}
+
+impl<'a> Conn<'a> {
+    fn new(id: ClientId, shared: &'a Shared) -> Self {
+        let now = Instant::now();
+        Self {
+            id,
+            shared,
+            input: Vec::new(),
+            discarding: false,
+            queue: VecDeque::new(),
+            registered: false,
+            started: now,
+            last_input: now,
+            ping_sent: None,
+        }
+    }
+
+    async fn run(&mut self, stream: &mut TcpStream, rx: &mut mpsc::Receiver<Outbound>) -> End {
+        let limits = &self.shared.limits;
+        let flood = RateLimiter::direct(
+            Quota::per_second(limits.flood_per_sec).allow_burst(limits.flood_burst),
+        );
+        let clock = DefaultClock::default();
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            let mut throttled_until = None;
+            while !self.queue.is_empty() {
+                if let Err(not_until) = flood.check() {
+                    throttled_until = Some(Instant::now() + not_until.wait_time_from(clock.now()));
+                    break;
+                }
+                let Some(line) = self.queue.pop_front() else {
+                    break;
+                };
+                let flow = self.shared.hub().handle_bytes(self.id, &line, now_ms());
+                self.shared.timer.notify_one();
+                match flow {
+                    Flow::Continue => {}
+                    Flow::Registered => self.registered = true,
+                    Flow::Close(reason) => return End::Closed(reason),
+                }
+            }
+            if self.queue.capacity() > 64 && self.queue.is_empty() {
+                self.queue = VecDeque::new();
+            }
+            let timer = self.timer_deadline();
+            let can_read = self.queue.len() <= limits.flood_max_queued;
+            tokio::select! {
+                biased;
+                outbound = rx.recv() => match outbound {
+                    Some(Outbound::Line(line)) => {
+                        out.extend_from_slice(line.as_bytes());
+                        while out.len() < WRITE_BATCH_BYTES {
+                            match rx.try_recv() {
+                                Ok(Outbound::Line(line)) => out.extend_from_slice(line.as_bytes()),
+                                Ok(Outbound::Close(reason)) => {
+                                    let _ = stream.write_all(&out).await;
+                                    return End::Closed(reason.to_string());
+                                }
+                                Err(_) => break,
+                            }
+                        }
+                        if let Err(err) = stream.write_all(&out).await {
+                            return End::Lost(format!("Write error: {err}"));
+                        }
+                        out.clear();
+                        if out.capacity() > WRITE_BATCH_BYTES {
+                            out = Vec::new();
+                        }
+                    }
+                    Some(Outbound::Close(reason)) => return End::Closed(reason.to_string()),
+                    // The hub dropped us: our queue overflowed.
+                    None => return End::Closed("SendQ exceeded".into()),
+                },
+                ready = stream.readable(), if can_read => {
+                    if let Err(err) = ready {
+                        return End::Lost(format!("Read error: {err}"));
+                    }
+                    match self.read(stream) {
+                        Ok(true) => {}
+                        Ok(false) => return End::Lost("Connection closed".into()),
+                        Err(err) => return End::Lost(format!("Read error: {err}")),
+                    }
+                    if self.queue.len() > limits.flood_max_queued {
+                        return End::Lost("Excess flood".into());
+                    }
+                }
+                () = sleep_until(throttled_until.unwrap_or(timer)), if throttled_until.is_some() => {}
+                () = sleep_until(timer) => {
+                    if let Some(end) = self.on_timer(stream).await {
+                        return end;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads what is there; `Ok(false)` at end of stream.
+    fn read(&mut self, stream: &TcpStream) -> std::io::Result<bool> {
+        self.input.reserve(READ_CHUNK);
+        match stream.try_read_buf(&mut self.input) {
+            Ok(0) => return Ok(false),
+            Ok(_) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => return Ok(true),
+            Err(err) => return Err(err),
+        }
+        self.last_input = Instant::now();
+        self.ping_sent = None;
+        let mut start = 0;
+        while let Some(end) = self.input[start..].iter().position(|&b| b == b'\n') {
+            let line_end = start + end;
+            let mut line = &self.input[start..line_end];
+            if line.last() == Some(&b'\r') {
+                line = &line[..line.len() - 1];
+            }
+            if std::mem::take(&mut self.discarding) || line.len() > MAX_INPUT_LINE {
+                self.input_too_long();
+            } else if !line.is_empty() {
+                self.queue.push_back(line.to_vec());
+            }
+            start = line_end + 1;
+        }
+        self.input.drain(..start);
+        if self.input.len() > MAX_INPUT_LINE {
+            // No line end in sight: drop what we have and the rest of the line.
+            self.discarding = true;
+            self.input.clear();
+        }
+        if self.input.is_empty() {
+            self.input = Vec::new();
+        }
+        Ok(true)
+    }
+
+    fn input_too_long(&self) {
+        self.shared.hub().input_too_long(self.id);
+    }
+
+    fn timer_deadline(&self) -> Instant {
+        let limits = &self.shared.limits;
+        if !self.registered {
+            self.started + limits.register_timeout
+        } else if let Some(sent) = self.ping_sent {
+            sent + limits.ping_timeout
+        } else {
+            self.last_input + limits.ping_interval
+        }
+    }
+
+    async fn on_timer(&mut self, stream: &mut TcpStream) -> Option<End> {
+        let limits = &self.shared.limits;
+        if !self.registered {
+            return Some(End::Lost("Registration timed out".into()));
+        }
+        if self.ping_sent.is_some() {
+            return Some(End::Lost(format!(
+                "Ping timeout: {} seconds",
+                (limits.ping_interval + limits.ping_timeout).as_secs()
+            )));
+        }
+        self.ping_sent = Some(Instant::now());
+        let ping = format!("PING :{}\r\n", self.shared.server_name);
+        match stream.write_all(ping.as_bytes()).await {
+            Ok(()) => None,
+            Err(err) => Some(End::Lost(format!("Write error: {err}"))),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! One IRC connection as the hub sees it.
+
+use std::net::IpAddr;
+
+use party_core::ids::{PeerId, RoomName};
+use party_core::secret::AgentSecret;
+use tokio::sync::mpsc;
+
+use super::Outbound;
+
+/// IRCv3 capabilities we offer; a client enables any subset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Caps(u8);
+
+impl Caps {
+    pub const SERVER_TIME: Caps = Caps(1);
+    pub const MESSAGE_TAGS: Caps = Caps(2);
+    pub const ECHO_MESSAGE: Caps = Caps(4);
+    pub const MULTI_PREFIX: Caps = Caps(8);
+
+    /// Every capability by its CAP name, in the order CAP LS lists them.
+    pub const ALL: [(&'static str, Caps); 4] = [
+        ("server-time", Caps::SERVER_TIME),
+        ("message-tags", Caps::MESSAGE_TAGS),
+        ("echo-message", Caps::ECHO_MESSAGE),
+        ("multi-prefix", Caps::MULTI_PREFIX),
+    ];
+
+    pub fn by_name(name: &str) -> Option<Caps> {
+        Self::ALL
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|&(_, c)| c)
+    }
+
+    pub fn has(self, other: Caps) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub fn with(self, other: Caps) -> Caps {
+        Caps(self.0 | other.0)
+    }
+
+    pub fn without(self, other: Caps) -> Caps {
+        Caps(self.0 & !other.0)
+    }
+
+    pub fn names(self) -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|(_, c)| self.has(*c))
+            .map(|&(n, _)| n)
+            .collect()
+    }
+}
+
+/// Who a registered client is in Party rooms.
+pub struct Identity {
+    pub secret: AgentSecret,
+    pub peer_id: PeerId,
+}
+
+pub struct Client {
+    pub tx: mpsc::Sender<Outbound>,
+    pub host: String,
+    pub nick: Option<String>,
+    /// From USER; `None` until it came.
+    pub user: Option<String>,
+    pub realname: String,
+    pub pass: Option<String>,
+    /// CAP LS or REQ seen and no CAP END yet: registration waits.
+    pub cap_negotiating: bool,
+    pub caps: Caps,
+    /// `Some` once registered.
+    pub identity: Option<Identity>,
+    pub channels: Vec<RoomName>,
+    pub away: Option<String>,
+}
+
+impl Client {
+    pub fn new(tx: mpsc::Sender<Outbound>, ip: IpAddr) -> Self {
+        Self {
+            tx,
+            host: ip.to_string(),
+            nick: None,
+            user: None,
+            realname: String::new(),
+            pass: None,
+            cap_negotiating: false,
+            caps: Caps::default(),
+            identity: None,
+            channels: Vec::new(),
+            away: None,
+        }
+    }
+
+    pub fn registered(&self) -> bool {
+        self.identity.is_some()
+    }
+
+    /// The nick for numerics: `*` before one was chosen.
+    pub fn nick_or_star(&self) -> &str {
+        self.nick.as_deref().unwrap_or("*")
+    }
+
+    /// `nick!user@host`, the source of this client's lines.
+    pub fn prefix(&self) -> String {
+        format!(
+            "{}!{}@{}",
+            self.nick_or_star(),
+            self.user.as_deref().unwrap_or("*"),
+            self.host
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_combine_and_list_by_name() {
+        let caps = Caps::default()
+            .with(Caps::by_name("SERVER-TIME").unwrap())
+            .with(Caps::ECHO_MESSAGE);
+        assert!(caps.has(Caps::SERVER_TIME));
+        assert!(!caps.has(Caps::MESSAGE_TAGS));
+        assert_eq!(caps.names(), ["server-time", "echo-message"]);
+        assert_eq!(caps.without(Caps::SERVER_TIME).names(), ["echo-message"]);
+        assert_eq!(Caps::by_name("sasl"), None);
+    }
+}

@@ -1,0 +1,100 @@
+//! Getting lines to clients: numerics, notices, and one line fanned out to many, with
+//! the tags each recipient negotiated. Queues are bounded and never waited on: a
+//! client whose queue is full is cut off (`SendQ exceeded`) instead of slowing the
+//! channel for everyone.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::error::TrySendError;
+
+use crate::irc::line::{build, finish};
+use crate::irc::tags;
+
+use super::{Caps, ClientId, Hub, Outbound};
+
+/// The tags a line may carry, each sent only to clients that enabled its capability.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Tags<'a> {
+    /// server-time: when the message was said (Unix ms).
+    pub time_ms: Option<u64>,
+    /// message-tags: the Party message id.
+    pub msgid: Option<&'a str>,
+}
+
+impl Hub {
+    /// Queues a finished line for `id`.
+    pub(super) fn send(&mut self, id: ClientId, line: Arc<str>) {
+        let Some(client) = self.clients.get(&id) else {
+            return;
+        };
+        match client.tx.try_send(Outbound::Line(line)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => self.doomed.push(id),
+            // The connection task ended; its disconnect is on the way.
+            Err(TrySendError::Closed(_)) => {}
+        }
+    }
+
+    /// Queues a line body (no CRLF) for `id`.
+    pub(super) fn send_body(&mut self, id: ClientId, body: &str) {
+        self.send(id, finish(None, body));
+    }
+
+    /// `:server <code> <nick> <middle...> :<trailing>`.
+    pub(super) fn reply(&mut self, id: ClientId, code: u16, middle: &[&str], trailing: &str) {
+        let Some(client) = self.clients.get(&id) else {
+            return;
+        };
+        let code = format!("{code:03}");
+        let mut params = Vec::with_capacity(middle.len() + 1);
+        params.push(client.nick_or_star());
+        params.extend_from_slice(middle);
+        let body = build(&self.info.name, &code, &params, Some(trailing));
+        self.send_body(id, &body);
+    }
+
+    /// A NOTICE from the server to this client.
+    pub(super) fn server_notice(&mut self, id: ClientId, text: &str) {
+        let Some(client) = self.clients.get(&id) else {
+            return;
+        };
+        let body = build(
+            &self.info.name,
+            "NOTICE",
+            &[client.nick_or_star()],
+            Some(text),
+        );
+        self.send_body(id, &body);
+    }
+
+    /// One line body to each of `to`, tagged per recipient's capabilities. Lines are
+    /// built once per distinct tag set, not once per recipient.
+    pub(super) fn fan_out(&mut self, to: &[ClientId], body: &str, tags: Tags<'_>) {
+        let mut built: [Option<Arc<str>>; 4] = Default::default();
+        for &id in to {
+            let Some(client) = self.clients.get(&id) else {
+                continue;
+            };
+            let time = tags.time_ms.filter(|_| client.caps.has(Caps::SERVER_TIME));
+            let msgid = tags.msgid.filter(|_| client.caps.has(Caps::MESSAGE_TAGS));
+            let slot = usize::from(time.is_some()) | (usize::from(msgid.is_some()) << 1);
+            let line = built[slot]
+                .get_or_insert_with(|| {
+                    let mut parts = Vec::new();
+                    if let Some(t) = time {
+                        parts.push(tags::time(t));
+                    }
+                    if let Some(id) = msgid {
+                        parts.push(format!("msgid={}", tags::escape_value(id)));
+                    }
+                    if parts.is_empty() {
+                        finish(None, body)
+                    } else {
+                        finish(Some(&parts.join(";")), body)
+                    }
+                })
+                .clone();
+            self.send(id, line);
+        }
+    }
+}

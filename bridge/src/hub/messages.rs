@@ -1,0 +1,419 @@
+//! Chat both ways: IRC PRIVMSG/NOTICE into signed room messages, and what a room
+//! reports (messages, presence, host status, history) onto IRC.
+
+use party_core::ids::RoomName;
+use party_core::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent};
+
+use crate::irc::line::build;
+use crate::irc::names::{channel_of, channel_room, fold};
+use crate::irc::numeric::*;
+use crate::irc::split::split_text;
+
+use super::deliver::Tags;
+use super::{Caps, ClientId, Hub};
+
+/// How a `/me` action travels in a room text (and back to IRC as CTCP ACTION).
+const ACTION_PREFIX: &str = "/me ";
+
+/// Bytes a PRIVMSG line can spend on its prefix, command and target besides the text
+/// (`:` + nick!user@host + ` PRIVMSG ` + `#48-char-room` + ` :` + CRLF, generously).
+const LINE_OVERHEAD_BYTES: usize = 160;
+
+/// The source of lines from a room peer (browser, CLI or another bridge): its handle.
+pub(super) fn peer_prefix(handle: &str) -> String {
+    format!("{handle}!party@mqtt")
+}
+
+impl Hub {
+    /// PRIVMSG or NOTICE from a client. NOTICE never triggers an error reply
+    /// (RFC 2812 §3.3.2), so automatic responders cannot loop.
+    pub(super) fn message(&mut self, id: ClientId, command: &str, params: &[&str], now_ms: u64) {
+        let notice = command == "NOTICE";
+        let Some(targets) = params.first().filter(|t| !t.is_empty()) else {
+            if !notice {
+                self.reply(
+                    id,
+                    ERR_NORECIPIENT,
+                    &[],
+                    &format!("No recipient given ({command})"),
+                );
+            }
+            return;
+        };
+        let Some(text) = params.get(1).filter(|t| !t.is_empty()) else {
+            if !notice {
+                self.reply(id, ERR_NOTEXTTOSEND, &[], "No text to send");
+            }
+            return;
+        };
+        for target in targets.split(',').filter(|t| !t.is_empty()) {
+            if target.starts_with('#') {
+                self.say_in_channel(id, command, target, text, now_ms);
+            } else {
+                self.say_to_nick(id, command, target, text);
+            }
+        }
+    }
+
+    fn refuse(&mut self, id: ClientId, command: &str, target: &str, code: u16, reason: &str) {
+        if command != "NOTICE" {
+            self.reply(id, code, &[target], reason);
+        }
+    }
+
+    fn say_in_channel(
+        &mut self,
+        id: ClientId,
+        command: &str,
+        target: &str,
+        text: &str,
+        now_ms: u64,
+    ) {
+        let room = match channel_room(target) {
+            Ok(room) => room,
+            Err(bad) => return self.refuse(id, command, target, bad.code, &bad.reason),
+        };
+        if !self
+            .clients
+            .get(&id)
+            .is_some_and(|c| c.channels.contains(&room))
+        {
+            return self.refuse(
+                id,
+                command,
+                target,
+                ERR_CANNOTSENDTOCHAN,
+                "Cannot send to channel: join it first",
+            );
+        }
+        if !self.link_up {
+            return self.refuse(id, command, target, ERR_CANNOTSENDTOCHAN, "Cannot send to channel: the Party broker is unreachable, so your message was not sent");
+        }
+        let text = match room_text(text) {
+            Ok(text) => text,
+            Err(reason) => return self.refuse(id, command, target, ERR_CANNOTSENDTOCHAN, &reason),
+        };
+        let Some(peer_id) = self.peer_id_of(id) else {
+            return;
+        };
+        let Some(channel) = self.channels.get_mut(&room) else {
+            return;
+        };
+        let outputs = match channel.room.send_text_as(now_ms, &peer_id, &text) {
+            Ok(outputs) => outputs,
+            Err(err) => {
+                return self.refuse(
+                    id,
+                    command,
+                    target,
+                    ERR_CANNOTSENDTOCHAN,
+                    &format!("Cannot send to channel: {err}"),
+                )
+            }
+        };
+        let (publishes, events): (Vec<Output>, Vec<Output>) = outputs
+            .into_iter()
+            .partition(|o| matches!(o, Output::Publish { .. }));
+        if let Some(err) = self.publish_all(publishes) {
+            return self.refuse(
+                id,
+                command,
+                target,
+                ERR_CANNOTSENDTOCHAN,
+                &format!("Cannot send to channel: {err}; your message was not sent"),
+            );
+        }
+        for event in events {
+            if let Output::Event(RoomEvent::Message(chat)) = event {
+                self.show_local_message(&room, id, command, &chat);
+            }
+        }
+    }
+
+    /// IRC user to IRC user on this bridge. Party rooms have no private messages, so a
+    /// room peer's handle is not a nick one can message.
+    fn say_to_nick(&mut self, id: ClientId, command: &str, target: &str, text: &str) {
+        let Some(&to) = self.nicks.get(&fold(target)) else {
+            let reason = if party_core::ids::Handle::parse(&fold(target)).is_ok() {
+                "No such nick: that is a Party room peer, and Party rooms have no private messages; speak in the channel"
+            } else {
+                "No such nick/channel"
+            };
+            return self.refuse(id, command, target, ERR_NOSUCHNICK, reason);
+        };
+        let Some(from) = self.clients.get(&id) else {
+            return;
+        };
+        let prefix = from.prefix();
+        let echo = from.caps.has(Caps::ECHO_MESSAGE);
+        let to_nick = self
+            .clients
+            .get(&to)
+            .and_then(|c| c.nick.clone())
+            .unwrap_or_default();
+        let away = self.clients.get(&to).and_then(|c| c.away.clone());
+        let body = build(&prefix, command, &[&to_nick], Some(text));
+        let tags = Tags {
+            time_ms: Some(party_link::clock::now_ms()),
+            msgid: None,
+        };
+        let mut recipients = vec![to];
+        if echo && to != id {
+            recipients.push(id);
+        }
+        self.fan_out(&recipients, &body, tags);
+        if let (Some(away), false) = (away, command == "NOTICE") {
+            self.reply(id, RPL_AWAY, &[&to_nick], &away);
+        }
+    }
+
+    /// A message a local member said: to the other IRC users in the channel, and to
+    /// the sender too if it asked for echo-message.
+    fn show_local_message(
+        &mut self,
+        room: &RoomName,
+        from: ClientId,
+        command: &str,
+        chat: &ChatMessage,
+    ) {
+        let Some(client) = self.clients.get(&from) else {
+            return;
+        };
+        let prefix = client.prefix();
+        let echo = client.caps.has(Caps::ECHO_MESSAGE);
+        let recipients: Vec<ClientId> = self
+            .members_of(room)
+            .into_iter()
+            .filter(|&m| m != from || echo)
+            .collect();
+        self.deliver_text(room, &recipients, &prefix, command, chat);
+    }
+
+    /// `chat` as PRIVMSG/NOTICE lines from `prefix`: split to fit, `/me` as ACTION.
+    fn deliver_text(
+        &mut self,
+        room: &RoomName,
+        to: &[ClientId],
+        prefix: &str,
+        command: &str,
+        chat: &ChatMessage,
+    ) {
+        let channel = channel_of(room);
+        let (action, text) = match chat.text.strip_prefix(ACTION_PREFIX) {
+            Some(rest) => (true, rest),
+            None => (false, chat.text.as_str()),
+        };
+        let marked;
+        let text = if chat.verified {
+            text
+        } else {
+            marked = format!("[unverified] {text}");
+            marked.as_str()
+        };
+        let budget = party_core::limits::IRC_LINE_MAX_BYTES
+            - LINE_OVERHEAD_BYTES
+            - if action { 9 } else { 0 };
+        let tags = Tags {
+            time_ms: Some(chat.t),
+            msgid: Some(chat.id.as_str()),
+        };
+        for piece in split_text(text, budget) {
+            let body = if action {
+                build(
+                    prefix,
+                    command,
+                    &[&channel],
+                    Some(&format!("\u{1}ACTION {piece}\u{1}")),
+                )
+            } else {
+                build(prefix, command, &[&channel], Some(piece))
+            };
+            self.fan_out(to, &body, tags);
+        }
+    }
+
+    /// Queues publishes; the first refusal, if any, is returned.
+    pub(super) fn publish_all(&mut self, outputs: Vec<Output>) -> Option<String> {
+        let mut failure = None;
+        for output in outputs {
+            if let Output::Publish { topic, payload } = output {
+                if !self.link_up {
+                    // Presence is repeated on reconnect (`Room::join`); nothing is lost.
+                    continue;
+                }
+                if let Err(err) = self.publisher.publish(&topic, payload) {
+                    tracing::warn!(%topic, "publish not queued: {err}");
+                    failure.get_or_insert(err);
+                }
+            }
+        }
+        failure
+    }
+
+    /// Carries out what a room said: publishes, and its events as IRC lines to the
+    /// channel's IRC users.
+    pub(super) fn apply(&mut self, room: &RoomName, outputs: Vec<Output>, _now_ms: u64) {
+        let mut history: Vec<ChatMessage> = Vec::new();
+        for output in outputs {
+            match output {
+                Output::Publish { .. } => {
+                    self.publish_all(vec![output]);
+                }
+                Output::Event(RoomEvent::Message(chat)) if chat.history => history.push(chat),
+                Output::Event(event) => self.show_event(room, event),
+            }
+        }
+        if !history.is_empty() {
+            let members = self.members_of(room);
+            self.show_history(room, &members, &history);
+        }
+    }
+
+    fn show_event(&mut self, room: &RoomName, event: RoomEvent) {
+        let channel = channel_of(room);
+        let members = self.members_of(room);
+        match event {
+            RoomEvent::PeerJoined { peer } if !peer.is_self => {
+                let body = build(
+                    &peer_prefix(peer.handle.as_str()),
+                    "JOIN",
+                    &[&channel],
+                    None,
+                );
+                self.fan_out(&members, &body, Tags::default());
+            }
+            RoomEvent::PeerLeft { peer, reason } if !peer.is_self => {
+                let why = match reason {
+                    LeaveReason::Left => "left the room",
+                    LeaveReason::Timeout => "timed out",
+                };
+                let body = build(
+                    &peer_prefix(peer.handle.as_str()),
+                    "PART",
+                    &[&channel],
+                    Some(why),
+                );
+                self.fan_out(&members, &body, Tags::default());
+            }
+            RoomEvent::PeerJoined { .. } | RoomEvent::PeerLeft { .. } => {}
+            RoomEvent::HostPresent { host, verified } => {
+                let how = if verified {
+                    "signed with its key"
+                } else {
+                    "UNVERIFIED: unsigned, it may not be the real host"
+                };
+                self.channel_notice(
+                    &members,
+                    &channel,
+                    &format!("The host {host} is here ({how})"),
+                );
+            }
+            RoomEvent::HostAway { host, .. } => {
+                self.channel_notice(&members, &channel, &format!("The host {host} is away"));
+            }
+            RoomEvent::Message(chat) => {
+                let local = self.by_peer.get(&chat.from).copied();
+                match local {
+                    // A member's own words come back only as an echo, which core drops.
+                    Some(_) => {}
+                    None => {
+                        let prefix = peer_prefix(chat.handle.as_str());
+                        self.deliver_text(room, &members, &prefix, "PRIVMSG", &chat);
+                    }
+                }
+            }
+            RoomEvent::KeyMismatch { handle, .. } => {
+                self.channel_notice(&members, &channel, &format!("Warning: someone claimed to be {handle} with a different key; ignored (possible impersonation)"));
+            }
+            RoomEvent::Rejected { reason, .. } => {
+                tracing::debug!(%channel, "room input rejected: {reason}");
+            }
+        }
+    }
+
+    fn channel_notice(&mut self, to: &[ClientId], channel: &str, text: &str) {
+        let body = build(&self.info.name, "NOTICE", &[channel], Some(text));
+        self.fan_out(to, &body, Tags::default());
+    }
+
+    /// Earlier messages, between a NOTICE header and footer, each with its original
+    /// time for clients that negotiated server-time.
+    fn show_history(&mut self, room: &RoomName, to: &[ClientId], history: &[ChatMessage]) {
+        let channel = channel_of(room);
+        let count = history.len();
+        let plural = if count == 1 { "" } else { "s" };
+        self.channel_notice(
+            to,
+            &channel,
+            &format!("Room history: {count} earlier message{plural}"),
+        );
+        for chat in history {
+            let prefix = match self
+                .by_peer
+                .get(&chat.from)
+                .and_then(|c| self.clients.get(c))
+            {
+                Some(client) => client.prefix(),
+                None => peer_prefix(chat.handle.as_str()),
+            };
+            self.deliver_text(room, to, &prefix, "PRIVMSG", chat);
+        }
+        self.channel_notice(to, &channel, "End of room history");
+    }
+
+    /// On JOIN: what the room already holds, for the joiner only.
+    pub(super) fn replay_history(&mut self, id: ClientId, room: &RoomName) {
+        let Some(channel) = self.channels.get(room) else {
+            return;
+        };
+        let history: Vec<ChatMessage> = channel.room.history().to_vec();
+        if !history.is_empty() {
+            self.show_history(room, &[id], &history);
+        }
+    }
+
+    /// On JOIN of a host's room: whether the host is here.
+    pub(super) fn host_status_notice(&mut self, id: ClientId, room: &RoomName) {
+        let Some(channel) = self.channels.get(room) else {
+            return;
+        };
+        let Some(host) = channel.room.host().cloned() else {
+            return;
+        };
+        let here: Option<PeerInfo> = channel.room.peers().into_iter().find(|p| p.handle == host);
+        let text = match here {
+            Some(peer) if peer.verified => format!("This is {host}'s room; the host is here"),
+            Some(_) => format!("This is {host}'s room; someone unverified claims to be the host"),
+            None => format!("This is {host}'s room; the host is not here"),
+        };
+        let body = build(&self.info.name, "NOTICE", &[&channel_of(room)], Some(&text));
+        self.send_body(id, &body);
+    }
+}
+
+/// The room text for an IRC message: CTCP ACTION becomes `/me …`; other CTCP has no
+/// meaning in a room and is refused.
+fn room_text(text: &str) -> Result<String, String> {
+    let Some(ctcp) = text.strip_prefix('\u{1}') else {
+        return Ok(text.to_owned());
+    };
+    let ctcp = ctcp.strip_suffix('\u{1}').unwrap_or(ctcp);
+    match ctcp.split_once(' ') {
+        Some((verb, rest)) if verb.eq_ignore_ascii_case("ACTION") => {
+            Ok(format!("{ACTION_PREFIX}{rest}"))
+        }
+        _ => Err("Cannot send to channel: CTCP requests are not carried into Party rooms".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_become_me_texts_and_other_ctcp_is_refused() {
+        assert_eq!(room_text("\u{1}ACTION waves\u{1}").unwrap(), "/me waves");
+        assert_eq!(room_text("plain").unwrap(), "plain");
+        assert!(room_text("\u{1}VERSION\u{1}").unwrap_err().contains("CTCP"));
+    }
+}

@@ -1,0 +1,180 @@
+//! Everything the bridge knows, behind one lock: IRC clients, nicks, and one core
+//! `Room` per channel in which all of that channel's IRC users are local members.
+//! It is synchronous and does no I/O of its own: lines come in through `handle`,
+//! broker traffic through `on_publish`, time through `tick`, and what must be written
+//! goes out through each client's bounded queue and the `Publisher`. That makes the
+//! whole IRC behaviour testable without sockets, and keeps slow sockets from ever
+//! stalling anyone else.
+
+mod channel;
+mod client;
+mod commands;
+mod deliver;
+mod link;
+mod messages;
+mod queries;
+mod registration;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use party_core::ids::{PeerId, RoomName};
+use tokio::sync::mpsc;
+
+use crate::irc;
+
+pub use channel::Channel;
+pub use client::{Caps, Client};
+
+/// Identifies one IRC connection for its whole life.
+pub type ClientId = u64;
+
+/// What a connection task must write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outbound {
+    /// A complete line, CRLF included.
+    Line(Arc<str>),
+    /// Write `ERROR :<reason>` and close.
+    Close(Arc<str>),
+}
+
+/// What the connection task does after a line was handled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// Registration just completed (the registration timeout no longer applies).
+    Registered,
+    /// The client is gone from the hub; write `ERROR :<reason>` and close.
+    Close(String),
+}
+
+/// The broker side, as the hub needs it: requests that never block. An error means
+/// the request was not queued (the queue is full or the connection task is gone).
+pub trait Publisher: Send {
+    fn publish(&self, topic: &str, payload: Vec<u8>) -> Result<(), String>;
+    fn subscribe(&self, topic: &str) -> Result<(), String>;
+    fn unsubscribe(&self, topic: &str) -> Result<(), String>;
+}
+
+/// Fixed facts about this server.
+#[derive(Debug, Clone)]
+pub struct ServerInfo {
+    pub name: String,
+    pub network: String,
+    pub motd: Option<Vec<String>>,
+    pub max_channels_per_client: usize,
+    /// When the bridge started, for 003.
+    pub created: String,
+}
+
+pub struct Hub {
+    info: Arc<ServerInfo>,
+    clients: HashMap<ClientId, Client>,
+    /// Folded nick to client, for every nick taken (registered or not).
+    nicks: HashMap<String, ClientId>,
+    channels: HashMap<RoomName, Channel>,
+    /// The peer id of each registered client, for recognizing its messages.
+    by_peer: HashMap<PeerId, ClientId>,
+    publisher: Box<dyn Publisher>,
+    link_up: bool,
+    /// Whether users were told the broker is gone (so they hear when it is back).
+    told_down: bool,
+    next_id: ClientId,
+    /// Clients whose queue overflowed while delivering; cut off once the current
+    /// step is done, so a delivery loop never changes the set it iterates.
+    doomed: Vec<ClientId>,
+}
+
+impl Hub {
+    pub fn new(info: ServerInfo, publisher: Box<dyn Publisher>) -> Self {
+        Self {
+            info: Arc::new(info),
+            clients: HashMap::new(),
+            nicks: HashMap::new(),
+            channels: HashMap::new(),
+            by_peer: HashMap::new(),
+            publisher,
+            link_up: false,
+            told_down: false,
+            next_id: 1,
+            doomed: Vec::new(),
+        }
+    }
+
+    /// A new connection; its lines go to `tx`.
+    pub fn connect(&mut self, ip: IpAddr, tx: mpsc::Sender<Outbound>) -> ClientId {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.clients.insert(id, Client::new(tx, ip));
+        id
+    }
+
+    pub fn client_count(&self) -> usize {
+        self.clients.len()
+    }
+
+    /// One raw line (no CRLF) from client `id`. Text that is not UTF-8 cannot become a
+    /// room message, so PRIVMSG and NOTICE with it are refused with a reason; any
+    /// other command is read with the invalid bytes replaced.
+    pub fn handle_bytes(&mut self, id: ClientId, line: &[u8], now_ms: u64) -> Flow {
+        match std::str::from_utf8(line) {
+            Ok(text) => self.handle(id, text, now_ms),
+            Err(_) => {
+                let text = String::from_utf8_lossy(line);
+                let msg = crate::irc::line::Message::parse(&text);
+                match msg {
+                    Some(msg) if msg.command == "PRIVMSG" => {
+                        let target = msg.param(0).unwrap_or("*").to_owned();
+                        self.reply(id, irc::numeric::ERR_CANNOTSENDTOCHAN, &[&target], "Cannot send: your message is not valid UTF-8 (set your client's charset to UTF-8)");
+                        self.reap(now_ms);
+                        Flow::Continue
+                    }
+                    Some(msg) if msg.command == "NOTICE" => Flow::Continue,
+                    _ => self.handle(id, &text, now_ms),
+                }
+            }
+        }
+    }
+
+    /// The client sent a line longer than IRC allows; it was dropped.
+    pub fn input_too_long(&mut self, id: ClientId) {
+        self.reply(
+            id,
+            irc::numeric::ERR_INPUTTOOLONG,
+            &[],
+            "Input line was too long",
+        );
+    }
+
+    /// One line from client `id`.
+    pub fn handle(&mut self, id: ClientId, line: &str, now_ms: u64) -> Flow {
+        let flow = self.dispatch(id, line, now_ms);
+        self.reap(now_ms);
+        if self.clients.contains_key(&id) {
+            flow
+        } else {
+            match flow {
+                Flow::Close(reason) => Flow::Close(reason),
+                _ => Flow::Close("SendQ exceeded".into()),
+            }
+        }
+    }
+
+    /// The connection ended (socket closed, timeout, flood): the client quits.
+    pub fn disconnect(&mut self, id: ClientId, reason: &str, now_ms: u64) {
+        self.quit(id, reason, now_ms);
+        self.reap(now_ms);
+    }
+
+    /// Cuts off every client whose queue overflowed.
+    fn reap(&mut self, now_ms: u64) {
+        while let Some(id) = self.doomed.pop() {
+            if self.clients.contains_key(&id) {
+                self.quit(id, "SendQ exceeded", now_ms);
+            }
+        }
+    }
+}

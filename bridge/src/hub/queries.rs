@@ -1,0 +1,488 @@
+//! Commands that only read: NAMES, WHO, WHOIS, TOPIC, MODE, ISON, USERHOST.
+
+use party_core::ids::RoomName;
+use party_core::PeerInfo;
+
+use crate::irc::line::build;
+use crate::irc::names::{channel_of, channel_room, fold};
+use crate::irc::numeric::*;
+
+use super::messages::peer_prefix;
+use super::{Caps, ClientId, Hub};
+
+/// Budget for a 353 line: 512 minus CRLF.
+const NAMES_LINE_BYTES: usize = party_core::limits::IRC_LINE_MAX_BYTES - 2;
+
+/// One entry of a channel's member list.
+struct Entry {
+    nick: String,
+    user: String,
+    host: String,
+    realname: String,
+    op: bool,
+    away: bool,
+}
+
+impl Hub {
+    /// Everyone in the channel as IRC shows them: IRC users by nick, room peers by
+    /// handle; the room's host carries `@`.
+    fn entries(&self, room: &RoomName) -> Vec<Entry> {
+        let Some(channel) = self.channels.get(room) else {
+            return Vec::new();
+        };
+        let host = channel.room.host();
+        let mut entries: Vec<Entry> = Vec::new();
+        for id in &channel.members {
+            let Some(client) = self.clients.get(id) else {
+                continue;
+            };
+            let handle = client.identity.as_ref().map(|me| me.secret.handle());
+            entries.push(Entry {
+                nick: client.nick_or_star().to_owned(),
+                user: client.user.clone().unwrap_or_default(),
+                host: client.host.clone(),
+                realname: match &handle {
+                    Some(h) => format!("{} ({h})", client.realname),
+                    None => client.realname.clone(),
+                },
+                op: handle.is_some() && handle.as_ref() == host,
+                away: client.away.is_some(),
+            });
+        }
+        for peer in channel.room.remote_peers() {
+            if entries
+                .iter()
+                .any(|e| fold(&e.nick) == peer.handle.as_str())
+            {
+                continue;
+            }
+            entries.push(peer_entry(&peer));
+        }
+        entries
+    }
+
+    /// 353 lines of at most 512 bytes, then 366.
+    pub(super) fn names(&mut self, id: ClientId, room: &RoomName) {
+        let channel = channel_of(room);
+        let entries = self.entries(room);
+        let Some(client) = self.clients.get(&id) else {
+            return;
+        };
+        let _multi = client.caps.has(Caps::MULTI_PREFIX);
+        let head = build(
+            &self.info.name,
+            "353",
+            &[client.nick_or_star(), "=", &channel],
+            Some(""),
+        );
+        let mut line = head.clone();
+        let mut lines = Vec::new();
+        for entry in &entries {
+            let name = if entry.op {
+                format!("@{}", entry.nick)
+            } else {
+                entry.nick.clone()
+            };
+            let sep = usize::from(line.len() > head.len());
+            if line.len() + sep + name.len() > NAMES_LINE_BYTES && line.len() > head.len() {
+                lines.push(std::mem::replace(&mut line, head.clone()));
+            }
+            if line.len() > head.len() {
+                line.push(' ');
+            }
+            line.push_str(&name);
+        }
+        if line.len() > head.len() {
+            lines.push(line);
+        }
+        for line in lines {
+            self.send_body(id, &line);
+        }
+        self.reply(id, RPL_ENDOFNAMES, &[&channel], "End of /NAMES list");
+    }
+
+    pub(super) fn names_command(&mut self, id: ClientId, params: &[&str]) {
+        let Some(targets) = params.first() else {
+            self.reply(id, RPL_ENDOFNAMES, &["*"], "End of /NAMES list");
+            return;
+        };
+        for target in targets.split(',').filter(|t| !t.is_empty()) {
+            match channel_room(target) {
+                // Rooms are not discoverable: only a member sees who is in one.
+                Ok(room) if self.is_on(id, &room) => self.names(id, &room),
+                _ => self.reply(id, RPL_ENDOFNAMES, &[target], "End of /NAMES list"),
+            }
+        }
+    }
+
+    fn is_on(&self, id: ClientId, room: &RoomName) -> bool {
+        self.clients
+            .get(&id)
+            .is_some_and(|c| c.channels.contains(room))
+    }
+
+    pub(super) fn who(&mut self, id: ClientId, params: &[&str]) {
+        let Some(&mask) = params.first() else {
+            self.reply(id, RPL_ENDOFWHO, &["*"], "End of WHO list");
+            return;
+        };
+        let server = self.info.name.clone();
+        if mask.starts_with('#') {
+            if let Ok(room) = channel_room(mask) {
+                if self.is_on(id, &room) {
+                    let channel = channel_of(&room);
+                    for entry in self.entries(&room) {
+                        let flags = format!(
+                            "{}{}",
+                            if entry.away { "G" } else { "H" },
+                            if entry.op { "@" } else { "" }
+                        );
+                        self.reply(
+                            id,
+                            RPL_WHOREPLY,
+                            &[
+                                &channel,
+                                &entry.user,
+                                &entry.host,
+                                &server,
+                                &entry.nick,
+                                &flags,
+                            ],
+                            &format!("0 {}", entry.realname),
+                        );
+                    }
+                }
+            }
+        } else if let Some(entry) = self.find_entry(id, mask) {
+            let flags = if entry.away { "G" } else { "H" };
+            self.reply(
+                id,
+                RPL_WHOREPLY,
+                &["*", &entry.user, &entry.host, &server, &entry.nick, flags],
+                &format!("0 {}", entry.realname),
+            );
+        }
+        self.reply(id, RPL_ENDOFWHO, &[mask], "End of WHO list");
+    }
+
+    /// A nick: an IRC user anywhere on this bridge, or a room peer in one of the
+    /// asker's channels.
+    fn find_entry(&self, asker: ClientId, nick: &str) -> Option<Entry> {
+        let folded = fold(nick);
+        if let Some(client) = self.nicks.get(&folded).and_then(|id| self.clients.get(id)) {
+            if client.registered() {
+                let handle = client
+                    .identity
+                    .as_ref()
+                    .map(|me| me.secret.handle().to_string())
+                    .unwrap_or_default();
+                return Some(Entry {
+                    nick: client.nick_or_star().to_owned(),
+                    user: client.user.clone().unwrap_or_default(),
+                    host: client.host.clone(),
+                    realname: format!("{} ({handle})", client.realname),
+                    op: false,
+                    away: client.away.is_some(),
+                });
+            }
+        }
+        self.peer_rooms(asker, &folded)
+            .first()
+            .map(|(_, peer)| peer_entry(peer))
+    }
+
+    /// The asker's channels in which room peer `handle` is present.
+    fn peer_rooms(&self, asker: ClientId, handle: &str) -> Vec<(RoomName, PeerInfo)> {
+        let Some(client) = self.clients.get(&asker) else {
+            return Vec::new();
+        };
+        client
+            .channels
+            .iter()
+            .filter_map(|room| {
+                let peer = self
+                    .channels
+                    .get(room)?
+                    .room
+                    .remote_peers()
+                    .into_iter()
+                    .find(|p| p.handle.as_str() == handle)?;
+                Some((room.clone(), peer))
+            })
+            .collect()
+    }
+
+    pub(super) fn whois(&mut self, id: ClientId, params: &[&str]) {
+        let Some(&target) = params.last() else {
+            self.reply(id, ERR_NONICKNAMEGIVEN, &[], "No nickname given");
+            return;
+        };
+        let server = self.info.name.clone();
+        let folded = fold(target);
+        let local = self
+            .nicks
+            .get(&folded)
+            .copied()
+            .filter(|c| self.clients.get(c).is_some_and(|c| c.registered()));
+        if let Some(other) = local {
+            let Some(client) = self.clients.get(&other) else {
+                return;
+            };
+            let nick = client.nick_or_star().to_owned();
+            let user = client.user.clone().unwrap_or_default();
+            let host = client.host.clone();
+            let realname = client.realname.clone();
+            let away = client.away.clone();
+            let handle = client
+                .identity
+                .as_ref()
+                .map(|me| me.secret.handle().to_string())
+                .unwrap_or_default();
+            let channels: Vec<String> = client.channels.iter().map(channel_of).collect();
+            self.reply(id, RPL_WHOISUSER, &[&nick, &user, &host, "*"], &realname);
+            if !channels.is_empty() {
+                self.reply(id, RPL_WHOISCHANNELS, &[&nick], &channels.join(" "));
+            }
+            self.reply(id, RPL_WHOISSERVER, &[&nick, &server], "Party IRC bridge");
+            self.reply(
+                id,
+                RPL_WHOISSPECIAL,
+                &[&nick],
+                &format!("is Party handle {handle}, a signed agent"),
+            );
+            if let Some(away) = away {
+                self.reply(id, RPL_AWAY, &[&nick], &away);
+            }
+        } else {
+            let rooms = self.peer_rooms(id, &folded);
+            let Some((_, peer)) = rooms.first() else {
+                self.reply(id, ERR_NOSUCHNICK, &[target], "No such nick/channel");
+                self.reply(id, RPL_ENDOFWHOIS, &[target], "End of /WHOIS list");
+                return;
+            };
+            let entry = peer_entry(peer);
+            let channels: Vec<String> = rooms.iter().map(|(r, _)| channel_of(r)).collect();
+            let trust = if peer.verified {
+                "signs with a verified key"
+            } else {
+                "is UNVERIFIED (unsigned, Party v1)"
+            };
+            self.reply(
+                id,
+                RPL_WHOISUSER,
+                &[&entry.nick, &entry.user, &entry.host, "*"],
+                &entry.realname,
+            );
+            self.reply(id, RPL_WHOISCHANNELS, &[&entry.nick], &channels.join(" "));
+            self.reply(
+                id,
+                RPL_WHOISSERVER,
+                &[&entry.nick, "mqtt"],
+                "a Party room peer over MQTT",
+            );
+            self.reply(
+                id,
+                RPL_WHOISSPECIAL,
+                &[&entry.nick],
+                &format!("is a Party peer that {trust}"),
+            );
+        }
+        self.reply(id, RPL_ENDOFWHOIS, &[target], "End of /WHOIS list");
+    }
+
+    /// TOPIC query (332/333 for a host's room, 331 for an open room); rooms have no
+    /// settable topic.
+    pub(super) fn topic(&mut self, id: ClientId, params: &[&str]) {
+        let Some(&target) = params.first() else {
+            self.reply(id, ERR_NEEDMOREPARAMS, &["TOPIC"], "Not enough parameters");
+            return;
+        };
+        let room = match channel_room(target) {
+            Ok(room) => room,
+            Err(bad) => return self.reply(id, bad.code, &[target], &bad.reason),
+        };
+        if !self.is_on(id, &room) {
+            return self.reply(
+                id,
+                ERR_NOTONCHANNEL,
+                &[target],
+                "You're not on that channel",
+            );
+        }
+        if params.len() > 1 {
+            return self.reply(id, ERR_CHANOPRIVSNEEDED, &[target], "You're not channel operator: a Party room's description comes from its name and cannot be set");
+        }
+        self.topic_reply(id, &room);
+    }
+
+    pub(super) fn topic_reply(&mut self, id: ClientId, room: &RoomName) {
+        let channel = channel_of(room);
+        let Some(state) = self.channels.get(room) else {
+            return;
+        };
+        match state.room.host() {
+            Some(host) => {
+                let topic = format!("{host}'s room on Party");
+                let host = host.to_string();
+                let set_at = (state.created_ms / 1000).to_string();
+                self.reply(id, RPL_TOPIC, &[&channel], &topic);
+                let server = self.info.name.clone();
+                let nick = self
+                    .clients
+                    .get(&id)
+                    .map(|c| c.nick_or_star().to_owned())
+                    .unwrap_or_default();
+                let body = build(&server, "333", &[&nick, &channel, &host, &set_at], None);
+                self.send_body(id, &body);
+            }
+            None => self.reply(
+                id,
+                RPL_NOTOPIC,
+                &[&channel],
+                "No topic is set (an open Party room)",
+            ),
+        }
+    }
+
+    pub(super) fn mode(&mut self, id: ClientId, params: &[&str]) {
+        let Some(&target) = params.first() else {
+            self.reply(id, ERR_NEEDMOREPARAMS, &["MODE"], "Not enough parameters");
+            return;
+        };
+        let changes = params.get(1).copied().unwrap_or("");
+        if target.starts_with('#') {
+            let room = match channel_room(target) {
+                Ok(room) => room,
+                Err(bad) => return self.reply(id, bad.code, &[target], &bad.reason),
+            };
+            let channel = channel_of(&room);
+            let Some(state) = self.channels.get(&room).filter(|_| self.is_on(id, &room)) else {
+                return self.reply(
+                    id,
+                    ERR_NOTONCHANNEL,
+                    &[target],
+                    "You're not on that channel",
+                );
+            };
+            let created = (state.created_ms / 1000).to_string();
+            match changes.trim_start_matches('+') {
+                "" => {
+                    self.reply(id, RPL_CHANNELMODEIS, &[&channel, "+nt"], "");
+                    let server = self.info.name.clone();
+                    let nick = self
+                        .clients
+                        .get(&id)
+                        .map(|c| c.nick_or_star().to_owned())
+                        .unwrap_or_default();
+                    self.send_body(
+                        id,
+                        &build(&server, "329", &[&nick, &channel, &created], None),
+                    );
+                }
+                "b" => self.reply(id, RPL_ENDOFBANLIST, &[&channel], "End of channel ban list"),
+                _ => self.reply(
+                    id,
+                    ERR_CHANOPRIVSNEEDED,
+                    &[&channel],
+                    "You're not channel operator: Party rooms have no modes to change",
+                ),
+            }
+            return;
+        }
+        let Some(client) = self.clients.get(&id) else {
+            return;
+        };
+        let own = client.nick_or_star().to_owned();
+        if fold(target) != fold(&own) {
+            return self.reply(
+                id,
+                ERR_USERSDONTMATCH,
+                &[],
+                "Cannot change mode for other users",
+            );
+        }
+        if changes.is_empty() {
+            return self.reply(id, RPL_UMODEIS, &["+"], "");
+        }
+        // Invisible and wallops mean nothing here but are set by many clients on
+        // connect; accept them quietly rather than answer every client with an error.
+        if changes.chars().all(|c| matches!(c, '+' | '-' | 'i' | 'w')) {
+            let body = build(&own, "MODE", &[&own], Some(changes));
+            self.send_body(id, &body);
+        } else {
+            self.reply(id, ERR_UMODEUNKNOWNFLAG, &[], "Unknown MODE flag");
+        }
+    }
+
+    pub(super) fn ison(&mut self, id: ClientId, params: &[&str]) {
+        let online: Vec<String> = params
+            .iter()
+            .flat_map(|p| p.split(' '))
+            .filter_map(|nick| {
+                self.nicks
+                    .get(&fold(nick))
+                    .and_then(|c| self.clients.get(c))
+            })
+            .filter(|c| c.registered())
+            .map(|c| c.nick_or_star().to_owned())
+            .collect();
+        self.reply(id, RPL_ISON, &[], &online.join(" "));
+    }
+
+    pub(super) fn userhost(&mut self, id: ClientId, params: &[&str]) {
+        if params.is_empty() {
+            return self.reply(
+                id,
+                ERR_NEEDMOREPARAMS,
+                &["USERHOST"],
+                "Not enough parameters",
+            );
+        }
+        let found: Vec<String> = params
+            .iter()
+            .take(5)
+            .filter_map(|nick| {
+                self.nicks
+                    .get(&fold(nick))
+                    .and_then(|c| self.clients.get(c))
+            })
+            .filter(|c| c.registered())
+            .map(|c| {
+                let away = if c.away.is_some() { '-' } else { '+' };
+                format!(
+                    "{}={away}{}@{}",
+                    c.nick_or_star(),
+                    c.user.as_deref().unwrap_or("*"),
+                    c.host
+                )
+            })
+            .collect();
+        self.reply(id, RPL_USERHOST, &[], &found.join(" "));
+    }
+}
+
+fn peer_entry(peer: &PeerInfo) -> Entry {
+    let prefix = peer_prefix(peer.handle.as_str());
+    let (user, host) = prefix
+        .split_once('!')
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .map_or(("party".to_owned(), "mqtt".to_owned()), |(u, h)| {
+            (u.to_owned(), h.to_owned())
+        });
+    let trust = if peer.verified {
+        "verified"
+    } else {
+        "unverified"
+    };
+    Entry {
+        nick: peer.handle.to_string(),
+        user,
+        host,
+        realname: match &peer.name {
+            Some(name) => format!("{name} ({}, {trust})", peer.handle),
+            None => format!("{} ({trust})", peer.handle),
+        },
+        op: peer.is_host,
+        away: false,
+    }
+}

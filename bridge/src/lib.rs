@@ -1,0 +1,10 @@
+//! `party-bridge` as a library, so integration tests and benchmarks drive the same
+//! code the binary runs.
+
+pub mod args;
+pub mod broker_link;
+pub mod connection;
+pub mod hub;
+pub mod irc;
+pub mod listener;
+pub mod shared;

@@ -1,0 +1,114 @@
+//! `party-bridge`: every Party room on an IRC listener.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use party_bridge::args::Args;
+use party_bridge::broker_link::{self, MqttPublisher};
+use party_bridge::hub::{Hub, ServerInfo};
+use party_bridge::listener;
+use party_bridge::shared::{ConnLimits, Shared};
+use party_core::limits::LEAVE_FLUSH_TIMEOUT_MS;
+use party_link::clock::now_ms;
+use party_link::Link;
+use tokio::signal::unix::{signal, SignalKind};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("party-bridge: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("party-bridge: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let motd = match &args.motd {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|err| format!("cannot read the MOTD file {}: {err}", path.display()))?
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+        ),
+        None => None,
+    };
+    let listener = tokio::net::TcpListener::bind(args.irc)
+        .await
+        .map_err(|err| format!("cannot listen for IRC on {}: {err}", args.irc))?;
+    let local = listener
+        .local_addr()
+        .map_err(|err| format!("cannot read the IRC listener's address: {err}"))?;
+    let client_id = party_link::random::peer_id().map_err(|err| err.to_string())?;
+    let link = Link::spawn_shared(&args.broker, &client_id, args.mqtt_queue.get());
+    let info = ServerInfo {
+        name: args.server_name.clone(),
+        network: args.network.clone(),
+        motd,
+        max_channels_per_client: args.max_channels.get(),
+        created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+    };
+    let hub = Hub::new(info, Box::new(MqttPublisher(link.client.clone())));
+    let limits = ConnLimits {
+        flood_burst: args.flood_burst,
+        flood_per_sec: args.flood_per_sec,
+        flood_max_queued: args.flood_max_queued.get(),
+        sendq_lines: args.sendq_lines.get(),
+        register_timeout: Duration::from_secs(args.register_timeout_secs),
+        ping_interval: Duration::from_secs(args.ping_interval_secs),
+        ping_timeout: Duration::from_secs(args.ping_timeout_secs),
+    };
+    let shared = Arc::new(Shared::new(
+        hub,
+        limits,
+        args.server_name.clone(),
+        args.max_clients.get(),
+        args.max_clients_per_ip.get(),
+    ));
+    let client = link.client.clone();
+    tokio::spawn(listener::run(listener, shared.clone()));
+    tokio::spawn(broker_link::run_timers(shared.clone()));
+    let mut broker = tokio::spawn(broker_link::run(link, shared.clone()));
+    println!("party-bridge listening irc={local}");
+    tracing::info!(irc = %local, broker = %args.broker, "party-bridge started");
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(|err| err.to_string())?;
+    let mut terminate = signal(SignalKind::terminate()).map_err(|err| err.to_string())?;
+    let result = tokio::select! {
+        _ = interrupt.recv() => Ok(()),
+        _ = terminate.recv() => Ok(()),
+        outcome = &mut broker => match outcome {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(reason)) => Err(format!("the broker refused us: {reason}")),
+            Err(err) => Err(format!("the broker task failed: {err}")),
+        },
+    };
+    tracing::info!("stopping: every IRC user leaves its rooms");
+    shared.hub().shutdown(now_ms());
+    // Let the leaves reach the broker before the process (and its socket) goes.
+    let _ = client.try_disconnect();
+    if !broker.is_finished() {
+        let _ = tokio::time::timeout(Duration::from_millis(LEAVE_FLUSH_TIMEOUT_MS), broker).await;
+    }
+    result
+}
