@@ -30,6 +30,9 @@ const READ_CHUNK: usize = 2048;
 /// reading.
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// Input lines handled before the task lets writes and other connections run.
+const LINES_PER_TURN: usize = 16;
+
 /// Queued output written per syscall at most.
 const WRITE_BATCH_BYTES: usize = 16 * 1024;
 
@@ -101,7 +104,11 @@ impl<'a> Conn<'a> {
         let mut out: Vec<u8> = Vec::new();
         loop {
             let mut throttled_until = None;
-            while !self.queue.is_empty() {
+            let mut handled = 0;
+            // A few lines per turn, then writes and other tasks get their turn: a
+            // client pipelining thousands of lines must not starve its readers.
+            while !self.queue.is_empty() && handled < LINES_PER_TURN {
+                handled += 1;
                 if let Err(not_until) = flood.check() {
                     throttled_until = Some(Instant::now() + not_until.wait_time_from(clock.now()));
                     break;
@@ -163,6 +170,7 @@ impl<'a> Conn<'a> {
                     }
                 }
                 () = sleep_until(throttled_until.unwrap_or(timer)), if throttled_until.is_some() => {}
+                () = tokio::task::yield_now(), if throttled_until.is_none() && !self.queue.is_empty() => {}
                 () = sleep_until(timer) => {
                     if let Some(end) = self.on_timer(stream).await {
                         return end;

@@ -85,6 +85,10 @@ pub const SEEN_IDS_MAX: usize = 4_096;
 /// so a flood of fake peer ids cannot grow memory without bound.
 pub const MAX_PEERS: usize = 512;
 
+/// Our own recent publishes remembered per room to recognize the broker's echo
+/// cheaply; an echo older than this is still dropped, just after a full decode.
+pub const ECHOES_REMEMBERED: usize = 256;
+
 /// Most local peers one process speaks for in one room (the IRC bridge's users in a
 /// channel). With `MAX_PEERS` remote ones it stays below `MAX_PINNED_HANDLES`, so every
 /// present handle keeps its pin.

@@ -13,7 +13,7 @@ pub fn PeerList(peers: RwSignal<Vec<PeerInfo>>) -> impl IntoView {
             <ul class="peer-list" data-testid="peer-list">
                 <For
                     each=move || peers.get()
-                    key=|peer| (peer.handle.clone(), peer.is_host, peer.is_self, peer.verified)
+                    key=|peer| (peer.handle.clone(), peer.name.clone(), peer.is_host, peer.is_self, peer.verified)
                     children=|peer| view! { <Peer peer /> }
                 />
             </ul>
@@ -31,6 +31,9 @@ fn Peer(peer: PeerInfo) -> impl IntoView {
         (None, false) => format!("{handle}, unsigned"),
     };
     let label = handle.clone();
+    // Next to the handle, never instead of it: the name is chosen freely (an IRC
+    // nick), the handle comes from the key.
+    let name = peer.name.clone();
     view! {
         <li
             class="peer"
@@ -43,6 +46,7 @@ fn Peer(peer: PeerInfo) -> impl IntoView {
             <Avatar seed=peer.avatar_seed />
             <span class="peer-main">
                 <span class="peer-handle">{label}</span>
+                {name.map(|name| view! { <span class="peer-name" data-testid="peer-name">{format!("({name})")}</span> })}
                 {peer.is_host.then(|| view! { <span class="tag host">"host"</span> })}
                 {peer.is_self.then(|| view! { <span class="tag">"you"</span> })}
                 {(!peer.verified).then(|| view! { <span class="tag" title="unsigned (Party v1 client)">"v1"</span> })}

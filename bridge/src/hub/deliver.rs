@@ -53,6 +53,20 @@ impl Hub {
         self.send_body(id, &body);
     }
 
+    /// `:server <code> <nick> <params...>`, for replies whose last parameter is a plain
+    /// word (004, 221, 324), which clients expect without a trailing colon.
+    pub(super) fn reply_words(&mut self, id: ClientId, code: u16, words: &[&str]) {
+        let Some(client) = self.clients.get(&id) else {
+            return;
+        };
+        let code = format!("{code:03}");
+        let mut params = Vec::with_capacity(words.len() + 1);
+        params.push(client.nick_or_star());
+        params.extend_from_slice(words);
+        let body = build(&self.info.name, &code, &params, None);
+        self.send_body(id, &body);
+    }
+
     /// A NOTICE from the server to this client.
     pub(super) fn server_notice(&mut self, id: ClientId, text: &str) {
         let Some(client) = self.clients.get(&id) else {

@@ -15,10 +15,6 @@ use super::{Caps, ClientId, Hub};
 /// How a `/me` action travels in a room text (and back to IRC as CTCP ACTION).
 const ACTION_PREFIX: &str = "/me ";
 
-/// Bytes a PRIVMSG line can spend on its prefix, command and target besides the text
-/// (`:` + nick!user@host + ` PRIVMSG ` + `#48-char-room` + ` :` + CRLF, generously).
-const LINE_OVERHEAD_BYTES: usize = 160;
-
 /// The source of lines from a room peer (browser, CLI or another bridge): its handle.
 pub(super) fn peer_prefix(handle: &str) -> String {
     format!("{handle}!party@mqtt")
@@ -210,9 +206,10 @@ impl Hub {
             marked = format!("[unverified] {text}");
             marked.as_str()
         };
-        let budget = party_core::limits::IRC_LINE_MAX_BYTES
-            - LINE_OVERHEAD_BYTES
-            - if action { 9 } else { 0 };
+        // `:prefix COMMAND #channel :` and CRLF around the text, and the CTCP wrapping.
+        let overhead =
+            prefix.len() + command.len() + channel.len() + 7 + if action { 9 } else { 0 };
+        let budget = party_core::limits::IRC_LINE_MAX_BYTES.saturating_sub(overhead);
         let tags = Tags {
             time_ms: Some(chat.t),
             msgid: Some(chat.id.as_str()),

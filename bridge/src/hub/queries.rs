@@ -367,7 +367,7 @@ impl Hub {
             let created = (state.created_ms / 1000).to_string();
             match changes.trim_start_matches('+') {
                 "" => {
-                    self.reply(id, RPL_CHANNELMODEIS, &[&channel, "+nt"], "");
+                    self.reply_words(id, RPL_CHANNELMODEIS, &[&channel, "+nt"]);
                     let server = self.info.name.clone();
                     let nick = self
                         .clients
@@ -402,7 +402,7 @@ impl Hub {
             );
         }
         if changes.is_empty() {
-            return self.reply(id, RPL_UMODEIS, &["+"], "");
+            return self.reply_words(id, RPL_UMODEIS, &["+"]);
         }
         // Invisible and wallops mean nothing here but are set by many clients on
         // connect; accept them quietly rather than answer every client with an error.

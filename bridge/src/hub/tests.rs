@@ -1,1 +1,152 @@
+//! Hub behaviour without sockets: lines in, lines and publishes out.
 
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+use super::*;
+
+const NOW: u64 = 1_767_225_600_000;
+
+/// Topic and payload of one publish.
+type Published = (String, Vec<u8>);
+
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<Published>>>);
+
+impl Publisher for Recorder {
+    fn publish(&self, topic: &str, payload: Vec<u8>) -> Result<(), String> {
+        self.0.lock().unwrap().push((topic.to_owned(), payload));
+        Ok(())
+    }
+    fn subscribe(&self, _topic: &str) -> Result<(), String> {
+        Ok(())
+    }
+    fn unsubscribe(&self, _topic: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+fn hub() -> (Hub, Recorder) {
+    let recorder = Recorder::default();
+    let info = ServerInfo {
+        name: "party.test".into(),
+        network: "Party".into(),
+        motd: None,
+        max_channels_per_client: 4,
+        created: "today".into(),
+    };
+    let mut hub = Hub::new(info, Box::new(recorder.clone()));
+    hub.on_link_up(NOW);
+    (hub, recorder)
+}
+
+fn client(hub: &mut Hub, nick: &str) -> (ClientId, mpsc::Receiver<Outbound>) {
+    let (tx, rx) = mpsc::channel(256);
+    let id = hub.connect("127.0.0.1".parse().unwrap(), tx);
+    hub.handle(id, &format!("NICK {nick}"), NOW);
+    assert_eq!(
+        hub.handle(id, &format!("USER {nick} 0 * :{nick}"), NOW),
+        Flow::Registered
+    );
+    (id, rx)
+}
+
+fn drain(rx: &mut mpsc::Receiver<Outbound>) -> Vec<String> {
+    let mut lines = Vec::new();
+    while let Ok(Outbound::Line(line)) = rx.try_recv() {
+        lines.push(line.trim_end().to_owned());
+    }
+    lines
+}
+
+#[test]
+fn an_unsigned_v1_message_is_shown_marked_unverified() {
+    let (mut hub, _) = hub();
+    let (alice, mut rx) = client(&mut hub, "alice");
+    hub.handle(alice, "JOIN #v1-room", NOW);
+    drain(&mut rx);
+    let v1 = serde_json::json!({"type": "msg", "id": "m1", "handle": "new-misty-mouse",
+        "avatarSeed": "4bf5122f344554c53bde2ebb8cd2b7e3", "text": "from v1", "from": "0011223344556677",
+        "t": NOW});
+    hub.on_publish(
+        "party-2026-v1/party/v1-room",
+        v1.to_string().as_bytes(),
+        NOW,
+    );
+    let lines = drain(&mut rx);
+    assert!(
+        lines.contains(
+            &":new-misty-mouse!party@mqtt PRIVMSG #v1-room :[unverified] from v1".to_owned()
+        ),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_users_message_is_published_signed_with_its_nick() {
+    let (mut hub, recorder) = hub();
+    let (alice, _rx) = client(&mut hub, "alice");
+    hub.handle(alice, "JOIN #signed", NOW);
+    hub.handle(alice, "PRIVMSG #signed :hello", NOW);
+    let published = recorder.0.lock().unwrap();
+    let (topic, payload) = published.last().unwrap();
+    assert_eq!(topic, "party-2026-v1/party/signed");
+    let value: serde_json::Value = serde_json::from_slice(payload).unwrap();
+    assert_eq!(value["type"], "msg");
+    assert_eq!(value["text"], "hello");
+    assert_eq!(value["name"], "alice");
+    assert!(value["sig"].is_string(), "{value}");
+}
+
+#[test]
+fn a_full_queue_cuts_off_only_that_client() {
+    let (mut hub, _) = hub();
+    let (alice, mut alice_rx) = client(&mut hub, "alice");
+    let (tx, _never_read) = mpsc::channel(8);
+    let slow = hub.connect("127.0.0.1".parse().unwrap(), tx);
+    hub.handle(slow, "NICK slow", NOW);
+    hub.handle(slow, "USER slow 0 * :Slow", NOW);
+    assert!(
+        !hub.clients.contains_key(&slow),
+        "the burst alone overflows 8 lines"
+    );
+    hub.handle(alice, "JOIN #fine", NOW);
+    assert!(drain(&mut alice_rx)
+        .iter()
+        .any(|l| l.ends_with(" 366 alice #fine :End of /NAMES list")));
+}
+
+#[test]
+fn the_last_user_leaving_drops_the_room() {
+    let (mut hub, recorder) = hub();
+    let (alice, _rx) = client(&mut hub, "alice");
+    hub.handle(alice, "JOIN #short-lived", NOW);
+    hub.handle(alice, "PART #short-lived", NOW);
+    assert!(hub.channels.is_empty());
+    assert_eq!(hub.next_deadline(), None);
+    let last: serde_json::Value =
+        serde_json::from_slice(&recorder.0.lock().unwrap().last().unwrap().1).unwrap();
+    assert_eq!(last["type"], "leave");
+}
+
+#[test]
+fn the_broker_going_away_is_told_once_and_its_return_once() {
+    let (mut hub, _) = hub();
+    let (_alice, mut rx) = client(&mut hub, "alice");
+    drain(&mut rx);
+    hub.on_link_down("refused", 500, NOW);
+    hub.on_link_down("refused", 1_000, NOW);
+    let lines = drain(&mut rx);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("Lost the Party broker"))
+            .count(),
+        1
+    );
+    hub.on_link_up(NOW);
+    hub.on_link_up(NOW);
+    let lines = drain(&mut rx);
+    assert_eq!(lines.iter().filter(|l| l.contains("is back")).count(), 1);
+}

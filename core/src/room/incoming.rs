@@ -31,7 +31,7 @@ impl Room {
     /// Feeds one payload received on this room's topic. Never panics: anything that
     /// cannot be accepted becomes `RoomEvent::Rejected` (or `KeyMismatch`), never chat.
     pub fn receive(&mut self, now_ms: u64, payload: &[u8]) -> Vec<Output> {
-        if self.state == State::Left {
+        if self.state == State::Left || self.echoes.take(payload) {
             return Vec::new();
         }
         let received = match decode(&self.topic, payload, now_ms) {

@@ -2,6 +2,7 @@
 //! The browser and the IRC bridge drive this same code, so a room behaves the same
 //! everywhere, and every timing rule is testable with a fake clock.
 
+mod echoes;
 mod events;
 mod history;
 mod host;
@@ -27,6 +28,7 @@ use crate::ids::{DisplayName, Handle, MessageId, PeerId, RoomName};
 use crate::limits::{ANNOUNCE_INTERVAL_MS, HISTORY_REQUEST_TIMEOUT_MS, PRESENCE_REPLY_MIN_GAP_MS};
 use crate::topic::room_topic;
 
+use echoes::Echoes;
 use history::History;
 use host::HostWatch;
 use jitter::Rng;
@@ -59,6 +61,7 @@ pub struct Room {
     pins: Pins,
     seen: SeenIds,
     history: History,
+    echoes: Echoes,
     /// Until when history-responses to us are merged.
     history_window_until: Option<u64>,
     replies: PendingReplies,
@@ -81,6 +84,7 @@ impl Room {
             pins,
             seen: SeenIds::default(),
             history: History::default(),
+            echoes: Echoes::default(),
             history_window_until: None,
             replies: PendingReplies::default(),
             // Mixing in the clock keeps rooms apart even if a caller reuses entropy.

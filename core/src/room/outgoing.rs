@@ -40,9 +40,11 @@ pub(super) fn seal(topic: &str, member: &Member, envelope: &Envelope) -> Seal {
 
 impl Room {
     pub(super) fn publish(&self, member: &Member, envelope: &Envelope) -> Output {
+        let payload = encode_sealed(envelope, Some(&seal(&self.topic, member, envelope)));
+        self.echoes.sent(&payload);
         Output::Publish {
             topic: self.topic.clone(),
-            payload: encode_sealed(envelope, Some(&seal(&self.topic, member, envelope))),
+            payload,
         }
     }
 
