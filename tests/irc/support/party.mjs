@@ -1,0 +1,65 @@
+// The Party side of the IRC tests: `party identity new`, `party send` and
+// long-running `party listen` peers whose JSON events can be waited on.
+import path from 'node:path';
+import { binDir, party } from '../../../e2e/support/stack.mjs';
+import { EventLog, WAIT_MS, eachLine, spawnTracked, within } from './events.mjs';
+
+/** A fresh agent identity: { handle, avatarSeed, secret, publicKey }. */
+export async function newIdentity() {
+  return JSON.parse(await party(['identity', 'new']));
+}
+
+/** Publishes one signed message and resolves once the broker has it. */
+export async function partySend(broker, secret, room, text) {
+  return party(['send', '--broker', broker, '--secret', secret, room, text]);
+}
+
+/**
+ * `party listen` in `room` (under `secret`, or a throwaway identity), resolved once
+ * it is subscribed and has announced itself. `events` holds its JSON lines
+ * ({ event, handle, name, text, verified, ... } plus `line`); `handle` is its own.
+ */
+export async function partyListen(broker, room, { secret } = {}) {
+  const args = ['listen', '--broker', broker, room];
+  if (secret) args.push('--secret', secret);
+  const proc = spawnTracked(path.join(binDir, 'party'), args);
+  const events = new EventLog(`party listen ${room}`);
+  events.context = () => `party listen stderr:\n${proc.stderrTail()}`;
+  eachLine(
+    proc.child.stdout,
+    (line) => {
+      try {
+        events.push({ ...JSON.parse(line), line });
+      } catch {
+        events.push({ event: 'stdout', line });
+      }
+    },
+    () => events.close('stdout closed'),
+  );
+  proc.exited.then((code) => events.close(`exited: ${code}`));
+  // Diagnostics: "party: joining room R on URL as HANDLE (peer ID)", then
+  // "party: listening to TOPIC on URL" once subscribed and announced.
+  let handle;
+  const listening = new Promise((resolve, reject) => {
+    eachLine(proc.child.stderr, (line) => {
+      const m = line.match(/^party: joining room \S+ on \S+ as (\S+) /);
+      if (m) handle = m[1];
+      if (line.startsWith('party: listening to ')) resolve();
+    });
+    proc.exited.then((code) => reject(new Error(`party listen exited (${code}) before listening: ${proc.stderrTail()}`)));
+  });
+  try {
+    await within(WAIT_MS, `party listen to subscribe to ${room}`, listening);
+  } catch (err) {
+    await proc.stop('SIGKILL');
+    throw new Error(`${err.message}\n${proc.stderrTail()}`);
+  }
+  return {
+    handle,
+    events,
+    proc,
+    waitFor: (match, opts) => events.waitFor(match, typeof opts === 'number' ? { timeoutMs: opts } : opts),
+    /** SIGTERM: it says goodbye (a signed leave) and exits 0. Resolves with the exit code. */
+    stop: () => proc.stop('SIGTERM'),
+  };
+}
