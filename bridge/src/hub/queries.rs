@@ -8,7 +8,7 @@ use crate::irc::names::{channel_of, channel_room, fold};
 use crate::irc::numeric::*;
 
 use super::messages::peer_prefix;
-use super::{Caps, ClientId, Hub};
+use super::{ClientId, Hub};
 
 /// Budget for a 353 line: 512 minus CRLF.
 const NAMES_LINE_BYTES: usize = party_core::limits::IRC_LINE_MAX_BYTES - 2;
@@ -68,7 +68,7 @@ impl Hub {
         let Some(client) = self.clients.get(&id) else {
             return;
         };
-        let _multi = client.caps.has(Caps::MULTI_PREFIX);
+        // One prefix at most (`@` for the host), so multi-prefix changes nothing here.
         let head = build(
             &self.info.name,
             "353",

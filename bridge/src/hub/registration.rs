@@ -172,7 +172,7 @@ impl Hub {
     }
 
     /// Registers once NICK and USER are in and CAP negotiation is over.
-    fn try_register(&mut self, id: ClientId, _now_ms: u64) -> Flow {
+    fn try_register(&mut self, id: ClientId, now_ms: u64) -> Flow {
         let Some(client) = self.clients.get_mut(&id) else {
             return Flow::Continue;
         };
@@ -194,7 +194,7 @@ impl Hub {
                             "Password incorrect: PASS must be your Party agent secret ({err})"
                         ),
                     );
-                    self.quit(id, "Bad password", _now_ms);
+                    self.quit(id, "Bad password", now_ms);
                     return Flow::Close(
                         "Bad password: PASS must be your Party agent secret".into(),
                     );
@@ -203,7 +203,7 @@ impl Hub {
             None => match party_link::random::bytes::<32>() {
                 Ok(bytes) => (AgentSecret::from_bytes(bytes), true),
                 Err(err) => {
-                    self.quit(id, "Internal error", _now_ms);
+                    self.quit(id, "Internal error", now_ms);
                     return Flow::Close(format!("Cannot mint a key: {err}"));
                 }
             },
@@ -228,7 +228,7 @@ impl Hub {
         let peer_id = match party_link::random::peer_id() {
             Ok(peer_id) => peer_id,
             Err(err) => {
-                self.quit(id, "Internal error", _now_ms);
+                self.quit(id, "Internal error", now_ms);
                 return Flow::Close(format!("Cannot draw a peer id: {err}"));
             }
         };
