@@ -21,5 +21,6 @@ pub mod topic;
 pub mod words;
 
 pub use room::{
-    ChatMessage, LeaveReason, LocalPeer, MemberError, Output, PeerInfo, Room, RoomEvent, SendError,
+    ChatMessage, Composed, LeaveReason, LocalPeer, MemberError, Output, PeerInfo, Room, RoomEvent,
+    SendError,
 };

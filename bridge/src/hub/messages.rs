@@ -95,8 +95,8 @@ impl Hub {
         let Some(channel) = self.channels.get_mut(&room) else {
             return;
         };
-        let outputs = match channel.room.send_text_as(now_ms, &peer_id, &text) {
-            Ok(outputs) => outputs,
+        let composed = match channel.room.compose_as(now_ms, &peer_id, &text) {
+            Ok(composed) => composed,
             Err(err) => {
                 return self.refuse(
                     id,
@@ -107,22 +107,22 @@ impl Hub {
                 )
             }
         };
-        let (publishes, events): (Vec<Output>, Vec<Output>) = outputs
-            .into_iter()
-            .partition(|o| matches!(o, Output::Publish { .. }));
+        // IRC users here see it before the signature is made: they need none, and
+        // signing is the costliest step of the hop.
+        let chat = composed.message().clone();
+        self.show_local_message(&room, id, command, &chat);
+        let Some(channel) = self.channels.get_mut(&room) else {
+            return;
+        };
+        let publishes = channel.room.seal_composed(composed);
         if let Some(err) = self.publish_all(publishes) {
-            return self.refuse(
+            self.refuse(
                 id,
                 command,
                 target,
                 ERR_CANNOTSENDTOCHAN,
-                &format!("Cannot send to channel: {err}; your message was not sent"),
+                &format!("Cannot send to the room: {err}; only IRC users of this bridge saw your message"),
             );
-        }
-        for event in events {
-            if let Output::Event(RoomEvent::Message(chat)) = event {
-                self.show_local_message(&room, id, command, &chat);
-            }
         }
     }
 

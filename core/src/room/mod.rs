@@ -49,6 +49,21 @@ enum State {
     Left,
 }
 
+/// A message composed by `Room::compose_as`, not signed or published yet.
+#[must_use = "a composed message is sent only by Room::seal_composed"]
+#[derive(Debug, Clone)]
+pub struct Composed {
+    msg: Msg,
+    chat: ChatMessage,
+}
+
+impl Composed {
+    /// The message as every peer will show it.
+    pub fn message(&self) -> &ChatMessage {
+        &self.chat
+    }
+}
+
 /// One room, from the point of view of the local peers we speak for: one for a
 /// browser tab or the CLI, one per IRC user for the bridge (`add_member`). They share
 /// one view of the room, so each envelope is decoded and verified once.
@@ -225,6 +240,22 @@ impl Room {
         from: &PeerId,
         text: &str,
     ) -> Result<Vec<Output>, SendError> {
+        let composed = self.compose_as(now_ms, from, text)?;
+        let chat = composed.chat.clone();
+        let mut out = self.seal_composed(composed);
+        out.push(Output::Event(RoomEvent::Message(chat)));
+        Ok(out)
+    }
+
+    /// The first half of `send_text_as`: the message as it will be shown, before the
+    /// signature (the costliest step) is made. A driver with local listeners (the
+    /// IRC bridge's channel) shows it to them first, then calls `seal_composed`.
+    pub fn compose_as(
+        &mut self,
+        now_ms: u64,
+        from: &PeerId,
+        text: &str,
+    ) -> Result<Composed, SendError> {
         if self.state != State::Joined {
             return Err(SendError::NotJoined);
         }
@@ -241,17 +272,27 @@ impl Room {
             from: me.peer_id().clone(),
             t: now_ms,
         };
+        let chat = chat_message(&msg, true, false, now_ms);
+        Ok(Composed { msg, chat })
+    }
+
+    /// Signs a composed message, keeps it in history and returns its publish. A
+    /// message whose member left in between is dropped (nobody may sign for it).
+    pub fn seal_composed(&mut self, composed: Composed) -> Vec<Output> {
+        let Composed { msg, chat } = composed;
+        let Some(member) = self.members.get(&msg.from) else {
+            return Vec::new();
+        };
         let envelope = Envelope::Msg(msg.clone());
         let seal = seal(&self.topic, member, &envelope);
-        let publish = Output::Publish {
-            topic: self.topic.clone(),
-            payload: encode_sealed(&envelope, Some(&seal)),
-        };
-        let chat = chat_message(&msg, true, false, now_ms);
+        let payload = encode_sealed(&envelope, Some(&seal));
+        self.echoes.sent(&payload);
         self.seen.insert(msg.id.clone());
-        self.history
-            .insert(LogEntry::new(msg, Some(seal)), chat.clone());
-        Ok(vec![publish, Output::Event(RoomEvent::Message(chat))])
+        self.history.insert(LogEntry::new(msg, Some(seal)), chat);
+        vec![Output::Publish {
+            topic: self.topic.clone(),
+            payload,
+        }]
     }
 
     /// Runs every timer that is due: presence beats, peer timeouts, the host grace

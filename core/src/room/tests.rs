@@ -1087,3 +1087,30 @@ fn a_renamed_member_beats_with_its_new_name() {
         .unwrap();
     assert_eq!(three.name.as_deref(), Some("calcbot"));
 }
+
+#[test]
+fn a_composed_message_is_shown_before_it_is_signed_and_sent_once_sealed() {
+    let (mut bridge, mut remote) = bridge_and_remote();
+    let three = PeerId::from_bytes([3; 8]);
+    let composed = bridge.compose_as(T0 + 1, &three, "fast path").unwrap();
+    assert_eq!(composed.message().text, "fast path");
+    assert!(
+        bridge.history().is_empty(),
+        "not in history before it is sealed"
+    );
+    let out = bridge.seal_composed(composed);
+    assert_eq!(types(&out), ["msg"]);
+    assert_eq!(bridge.history().len(), 1);
+    let heard = messages(&deliver(&out, &mut remote, T0 + 1));
+    assert!(heard[0].verified && heard[0].text == "fast path");
+    assert!(deliver(&out, &mut bridge, T0 + 1).is_empty(), "echo");
+}
+
+#[test]
+fn a_message_composed_by_a_member_who_then_left_is_never_signed() {
+    let (mut bridge, _) = bridge_and_remote();
+    let three = PeerId::from_bytes([3; 8]);
+    let composed = bridge.compose_as(T0 + 1, &three, "too late").unwrap();
+    bridge.remove_member(T0 + 2, &three);
+    assert!(bridge.seal_composed(composed).is_empty());
+}
