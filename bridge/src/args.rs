@@ -76,7 +76,7 @@ pub struct Args {
     #[arg(long, env = "PARTY_BRIDGE_PING_TIMEOUT_SECS", default_value_t = BRIDGE_PING_TIMEOUT_SECS)]
     pub ping_timeout_secs: u64,
 
-    /// Publishes waiting for the broker before messages are refused with an error.
+    /// Requests waiting for the broker before IRC input is held back until they drain.
     #[arg(long, env = "PARTY_BRIDGE_MQTT_QUEUE", default_value_t = nz(BRIDGE_MQTT_REQUEST_CAPACITY))]
     pub mqtt_queue: NonZeroUsize,
 }

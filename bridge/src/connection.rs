@@ -113,6 +113,9 @@ impl<'a> Conn<'a> {
                     throttled_until = Some(Instant::now() + not_until.wait_time_from(clock.now()));
                     break;
                 }
+                // The broker is backed up: stop taking input (TCP pushes back on the
+                // sender) until the outbox has drained, rather than drop anything.
+                self.shared.outbox.wait_for_room().await;
                 let Some(line) = self.queue.pop_front() else {
                     break;
                 };

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use party_bridge::args::Args;
-use party_bridge::broker_link::{self, MqttPublisher};
+use party_bridge::broker_link::{self, MqttPublisher, Outbox};
 use party_bridge::hub::{Hub, ServerInfo};
 use party_bridge::listener;
 use party_bridge::shared::{ConnLimits, Shared};
@@ -69,7 +69,8 @@ async fn run(args: Args) -> Result<(), String> {
         max_channels_per_client: args.max_channels.get(),
         created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
     };
-    let hub = Hub::new(info, Box::new(MqttPublisher(link.client.clone())));
+    let outbox = Outbox::start(link.client.clone(), args.mqtt_queue.get());
+    let hub = Hub::new(info, Box::new(MqttPublisher(outbox.clone())));
     let limits = ConnLimits {
         flood_burst: args.flood_burst,
         flood_per_sec: args.flood_per_sec,
@@ -81,6 +82,7 @@ async fn run(args: Args) -> Result<(), String> {
     };
     let shared = Arc::new(Shared::new(
         hub,
+        outbox,
         limits,
         args.server_name.clone(),
         args.max_clients.get(),

@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::Notify;
 
+use crate::broker_link::Outbox;
 use crate::hub::Hub;
 
 /// Limits of one connection (from the command line).
@@ -24,6 +25,8 @@ pub struct ConnLimits {
 
 pub struct Shared {
     hub: Mutex<Hub>,
+    /// Requests on their way to the broker; input waits while it is backed up.
+    pub outbox: Arc<Outbox>,
     /// Woken after anything that may move the earliest room deadline.
     pub timer: Notify,
     pub limits: ConnLimits,
@@ -68,6 +71,7 @@ impl Drop for Slot<'_> {
 impl Shared {
     pub fn new(
         hub: Hub,
+        outbox: Arc<Outbox>,
         limits: ConnLimits,
         server_name: String,
         max_clients: usize,
@@ -75,6 +79,7 @@ impl Shared {
     ) -> Self {
         Self {
             hub: Mutex::new(hub),
+            outbox,
             timer: Notify::new(),
             limits,
             server_name,

@@ -216,6 +216,7 @@ pub const BRIDGE_PING_INTERVAL_SECS: u64 = 90;
 /// Seconds a client has to answer our PING before it is cut off.
 pub const BRIDGE_PING_TIMEOUT_SECS: u64 = 60;
 
-/// Publishes and subscribes that may wait for the broker connection; beyond it a
-/// message is refused with an error rather than queued without bound.
+/// Publishes and subscribes waiting for the broker connection; at this many the
+/// bridge stops reading IRC input until half have gone, so a burst slows its senders
+/// instead of being dropped or queued without bound.
 pub const BRIDGE_MQTT_REQUEST_CAPACITY: usize = 4_096;
