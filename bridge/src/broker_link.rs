@@ -19,6 +19,8 @@ enum Request {
     Publish(String, Vec<u8>),
     Subscribe(String),
     Unsubscribe(String),
+    /// Last: everything queued before it reaches the broker first.
+    Disconnect,
 }
 
 /// The hub's way to the broker. The hub never waits: requests go into this outbox,
@@ -55,6 +57,12 @@ impl Outbox {
         })
     }
 
+    /// Closes the broker connection after everything already queued (the leaves of
+    /// a shutdown) has been handed over.
+    pub fn disconnect(&self) -> Result<(), String> {
+        self.push(Request::Disconnect)
+    }
+
     /// Waits while the backlog is at or above the high-water mark.
     pub async fn wait_for_room(&self) {
         loop {
@@ -79,6 +87,7 @@ async fn drain(
             }
             Request::Subscribe(topic) => client.subscribe(topic, QoS::AtMostOnce).await,
             Request::Unsubscribe(topic) => client.unsubscribe(topic).await,
+            Request::Disconnect => client.disconnect().await,
         };
         if let Err(err) = done {
             tracing::warn!("the broker connection has stopped: {err}");

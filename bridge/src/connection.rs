@@ -127,6 +127,11 @@ impl<'a> Conn<'a> {
                     Flow::Close(reason) => return End::Closed(reason),
                 }
             }
+            if self.shared.hub().has_pending_seals() {
+                // Let the writers of the local recipients run first, then sign.
+                tokio::task::yield_now().await;
+                self.shared.hub().seal_pending();
+            }
             if self.queue.capacity() > 64 && self.queue.is_empty() {
                 self.queue = VecDeque::new();
             }

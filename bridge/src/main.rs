@@ -71,6 +71,7 @@ async fn run(args: Args) -> Result<(), String> {
     };
     let outbox = Outbox::start(link.client.clone(), args.mqtt_queue.get());
     let hub = Hub::new(info, Box::new(MqttPublisher(outbox.clone())));
+    let outbox_for_shutdown = outbox.clone();
     let limits = ConnLimits {
         flood_burst: args.flood_burst,
         flood_per_sec: args.flood_per_sec,
@@ -88,7 +89,6 @@ async fn run(args: Args) -> Result<(), String> {
         args.max_clients.get(),
         args.max_clients_per_ip.get(),
     ));
-    let client = link.client.clone();
     tokio::spawn(listener::run(listener, shared.clone()));
     tokio::spawn(broker_link::run_timers(shared.clone()));
     let mut broker = tokio::spawn(broker_link::run(link, shared.clone()));
@@ -108,7 +108,15 @@ async fn run(args: Args) -> Result<(), String> {
     tracing::info!("stopping: every IRC user leaves its rooms");
     shared.hub().shutdown(now_ms());
     // Let the leaves reach the broker before the process (and its socket) goes.
-    let _ = client.try_disconnect();
+    if let Err(err) = outbox_for_shutdown.disconnect() {
+        tracing::warn!("cannot close the broker connection cleanly: {err}");
+    }
+    // Connections write their goodbye (`ERROR :… Server shutting down`) and close.
+    let _ = tokio::time::timeout(
+        Duration::from_millis(LEAVE_FLUSH_TIMEOUT_MS),
+        shared.all_closed(),
+    )
+    .await;
     if !broker.is_finished() {
         let _ = tokio::time::timeout(Duration::from_millis(LEAVE_FLUSH_TIMEOUT_MS), broker).await;
     }

@@ -34,6 +34,7 @@ pub struct Shared {
     pub max_clients: usize,
     pub max_clients_per_ip: usize,
     counts: Mutex<Counts>,
+    all_closed: Notify,
 }
 
 #[derive(Default)]
@@ -59,6 +60,9 @@ impl Drop for Slot<'_> {
     fn drop(&mut self) {
         let mut counts = lock(&self.shared.counts);
         counts.total = counts.total.saturating_sub(1);
+        if counts.total == 0 {
+            self.shared.all_closed.notify_waiters();
+        }
         if let Some(n) = counts.per_ip.get_mut(&self.ip) {
             *n -= 1;
             if *n == 0 {
@@ -86,6 +90,7 @@ impl Shared {
             max_clients,
             max_clients_per_ip,
             counts: Mutex::new(Counts::default()),
+            all_closed: Notify::new(),
         }
     }
 
@@ -93,6 +98,17 @@ impl Shared {
     /// down with it, so a poisoned lock is used anyway.
     pub fn hub(&self) -> MutexGuard<'_, Hub> {
         lock(&self.hub)
+    }
+
+    /// Resolves once no connection is open (each has written its goodbye).
+    pub async fn all_closed(&self) {
+        loop {
+            let closed = self.all_closed.notified();
+            if lock(&self.counts).total == 0 {
+                return;
+            }
+            closed.await;
+        }
     }
 
     /// Takes a place for a new connection from `ip`, if the caps allow.

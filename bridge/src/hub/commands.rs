@@ -24,6 +24,9 @@ impl Hub {
             return Flow::Continue;
         }
         let p = &msg.params[..];
+        if !matches!(command, "PRIVMSG" | "NOTICE" | "PING" | "PONG") {
+            self.seal_pending();
+        }
         match command {
             "CAP" => return self.cap(id, p, now_ms),
             "PASS" => return self.pass(id, p),
@@ -305,6 +308,7 @@ impl Hub {
     /// The client leaves IRC: everyone sharing a channel with it sees one QUIT, and it
     /// leaves every room.
     pub(super) fn quit(&mut self, id: ClientId, reason: &str, now_ms: u64) {
+        self.seal_pending();
         let Some(client) = self.clients.get(&id) else {
             return;
         };

@@ -76,6 +76,7 @@ impl Hub {
 
     /// Stopping: every IRC user leaves its rooms properly, and hears why.
     pub fn shutdown(&mut self, now_ms: u64) {
+        self.seal_pending();
         let rooms: Vec<_> = self.channels.keys().cloned().collect();
         for room in rooms {
             if let Some(mut channel) = self.channels.remove(&room) {

@@ -12,6 +12,15 @@ use crate::irc::split::split_text;
 use super::deliver::Tags;
 use super::{Caps, ClientId, Hub};
 
+/// A message IRC users here have seen, to be signed and sent to its room.
+pub(super) struct PendingSeal {
+    room: RoomName,
+    from: ClientId,
+    notice: bool,
+    target: String,
+    composed: party_core::Composed,
+}
+
 /// How a `/me` action travels in a room text (and back to IRC as CTCP ACTION).
 const ACTION_PREFIX: &str = "/me ";
 
@@ -107,22 +116,44 @@ impl Hub {
                 )
             }
         };
-        // IRC users here see it before the signature is made: they need none, and
-        // signing is the costliest step of the hop.
+        // IRC users here see it now; the signature (the costliest step of the hop)
+        // is made once the connection task has let their writers run: see
+        // `seal_pending`.
         let chat = composed.message().clone();
         self.show_local_message(&room, id, command, &chat);
-        let Some(channel) = self.channels.get_mut(&room) else {
-            return;
-        };
-        let publishes = channel.room.seal_composed(composed);
-        if let Some(err) = self.publish_all(publishes) {
-            self.refuse(
-                id,
-                command,
-                target,
-                ERR_CANNOTSENDTOCHAN,
-                &format!("Cannot send to the room: {err}; only IRC users of this bridge saw your message"),
-            );
+        self.pending_seals.push(PendingSeal {
+            room,
+            from: id,
+            notice: command == "NOTICE",
+            target: target.to_owned(),
+            composed,
+        });
+    }
+
+    /// Whether messages wait for `seal_pending`.
+    pub fn has_pending_seals(&self) -> bool {
+        !self.pending_seals.is_empty()
+    }
+
+    /// Signs and publishes every message shown locally but not yet sent to its room.
+    /// Runs before anything that could change who is in a room, so a message is
+    /// never left unsigned by its sender's leaving.
+    pub fn seal_pending(&mut self) {
+        for pending in std::mem::take(&mut self.pending_seals) {
+            let Some(channel) = self.channels.get_mut(&pending.room) else {
+                continue;
+            };
+            let publishes = channel.room.seal_composed(pending.composed);
+            if let Some(err) = self.publish_all(publishes) {
+                let command = if pending.notice { "NOTICE" } else { "PRIVMSG" };
+                self.refuse(
+                    pending.from,
+                    command,
+                    &pending.target,
+                    ERR_CANNOTSENDTOCHAN,
+                    &format!("Cannot send to the room: {err}; only IRC users of this bridge saw your message"),
+                );
+            }
         }
     }
 

@@ -83,6 +83,8 @@ pub struct Hub {
     /// Whether users were told the broker is gone (so they hear when it is back).
     told_down: bool,
     next_id: ClientId,
+    /// Messages shown to local IRC users, waiting to be signed and published.
+    pending_seals: Vec<messages::PendingSeal>,
     /// Clients whose queue overflowed while delivering; cut off once the current
     /// step is done, so a delivery loop never changes the set it iterates.
     doomed: Vec<ClientId>,
@@ -101,6 +103,7 @@ impl Hub {
             told_down: false,
             next_id: 1,
             doomed: Vec::new(),
+            pending_seals: Vec::new(),
         }
     }
 

@@ -89,6 +89,8 @@ fn a_users_message_is_published_signed_with_its_nick() {
     let (alice, _rx) = client(&mut hub, "alice");
     hub.handle(alice, "JOIN #signed", NOW);
     hub.handle(alice, "PRIVMSG #signed :hello", NOW);
+    assert!(hub.has_pending_seals(), "shown first, signed after");
+    hub.seal_pending();
     let published = recorder.0.lock().unwrap();
     let (topic, payload) = published.last().unwrap();
     assert_eq!(topic, "party-2026-v1/party/signed");
