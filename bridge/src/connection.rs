@@ -102,6 +102,9 @@ impl<'a> Conn<'a> {
         );
         let clock = DefaultClock::default();
         let mut out: Vec<u8> = Vec::new();
+        // One timer, moved as its deadline moves, rather than a new one per wake-up.
+        let timer = sleep_until(self.timer_deadline());
+        tokio::pin!(timer);
         loop {
             let mut throttled_until = None;
             let mut handled = 0;
@@ -135,14 +138,36 @@ impl<'a> Conn<'a> {
             if self.queue.capacity() > 64 && self.queue.is_empty() {
                 self.queue = VecDeque::new();
             }
-            let timer = self.timer_deadline();
+            let deadline = self.timer_deadline();
+            if timer.deadline() != deadline {
+                timer.as_mut().reset(deadline);
+            }
             let can_read = self.queue.len() <= limits.flood_max_queued;
             tokio::select! {
                 biased;
                 outbound = rx.recv() => match outbound {
                     Some(Outbound::Line(line)) => {
+                        // The common case, one line waiting, is written as it is.
+                        let Ok(next) = rx.try_recv() else {
+                            if let Err(err) = stream.write_all(line.as_bytes()).await {
+                                return End::Lost(format!("Write error: {err}"));
+                            }
+                            continue;
+                        };
                         out.extend_from_slice(line.as_bytes());
+                        let mut next = Some(next);
                         while out.len() < WRITE_BATCH_BYTES {
+                            match next.take() {
+                                Some(Outbound::Line(line)) => {
+                                    out.extend_from_slice(line.as_bytes());
+                                    continue;
+                                }
+                                Some(Outbound::Close(reason)) => {
+                                    let _ = stream.write_all(&out).await;
+                                    return End::Closed(reason.to_string());
+                                }
+                                None => {}
+                            }
                             match rx.try_recv() {
                                 Ok(Outbound::Line(line)) => out.extend_from_slice(line.as_bytes()),
                                 Ok(Outbound::Close(reason)) => {
@@ -177,9 +202,14 @@ impl<'a> Conn<'a> {
                         return End::Lost("Excess flood".into());
                     }
                 }
-                () = sleep_until(throttled_until.unwrap_or(timer)), if throttled_until.is_some() => {}
+                () = async {
+                    match throttled_until {
+                        Some(at) => sleep_until(at).await,
+                        None => std::future::pending().await,
+                    }
+                }, if throttled_until.is_some() => {}
                 () = tokio::task::yield_now(), if throttled_until.is_none() && !self.queue.is_empty() => {}
-                () = sleep_until(timer) => {
+                () = &mut timer => {
                     if let Some(end) = self.on_timer(stream).await {
                         return end;
                     }
