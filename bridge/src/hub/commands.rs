@@ -4,7 +4,7 @@ use party_core::ids::{DisplayName, RoomName};
 use party_core::{LocalPeer, MemberError, Room};
 
 use crate::irc::line::{build, Message};
-use crate::irc::names::{channel_of, channel_room};
+use crate::irc::names::{channel_of, channel_room, fold};
 use crate::irc::numeric::*;
 
 use super::{Channel, ClientId, Flow, Hub};
@@ -223,7 +223,7 @@ impl Hub {
         self.names(id, &room);
         self.host_status_notice(id, &room);
         self.replay_history(id, &room);
-        self.apply(&room, outputs, now_ms);
+        self.apply(&room, outputs);
     }
 
     fn part(&mut self, id: ClientId, params: &[&str], now_ms: u64) {
@@ -301,7 +301,7 @@ impl Hub {
             }
         } else {
             let outputs = channel.room.remove_member(now_ms, &peer_id);
-            self.apply(room, outputs, now_ms);
+            self.apply(room, outputs);
         }
     }
 
@@ -315,13 +315,8 @@ impl Hub {
         let rooms = client.channels.clone();
         if client.registered() {
             let prefix = client.prefix();
-            let mut audience: Vec<ClientId> = rooms
-                .iter()
-                .flat_map(|r| self.members_of(r))
-                .filter(|&m| m != id)
-                .collect();
-            audience.sort_unstable();
-            audience.dedup();
+            let mut audience = self.sharing_a_channel_with(id);
+            audience.retain(|&m| m != id);
             self.fan_out(
                 &audience,
                 &build(&prefix, "QUIT", &[], Some(reason)),
@@ -333,8 +328,8 @@ impl Hub {
         }
         if let Some(client) = self.clients.remove(&id) {
             if let Some(nick) = &client.nick {
-                if self.nicks.get(&crate::irc::names::fold(nick)) == Some(&id) {
-                    self.nicks.remove(&crate::irc::names::fold(nick));
+                if self.nicks.get(&fold(nick)) == Some(&id) {
+                    self.nicks.remove(&fold(nick));
                 }
             }
             if let Some(me) = &client.identity {
@@ -353,13 +348,13 @@ impl Hub {
         let old = client.nick.replace(wanted.to_owned());
         let rooms = client.channels.clone();
         if let Some(old) = old {
-            self.nicks.remove(&crate::irc::names::fold(&old));
+            self.nicks.remove(&fold(&old));
         }
-        self.nicks.insert(crate::irc::names::fold(wanted), id);
-        let mut audience: Vec<ClientId> = rooms.iter().flat_map(|r| self.members_of(r)).collect();
-        audience.push(id);
-        audience.sort_unstable();
-        audience.dedup();
+        self.nicks.insert(fold(wanted), id);
+        let mut audience = self.sharing_a_channel_with(id);
+        if !audience.contains(&id) {
+            audience.push(id);
+        }
         self.fan_out(
             &audience,
             &build(&prefix, "NICK", &[], Some(wanted)),
@@ -372,9 +367,25 @@ impl Hub {
         for room in rooms {
             if let Some(channel) = self.channels.get_mut(&room) {
                 let outputs = channel.room.rename_member(now_ms, &peer_id, name.clone());
-                self.apply(&room, outputs, now_ms);
+                self.apply(&room, outputs);
             }
         }
+    }
+
+    /// Every client in at least one of `id`'s channels (itself included if it is in
+    /// any), each once.
+    fn sharing_a_channel_with(&self, id: ClientId) -> Vec<ClientId> {
+        let Some(client) = self.clients.get(&id) else {
+            return Vec::new();
+        };
+        let mut audience: Vec<ClientId> = client
+            .channels
+            .iter()
+            .flat_map(|r| self.members_of(r))
+            .collect();
+        audience.sort_unstable();
+        audience.dedup();
+        audience
     }
 
     pub(super) fn members_of(&self, room: &RoomName) -> Vec<ClientId> {

@@ -18,7 +18,7 @@ impl Hub {
                 tracing::warn!(%room, "cannot subscribe: {err}");
             }
             let outputs = channel.room.join(now_ms);
-            self.apply(&room, outputs, now_ms);
+            self.apply(&room, outputs);
         }
         if std::mem::take(&mut self.told_down) {
             self.notice_everyone("The Party broker is back: your channels are live again");
@@ -45,7 +45,7 @@ impl Hub {
             return;
         };
         let outputs = channel.room.receive(now_ms, payload);
-        self.apply(&room, outputs, now_ms);
+        self.apply(&room, outputs);
         self.reap(now_ms);
     }
 
@@ -60,7 +60,7 @@ impl Hub {
         for room in due {
             if let Some(channel) = self.channels.get_mut(&room) {
                 let outputs = channel.room.tick(now_ms);
-                self.apply(&room, outputs, now_ms);
+                self.apply(&room, outputs);
             }
         }
         self.reap(now_ms);

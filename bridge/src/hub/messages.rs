@@ -24,9 +24,13 @@ pub(super) struct PendingSeal {
 /// How a `/me` action travels in a room text (and back to IRC as CTCP ACTION).
 const ACTION_PREFIX: &str = "/me ";
 
-/// The source of lines from a room peer (browser, CLI or another bridge): its handle.
+/// User and host of every room peer (browser, CLI or another bridge) on IRC.
+pub(super) const PEER_USER: &str = "party";
+pub(super) const PEER_HOST: &str = "mqtt";
+
+/// The source of lines from a room peer: its handle.
 pub(super) fn peer_prefix(handle: &str) -> String {
-    format!("{handle}!party@mqtt")
+    format!("{handle}!{PEER_USER}@{PEER_HOST}")
 }
 
 impl Hub {
@@ -280,7 +284,7 @@ impl Hub {
 
     /// Carries out what a room said: publishes, and its events as IRC lines to the
     /// channel's IRC users.
-    pub(super) fn apply(&mut self, room: &RoomName, outputs: Vec<Output>, _now_ms: u64) {
+    pub(super) fn apply(&mut self, room: &RoomName, outputs: Vec<Output>) {
         let mut history: Vec<ChatMessage> = Vec::new();
         for output in outputs {
             match output {

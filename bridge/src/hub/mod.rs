@@ -1,6 +1,6 @@
 //! Everything the bridge knows, behind one lock: IRC clients, nicks, and one core
 //! `Room` per channel in which all of that channel's IRC users are local members.
-//! It is synchronous and does no I/O of its own: lines come in through `handle`,
+//! It is synchronous and touches no socket or clock: lines come in through `handle`,
 //! broker traffic through `on_publish`, time through `tick`, and what must be written
 //! goes out through each client's bounded queue and the `Publisher`. That makes the
 //! whole IRC behaviour testable without sockets, and keeps slow sockets from ever

@@ -7,8 +7,8 @@ use crate::irc::line::build;
 use crate::irc::names::{channel_of, channel_room, fold};
 use crate::irc::numeric::*;
 
-use super::messages::peer_prefix;
-use super::{ClientId, Hub};
+use super::messages::{PEER_HOST, PEER_USER};
+use super::{Client, ClientId, Hub};
 
 /// Budget for a 353 line: 512 minus CRLF.
 const NAMES_LINE_BYTES: usize = party_core::limits::IRC_LINE_MAX_BYTES - 2;
@@ -36,18 +36,11 @@ impl Hub {
             let Some(client) = self.clients.get(id) else {
                 continue;
             };
-            let handle = client.identity.as_ref().map(|me| me.secret.handle());
-            entries.push(Entry {
-                nick: client.nick_or_star().to_owned(),
-                user: client.user.clone().unwrap_or_default(),
-                host: client.host.clone(),
-                realname: match &handle {
-                    Some(h) => format!("{} ({h})", client.realname),
-                    None => client.realname.clone(),
-                },
-                op: handle.is_some() && handle.as_ref() == host,
-                away: client.away.is_some(),
-            });
+            let is_host = client
+                .identity
+                .as_ref()
+                .is_some_and(|me| Some(&me.secret.handle()) == host);
+            entries.push(client_entry(client, is_host));
         }
         for peer in channel.room.remote_peers() {
             if entries
@@ -171,19 +164,7 @@ impl Hub {
         let folded = fold(nick);
         if let Some(client) = self.nicks.get(&folded).and_then(|id| self.clients.get(id)) {
             if client.registered() {
-                let handle = client
-                    .identity
-                    .as_ref()
-                    .map(|me| me.secret.handle().to_string())
-                    .unwrap_or_default();
-                return Some(Entry {
-                    nick: client.nick_or_star().to_owned(),
-                    user: client.user.clone().unwrap_or_default(),
-                    host: client.host.clone(),
-                    realname: format!("{} ({handle})", client.realname),
-                    op: false,
-                    away: client.away.is_some(),
-                });
+                return Some(client_entry(client, false));
             }
         }
         self.peer_rooms(asker, &folded)
@@ -326,14 +307,7 @@ impl Hub {
                 let host = host.to_string();
                 let set_at = (state.created_ms / 1000).to_string();
                 self.reply(id, RPL_TOPIC, &[&channel], &topic);
-                let server = self.info.name.clone();
-                let nick = self
-                    .clients
-                    .get(&id)
-                    .map(|c| c.nick_or_star().to_owned())
-                    .unwrap_or_default();
-                let body = build(&server, "333", &[&nick, &channel, &host, &set_at], None);
-                self.send_body(id, &body);
+                self.reply_words(id, RPL_TOPICWHOTIME, &[&channel, &host, &set_at]);
             }
             None => self.reply(
                 id,
@@ -368,16 +342,7 @@ impl Hub {
             match changes.trim_start_matches('+') {
                 "" => {
                     self.reply_words(id, RPL_CHANNELMODEIS, &[&channel, "+nt"]);
-                    let server = self.info.name.clone();
-                    let nick = self
-                        .clients
-                        .get(&id)
-                        .map(|c| c.nick_or_star().to_owned())
-                        .unwrap_or_default();
-                    self.send_body(
-                        id,
-                        &build(&server, "329", &[&nick, &channel, &created], None),
-                    );
+                    self.reply_words(id, RPL_CREATIONTIME, &[&channel, &created]);
                 }
                 "b" => self.reply(id, RPL_ENDOFBANLIST, &[&channel], "End of channel ban list"),
                 _ => self.reply(
@@ -462,13 +427,6 @@ impl Hub {
 }
 
 fn peer_entry(peer: &PeerInfo) -> Entry {
-    let prefix = peer_prefix(peer.handle.as_str());
-    let (user, host) = prefix
-        .split_once('!')
-        .and_then(|(_, rest)| rest.split_once('@'))
-        .map_or(("party".to_owned(), "mqtt".to_owned()), |(u, h)| {
-            (u.to_owned(), h.to_owned())
-        });
     let trust = if peer.verified {
         "verified"
     } else {
@@ -476,13 +434,29 @@ fn peer_entry(peer: &PeerInfo) -> Entry {
     };
     Entry {
         nick: peer.handle.to_string(),
-        user,
-        host,
+        user: PEER_USER.to_owned(),
+        host: PEER_HOST.to_owned(),
         realname: match &peer.name {
             Some(name) => format!("{name} ({}, {trust})", peer.handle),
             None => format!("{} ({trust})", peer.handle),
         },
         op: peer.is_host,
         away: false,
+    }
+}
+
+/// An IRC user of this bridge; its real name carries its Party handle.
+fn client_entry(client: &Client, is_host: bool) -> Entry {
+    let realname = match &client.identity {
+        Some(me) => format!("{} ({})", client.realname, me.secret.handle()),
+        None => client.realname.clone(),
+    };
+    Entry {
+        nick: client.nick_or_star().to_owned(),
+        user: client.user.clone().unwrap_or_default(),
+        host: client.host.clone(),
+        realname,
+        op: is_host,
+        away: client.away.is_some(),
     }
 }
