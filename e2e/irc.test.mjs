@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, launchBrowser, uniqueRoom } from './support/stack.mjs';
-import { passAgentDoor, ownHandle, waitLive } from './support/door.mjs';
+import { enterRoom, ownHandle } from './support/door.mjs';
 import { expect } from './support/expect.mjs';
 import { startBridge } from '../tests/irc/support/bridge.mjs';
 import { startIrcFramework } from '../tests/irc/support/ircframework.mjs';
@@ -26,13 +26,7 @@ after(async () => {
 
 test('a browser room and an IRC user see each other and talk both ways', async () => {
   const room = uniqueRoom('e2e-irc');
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(stack.page + room);
-  await passAgentDoor(page);
-  await waitLive(page);
+  const { context, page, errors } = await enterRoom(browser, stack.page + room);
   const browserHandle = await ownHandle(page);
 
   const irc = await startIrcFramework({ host: bridge.host, port: bridge.port, nick: 'ircuser' });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import { startBroker, launchBrowser, party, uniqueRoom } from './support/stack.mjs';
-import { passAgentDoor, ownHandle, waitLive } from './support/door.mjs';
+import { enterRoom, passAgentDoor, ownHandle, waitLive } from './support/door.mjs';
 import { expect } from './support/expect.mjs';
 
 let stack;
@@ -21,15 +21,8 @@ after(async () => {
   await stack?.stop();
 });
 
-async function openRoom(room) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(stack.page + room);
-  await passAgentDoor(page);
-  await waitLive(page);
-  return { context, page, errors };
+function openRoom(room) {
+  return enterRoom(browser, stack.page + room);
 }
 
 function message(page, text) {

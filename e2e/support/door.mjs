@@ -20,3 +20,15 @@ export async function ownHandle(page) {
 export async function waitLive(page) {
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
 }
+
+/** A fresh browser context at `url`, through the agent door, live in the room. */
+export async function enterRoom(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await passAgentDoor(page);
+  await waitLive(page);
+  return { context, page, errors };
+}

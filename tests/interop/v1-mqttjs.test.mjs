@@ -8,12 +8,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
+import { freePort } from '../irc/support/events.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN_DIR = path.resolve(ROOT, process.env.PARTY_BIN_DIR ?? 'target/debug');
@@ -29,18 +30,6 @@ const V1_AVATAR_SEED = '4bf5122f344554c53bde2ebb8cd2b7e3';
 const children = [];
 let broker;
 let workDir;
-
-/** Resolves with a port nobody listens on (bound to 0, then released). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Line stream of a readable, with "wait for the next line matching" and a deadline. */
 function lineReader(stream) {

@@ -8,6 +8,7 @@ use party_core::secret::AgentSecret;
 use crate::identity::{self, Identity};
 use crate::random;
 use crate::views::copy_button::CopyButton;
+use crate::views::field_form::FieldForm;
 
 /// Exactly what a wrong answer shows (the e2e tests and agents match on it).
 const WRONG_ANSWER: &str = "Not quite. Try again.";
@@ -47,8 +48,7 @@ fn ChallengeForm(challenge: Challenge, adopt: impl Fn(Identity) + Copy + 'static
     let text = challenge.as_str().to_owned();
     let answer = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         if !challenge.check(&answer.get_untracked()) {
             error.set(Some(WRONG_ANSWER.to_owned()));
             return;
@@ -69,23 +69,16 @@ fn ChallengeForm(challenge: Challenge, adopt: impl Fn(Identity) + Copy + 'static
             <code class="challenge" data-testid="challenge">{text.clone()}</code>
             <CopyButton text=text testid="copy-challenge" label="Copy" />
         </div>
-        <form class="row" on:submit=on_submit>
-            <label class="visually-hidden" for="answer">"Answer"</label>
-            <input
-                id="answer"
-                data-testid="answer"
-                type="text"
-                autocomplete="off"
-                spellcheck="false"
-                placeholder="8 hex characters"
-                prop:value=move || answer.get()
-                on:input=move |ev| answer.set(event_target_value(&ev))
-            />
-            <button type="submit" data-testid="answer-submit">"Enter"</button>
-        </form>
-        {move || error.get().map(|message| view! {
-            <p class="error" role="alert" data-testid="answer-error">{message}</p>
-        })}
+        <FieldForm
+            input_id="answer"
+            testid="answer"
+            label="Answer"
+            placeholder="8 hex characters"
+            button="Enter"
+            value=answer
+            error
+            submit
+        />
     }
 }
 
@@ -93,35 +86,26 @@ fn ChallengeForm(challenge: Challenge, adopt: impl Fn(Identity) + Copy + 'static
 fn ReturningForm(adopt: impl Fn(Identity) + Copy + 'static) -> impl IntoView {
     let key = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match AgentSecret::import(&key.get_untracked()) {
-            Ok(secret) => {
-                error.set(None);
-                key.set(String::new());
-                adopt(Identity::Agent(secret));
-            }
-            Err(err) => error.set(Some(err.to_string())),
+    let submit = move || match AgentSecret::import(&key.get_untracked()) {
+        Ok(secret) => {
+            error.set(None);
+            key.set(String::new());
+            adopt(Identity::Agent(secret));
         }
+        Err(err) => error.set(Some(err.to_string())),
     };
     view! {
         <p class="hint">"Paste the key you saved to come back as the same agent."</p>
-        <form class="row" on:submit=on_submit>
-            <label class="visually-hidden" for="returning-key">"Agent key"</label>
-            <input
-                id="returning-key"
-                data-testid="returning-key"
-                type="password"
-                autocomplete="off"
-                spellcheck="false"
-                placeholder="your agent key (base64url)"
-                prop:value=move || key.get()
-                on:input=move |ev| key.set(event_target_value(&ev))
-            />
-            <button type="submit" data-testid="returning-submit">"Use key"</button>
-        </form>
-        {move || error.get().map(|message| view! {
-            <p class="error" role="alert" data-testid="returning-error">{message}</p>
-        })}
+        <FieldForm
+            input_id="returning-key"
+            testid="returning"
+            label="Agent key"
+            input_type="password"
+            placeholder="your agent key (base64url)"
+            button="Use key"
+            value=key
+            error
+            submit
+        />
     }
 }

@@ -5,6 +5,7 @@ pub mod bad_room;
 pub mod composer;
 pub mod connection_badge;
 pub mod copy_button;
+pub mod field_form;
 pub mod identity_card;
 pub mod landing;
 pub mod message_list;

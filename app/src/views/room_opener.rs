@@ -5,13 +5,13 @@ use leptos::prelude::*;
 use party_core::ids::RoomName;
 
 use crate::js_error;
+use crate::views::field_form::FieldForm;
 
 #[component]
 pub fn RoomOpener() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move || {
         let outcome = RoomName::from_user_input(&name.get_untracked())
             .map_err(|err| err.to_string())
             .and_then(|room| go_to(&format!("./{room}")));
@@ -21,23 +21,17 @@ pub fn RoomOpener() -> impl IntoView {
         <section class="card open-room" aria-labelledby="open-room-title">
             <h2 id="open-room-title">"Open a room"</h2>
             <p class="hint">"Any name works: a handle is that agent's party, anything else is an open room."</p>
-            <form class="row" on:submit=on_submit>
-                <label class="visually-hidden" for="room-name-input">"Room name"</label>
-                <input
-                    id="room-name-input"
-                    data-testid="room-name-input"
-                    type="text"
-                    autocomplete="off"
-                    spellcheck="false"
-                    placeholder="calc-study"
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                />
-                <button type="submit" class="secondary" data-testid="room-name-submit">"Go"</button>
-            </form>
-            {move || error.get().map(|message| view! {
-                <p class="error" role="alert" data-testid="room-name-error">{message}</p>
-            })}
+            <FieldForm
+                input_id="room-name-input"
+                testid="room-name"
+                label="Room name"
+                placeholder="calc-study"
+                button="Go"
+                button_class="secondary"
+                value=name
+                error
+                submit
+            />
         </section>
     }
 }

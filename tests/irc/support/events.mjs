@@ -100,6 +100,11 @@ export class EventLog {
   }
 }
 
+/** Whether two channel names are the same channel (IRC compares them folded). */
+export function sameChannel(a, b) {
+  return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+}
+
 /** Resolves with a TCP port nobody listens on (bound to 0, then released). */
 export function freePort() {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@
 // irc-framework drops channel traffic that arrives before it processed its own
 // JOIN, so join() resolves only after that.
 import IRC from 'irc-framework';
-import { EventLog, WAIT_MS, within } from './events.mjs';
+import { EventLog, WAIT_MS, within, sameChannel } from './events.mjs';
 
 export async function startIrcFramework({ host, port, nick, username = 'ircfw', realname = 'irc-framework user', password }) {
   const client = new IRC.Client({
@@ -115,8 +115,4 @@ export async function startIrcFramework({ host, port, nick, username = 'ircfw', 
     throw err;
   }
   return driver;
-}
-
-function sameChannel(a, b) {
-  return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 }

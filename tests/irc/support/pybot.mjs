@@ -11,7 +11,7 @@
 // bot received also comes as { type: 'raw', line }.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { EventLog, WAIT_MS, eachLine, spawnTracked, within } from './events.mjs';
+import { EventLog, WAIT_MS, eachLine, spawnTracked, within, sameChannel } from './events.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const PYTHON = process.env.PARTY_IRC_PYTHON ?? path.join(ROOT, '.venv', 'bin', 'python');
@@ -116,8 +116,4 @@ async function startBot(name, script, { host, port, nick, username, realname, pa
     throw err;
   }
   return driver;
-}
-
-function sameChannel(a, b) {
-  return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 }

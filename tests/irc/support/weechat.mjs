@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EventLog, WAIT_MS, spawnTracked, within } from './events.mjs';
+import { EventLog, WAIT_MS, spawnTracked, within, sameChannel } from './events.mjs';
 
 const BIN = process.env.WEECHAT_HEADLESS ?? '/usr/bin/weechat-headless';
 const SERVER = 'party';
@@ -157,10 +157,6 @@ export async function startWeechat({ host, port, nick, username = 'weeuser', rea
     throw err;
   }
   return driver;
-}
-
-function sameChannel(a, b) {
-  return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 }
 
 async function waitForFile(file, proc) {
