@@ -44,7 +44,9 @@
 //! TP_WINDOW (16, 1.9 KB) of its messages not yet received by an observer
 //! member. A message the observer got has been processed by the server, so the
 //! window bounds ngircd's input buffer; for party-bridge it bounds the
-//! messages it has taken in. TP_SENDERS (50) senders run at once: with 10,
+//! messages it has taken in. And all senders together keep at most TP_LAG
+//! (800) messages not yet received by the slowest member, so no member's send
+//! queue grows without bound when a server outpaces the client's readers. TP_SENDERS (50) senders run at once: with 10,
 //! ngircd stayed below 20% of a core (latency-bound); with 50 it is 75-90%
 //! busy (measured and printed), so the server is what is measured. The
 //! identical workload is used for both servers. The receivers read as fast as
@@ -101,6 +103,11 @@ const TP_BATCH: usize = 8;
 /// Messages of one sender that the observer has not received yet, at most:
 /// 16 * 118 B < 2 KiB, ngircd's input limit (see the module doc).
 const TP_WINDOW: usize = 16;
+/// Messages sent (by all senders) that the slowest member has not received yet, at
+/// most. The per-sender window only follows the observer; without this bound a
+/// server faster than the client could let one member fall behind until its send
+/// queue overflows (a closed loop must be closed for every member).
+const TP_LAG: u64 = (TP_SENDERS * TP_WINDOW) as u64;
 /// Idle-connection counts measured, cumulatively (5,000 then 5,000 more).
 const MEM_STEPS: [usize; 2] = [5_000, 10_000];
 /// Connections registering at once (ngircd listens with a backlog of 10).
@@ -908,6 +915,7 @@ impl TpRig {
             (0..TP_SENDERS).map(|_| watch::channel(0usize)).unzip();
         let mut ack_txs = Some(ack_txs);
         let refusal = Arc::new(Mutex::new(None));
+        let progress = Arc::new(tokio::sync::Notify::new());
         let mut tasks = JoinSet::new();
         for (i, c) in members.into_iter().enumerate() {
             let w = Arc::new(tokio::sync::Mutex::new(c.w));
@@ -932,6 +940,7 @@ impl TpRig {
                     None
                 },
                 refusal: refusal.clone(),
+                progress: progress.clone(),
             };
             tasks.spawn(async move {
                 let _ = reader.run().await;
@@ -980,9 +989,27 @@ impl TpRig {
         let (go, go_rx) = watch::channel(0usize);
         let sent: Arc<Vec<AtomicU64>> =
             Arc::new((0..TP_SENDERS).map(|_| AtomicU64::new(0)).collect());
+        // `floor`: messages every member has seen (received, or sent itself).
+        let (floor_tx, floor) = watch::channel(0u64);
+        let claimed = Arc::new(AtomicU64::new(0));
+        {
+            let (counts, sent, progress) = (counts.clone(), sent.clone(), progress.clone());
+            tasks.spawn(async move {
+                loop {
+                    progress.notified().await;
+                    let seen = (0..TP_MEMBERS).map(|m| {
+                        let own = sent.get(m).map_or(0, |s| s.load(Ordering::Relaxed));
+                        counts[m].load(Ordering::Relaxed) + own
+                    });
+                    let low = seen.min().unwrap_or(0);
+                    floor_tx.send_if_modified(|f| std::mem::replace(f, low) != low);
+                }
+            });
+        }
         for (s, w) in writers.into_iter().take(TP_SENDERS).enumerate() {
             let (mut ack, mut go, chan, sent) =
                 (acks[s].clone(), go_rx.clone(), chan.clone(), sent.clone());
+            let (mut floor, claimed, progress) = (floor.clone(), claimed.clone(), progress.clone());
             tasks.spawn(async move {
                 let mut batch = String::with_capacity(TP_BATCH * 128);
                 let mut seq = 0; // counts on across rounds
@@ -996,6 +1023,27 @@ impl TpRig {
                         if ack.wait_for(|a| seq + n <= *a + TP_WINDOW).await.is_err() {
                             return;
                         }
+                        // A share of the lag budget, claimed before writing.
+                        loop {
+                            let fits =
+                                |f: &u64| claimed.load(Ordering::Relaxed) + n as u64 <= f + TP_LAG;
+                            let Ok(f) = floor.wait_for(fits).await.map(|f| *f) else {
+                                return;
+                            };
+                            let now = claimed.load(Ordering::Relaxed);
+                            if now + n as u64 <= f + TP_LAG
+                                && claimed
+                                    .compare_exchange(
+                                        now,
+                                        now + n as u64,
+                                        Ordering::Relaxed,
+                                        Ordering::Relaxed,
+                                    )
+                                    .is_ok()
+                            {
+                                break;
+                            }
+                        }
                         batch.clear();
                         for _ in 0..n {
                             batch += &format!("PRIVMSG {chan} :{}\r\n", payload('W', s, seq));
@@ -1005,6 +1053,8 @@ impl TpRig {
                             return;
                         }
                         sent[s].store(seq as u64, Ordering::Relaxed);
+                        // This member's own messages count as seen by it.
+                        progress.notify_one();
                     }
                 }
             });
@@ -1159,6 +1209,8 @@ struct Reader {
     acks: Option<Vec<watch::Sender<usize>>>,
     /// The first error reply (4xx/5xx) any member got, for diagnostics.
     refusal: Arc<Mutex<Option<String>>>,
+    /// Told when this member received workload messages.
+    progress: Arc<tokio::sync::Notify>,
 }
 
 impl Reader {
@@ -1175,7 +1227,13 @@ impl Reader {
         let mut buf = std::mem::take(&mut self.buf);
         let mut n = 0u64;
         let mut signalled_ready = false;
+        let mut unreported = false;
         loop {
+            // Once per chunk read, not per line: the slowest member may have moved.
+            if unreported && r.buffer().is_empty() {
+                self.progress.notify_one();
+                unreported = false;
+            }
             buf.clear();
             let got = r
                 .read_until(b'\n', &mut buf)
@@ -1195,6 +1253,7 @@ impl Reader {
             {
                 n += 1;
                 self.count[self.i].store(n, Ordering::Relaxed);
+                unreported = true;
                 if let Some(acks) = &self.acks {
                     // payload(): W, sender (3 digits), sequence number (7 digits).
                     let p = &line[line.len() - MESSAGE_LEN..];

@@ -3,6 +3,7 @@
 //! hub's business.
 
 use std::collections::VecDeque;
+use std::io::IoSlice;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,10 +14,10 @@ use party_core::limits::{IRC_LINE_MAX_BYTES, IRC_TAGS_MAX_BYTES};
 use party_link::clock::now_ms;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
 use tokio::time::{sleep_until, timeout, Instant};
 
-use crate::hub::{ClientId, Flow, Outbound};
+use crate::hub::{ClientId, Flow};
+use crate::sendq::{Ended, SendQ};
 use crate::shared::Shared;
 
 /// Longest line we buffer: a full line plus a full tags section.
@@ -33,9 +34,6 @@ const GOODBYE_TIMEOUT: Duration = Duration::from_secs(2);
 /// Input lines handled before the task lets writes and other connections run.
 const LINES_PER_TURN: usize = 16;
 
-/// Queued output written per syscall at most.
-const WRITE_BATCH_BYTES: usize = 16 * 1024;
-
 /// Why the connection ends.
 enum End {
     /// The hub already removed the client (QUIT, bad PASS, SendQ, shutdown).
@@ -45,9 +43,9 @@ enum End {
 }
 
 pub async fn serve(mut stream: TcpStream, ip: IpAddr, shared: Arc<Shared>) {
-    let (tx, mut rx) = mpsc::channel(shared.limits.sendq_lines);
-    let id = shared.hub().connect(ip, tx);
-    let end = Conn::new(id, &shared).run(&mut stream, &mut rx).await;
+    let sendq = Arc::new(SendQ::new(shared.limits.sendq_lines));
+    let id = shared.hub().connect(ip, sendq.clone());
+    let end = Conn::new(id, &shared).run(&mut stream, &sendq).await;
     let reason = match end {
         End::Closed(reason) => reason,
         End::Lost(reason) => {
@@ -58,12 +56,26 @@ pub async fn serve(mut stream: TcpStream, ip: IpAddr, shared: Arc<Shared>) {
     };
     // What the hub said last (a 464 before a bad PASS closes us, say) still goes out,
     // then the goodbye. The client may be gone or not reading: both are a courtesy.
-    let mut last = Vec::new();
-    while let Ok(Outbound::Line(line)) = rx.try_recv() {
-        last.extend_from_slice(line.as_bytes());
-    }
+    let mut last = sendq.take_rest();
     last.extend_from_slice(format!("ERROR :Closing Link: {ip} ({reason})\r\n").as_bytes());
     let _ = timeout(GOODBYE_TIMEOUT, stream.write_all(&last)).await;
+}
+
+/// Writes every batch, several per system call.
+async fn write_batches(stream: &mut TcpStream, batches: &[Vec<u8>]) -> std::io::Result<()> {
+    if let [one] = batches {
+        return stream.write_all(one).await;
+    }
+    let mut slices: Vec<IoSlice<'_>> = batches.iter().map(|b| IoSlice::new(b)).collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        let written = stream.write_vectored(rest).await?;
+        if written == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        IoSlice::advance_slices(&mut rest, written);
+    }
+    Ok(())
 }
 
 struct Conn<'a> {
@@ -95,34 +107,35 @@ impl<'a> Conn<'a> {
         }
     }
 
-    async fn run(&mut self, stream: &mut TcpStream, rx: &mut mpsc::Receiver<Outbound>) -> End {
+    async fn run(&mut self, stream: &mut TcpStream, sendq: &SendQ) -> End {
         let limits = &self.shared.limits;
         let flood = RateLimiter::direct(
             Quota::per_second(limits.flood_per_sec).allow_burst(limits.flood_burst),
         );
         let clock = DefaultClock::default();
-        let mut out: Vec<u8> = Vec::new();
+        let mut out: Vec<Vec<u8>> = Vec::new();
         // One timer, moved as its deadline moves, rather than a new one per wake-up.
         let timer = sleep_until(self.timer_deadline());
         tokio::pin!(timer);
         loop {
             let mut throttled_until = None;
-            let mut handled = 0;
             // A few lines per turn, then writes and other tasks get their turn: a
             // client pipelining thousands of lines must not starve its readers.
-            while !self.queue.is_empty() && handled < LINES_PER_TURN {
-                handled += 1;
+            let mut turn = 0;
+            while turn < LINES_PER_TURN.min(self.queue.len()) {
                 if let Err(not_until) = flood.check() {
                     throttled_until = Some(Instant::now() + not_until.wait_time_from(clock.now()));
                     break;
                 }
+                turn += 1;
+            }
+            if turn > 0 {
                 // The broker is backed up: stop taking input (TCP pushes back on the
                 // sender) until the outbox has drained, rather than drop anything.
                 self.shared.outbox.wait_for_room().await;
-                let Some(line) = self.queue.pop_front() else {
-                    break;
-                };
-                let flow = self.shared.hub().handle_bytes(self.id, &line, now_ms());
+                let lines = self.queue.range(..turn).map(Vec::as_slice);
+                let flow = self.shared.hub().handle_batch(self.id, lines, now_ms());
+                self.queue.drain(..turn);
                 self.shared.timer.notify_one();
                 match flow {
                     Flow::Continue => {}
@@ -145,49 +158,16 @@ impl<'a> Conn<'a> {
             let can_read = self.queue.len() <= limits.flood_max_queued;
             tokio::select! {
                 biased;
-                outbound = rx.recv() => match outbound {
-                    Some(Outbound::Line(line)) => {
-                        // The common case, one line waiting, is written as it is.
-                        let Ok(next) = rx.try_recv() else {
-                            if let Err(err) = stream.write_all(line.as_bytes()).await {
-                                return End::Lost(format!("Write error: {err}"));
-                            }
-                            continue;
-                        };
-                        out.extend_from_slice(line.as_bytes());
-                        let mut next = Some(next);
-                        while out.len() < WRITE_BATCH_BYTES {
-                            match next.take() {
-                                Some(Outbound::Line(line)) => {
-                                    out.extend_from_slice(line.as_bytes());
-                                    continue;
-                                }
-                                Some(Outbound::Close(reason)) => {
-                                    let _ = stream.write_all(&out).await;
-                                    return End::Closed(reason.to_string());
-                                }
-                                None => {}
-                            }
-                            match rx.try_recv() {
-                                Ok(Outbound::Line(line)) => out.extend_from_slice(line.as_bytes()),
-                                Ok(Outbound::Close(reason)) => {
-                                    let _ = stream.write_all(&out).await;
-                                    return End::Closed(reason.to_string());
-                                }
-                                Err(_) => break,
-                            }
-                        }
-                        if let Err(err) = stream.write_all(&out).await {
+                next = sendq.next(&mut out) => match next {
+                    Ok(()) => {
+                        if let Err(err) = write_batches(stream, &out).await {
                             return End::Lost(format!("Write error: {err}"));
                         }
                         out.clear();
-                        if out.capacity() > WRITE_BATCH_BYTES {
-                            out = Vec::new();
-                        }
                     }
-                    Some(Outbound::Close(reason)) => return End::Closed(reason.to_string()),
-                    // The hub dropped us: our queue overflowed.
-                    None => return End::Closed("SendQ exceeded".into()),
+                    Err(Ended::Closed(reason)) => return End::Closed(reason),
+                    // The hub still has us, and cuts us off when told.
+                    Err(Ended::Overflowed) => return End::Lost("SendQ exceeded".into()),
                 },
                 ready = stream.readable(), if can_read => {
                     if let Err(err) = ready {

@@ -7,4 +7,5 @@ pub mod connection;
 pub mod hub;
 pub mod irc;
 pub mod listener;
+pub mod sendq;
 pub mod shared;

@@ -15,6 +15,12 @@ use party_link::clock::now_ms;
 use party_link::Link;
 use tokio::signal::unix::{signal, SignalKind};
 
+/// Every channel line allocates and frees a handful of short-lived buffers (the
+/// envelope, its JSON, its history entry, each recipient's batch); mimalloc's
+/// per-thread free lists make that markedly cheaper than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = Args::parse();
     tracing_subscriber::fmt()

@@ -3,13 +3,38 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use party_link::clock::now_ms;
 use tokio::sync::Notify;
 
 use crate::broker_link::Outbox;
 use crate::hub::Hub;
+
+/// The locked hub; dropping it ends the step (`Hub::settle`), so no caller can leave
+/// lines staged and unsent.
+pub struct HubGuard<'a>(MutexGuard<'a, Hub>);
+
+impl Deref for HubGuard<'_> {
+    type Target = Hub;
+    fn deref(&self) -> &Hub {
+        &self.0
+    }
+}
+
+impl DerefMut for HubGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Hub {
+        &mut self.0
+    }
+}
+
+impl Drop for HubGuard<'_> {
+    fn drop(&mut self) {
+        self.0.settle(now_ms());
+    }
+}
 
 /// Limits of one connection (from the command line).
 #[derive(Debug, Clone)]
@@ -95,9 +120,10 @@ impl Shared {
     }
 
     /// The hub. A panic while it was held (a bug) must not take every other client
-    /// down with it, so a poisoned lock is used anyway.
-    pub fn hub(&self) -> MutexGuard<'_, Hub> {
-        lock(&self.hub)
+    /// down with it, so a poisoned lock is used anyway. Whatever the holder did, its
+    /// output reaches the connections when the guard goes.
+    pub fn hub(&self) -> HubGuard<'_> {
+        HubGuard(lock(&self.hub))
     }
 
     /// Resolves once no connection is open (each has written its goodbye).

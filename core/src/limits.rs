@@ -86,8 +86,12 @@ pub const SEEN_IDS_MAX: usize = 4_096;
 pub const MAX_PEERS: usize = 512;
 
 /// Our own recent publishes remembered per room to recognize the broker's echo
-/// cheaply; an echo older than this is still dropped, just after a full decode.
-pub const ECHOES_REMEMBERED: usize = 256;
+/// cheaply; an echo older than this is still dropped, just after a full decode. It
+/// covers what the bridge can have on its way to the broker at its default queue
+/// size (its outbox and the MQTT client's request channel, each
+/// `BRIDGE_MQTT_REQUEST_CAPACITY`), twice over; 8 bytes each, and held only while
+/// echoes are outstanding.
+pub const ECHOES_REMEMBERED: usize = 4 * BRIDGE_MQTT_REQUEST_CAPACITY;
 
 /// Most local peers one process speaks for in one room (the IRC bridge's users in a
 /// channel). With `MAX_PEERS` remote ones it stays below `MAX_PINNED_HANDLES`, so every

@@ -4,9 +4,12 @@ use std::net::IpAddr;
 
 use party_core::ids::{PeerId, RoomName};
 use party_core::secret::AgentSecret;
-use tokio::sync::mpsc;
+use std::sync::Arc;
 
-use super::Outbound;
+use crate::sendq::{Pushed, SendQ};
+
+/// Room made for the first line a client gets in a step.
+const FIRST_STAGE_BYTES: usize = 2048;
 
 /// IRCv3 capabilities we offer; a client enables any subset.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,7 +64,11 @@ pub struct Identity {
 }
 
 pub struct Client {
-    pub tx: mpsc::Sender<Outbound>,
+    pub sendq: Arc<SendQ>,
+    /// Lines of the current hub step for this client, handed to `sendq` in one go
+    /// when the step ends (see `Hub::flush`).
+    pub out: Vec<u8>,
+    pub out_lines: usize,
     pub host: String,
     pub nick: Option<String>,
     /// From USER; `None` until it came.
@@ -78,9 +85,11 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(tx: mpsc::Sender<Outbound>, ip: IpAddr) -> Self {
+    pub fn new(sendq: Arc<SendQ>, ip: IpAddr) -> Self {
         Self {
-            tx,
+            sendq,
+            out: Vec::new(),
+            out_lines: 0,
             host: ip.to_string(),
             nick: None,
             user: None,
@@ -92,6 +101,24 @@ impl Client {
             channels: Vec::new(),
             away: None,
         }
+    }
+
+    /// Adds one finished line to this step's output; true if it is the first.
+    pub fn stage(&mut self, line: &[u8]) -> bool {
+        let first = self.out.is_empty();
+        if self.out.capacity() == 0 {
+            // One allocation for a typical step instead of a doubling from 8 bytes.
+            self.out.reserve(FIRST_STAGE_BYTES.max(line.len()));
+        }
+        self.out.extend_from_slice(line);
+        self.out_lines += 1;
+        first
+    }
+
+    /// Gives this step's lines to the connection's queue.
+    pub fn hand_over(&mut self) -> Pushed {
+        let lines = std::mem::take(&mut self.out_lines);
+        self.sendq.push_batch(&mut self.out, lines)
     }
 
     pub fn registered(&self) -> bool {

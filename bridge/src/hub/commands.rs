@@ -326,7 +326,10 @@ impl Hub {
         for room in &rooms {
             self.leave_room(id, room, now_ms);
         }
-        if let Some(client) = self.clients.remove(&id) {
+        if let Some(mut client) = self.clients.remove(&id) {
+            // What it was told last (a 464 before a bad PASS) goes out before the
+            // goodbye.
+            client.hand_over();
             if let Some(nick) = &client.nick {
                 if self.nicks.get(&fold(nick)) == Some(&id) {
                     self.nicks.remove(&fold(nick));

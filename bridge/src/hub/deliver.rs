@@ -3,14 +3,11 @@
 //! client whose queue is full is cut off (`SendQ exceeded`) instead of slowing the
 //! channel for everyone.
 
-use std::sync::Arc;
-
-use tokio::sync::mpsc::error::TrySendError;
-
 use crate::irc::line::{build, finish};
 use crate::irc::tags;
+use crate::sendq::Pushed;
 
-use super::{Caps, ClientId, Hub, Outbound};
+use super::{Caps, ClientId, Hub};
 
 /// The tags a line may carry, each sent only to clients that enabled its capability.
 #[derive(Clone, Copy, Default)]
@@ -23,21 +20,41 @@ pub(super) struct Tags<'a> {
 
 impl Hub {
     /// Queues a finished line for `id`.
-    pub(super) fn send(&mut self, id: ClientId, line: Arc<str>) {
-        let Some(client) = self.clients.get(&id) else {
-            return;
-        };
-        match client.tx.try_send(Outbound::Line(line)) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => self.doomed.push(id),
-            // The connection task ended; its disconnect is on the way.
-            Err(TrySendError::Closed(_)) => {}
+    pub(super) fn send(&mut self, id: ClientId, line: &[u8]) {
+        if let Some(client) = self.clients.get_mut(&id) {
+            if client.stage(line) {
+                self.dirty.push(id);
+            }
+        }
+    }
+
+    /// Hands every client's lines of this step to its connection: one queue lock and
+    /// at most one wake-up per client per step, however many lines it got.
+    pub fn flush(&mut self) {
+        for id in std::mem::take(&mut self.dirty) {
+            if let Some(client) = self.clients.get_mut(&id) {
+                if client.hand_over() == Pushed::Overflowed {
+                    self.doomed.push(id);
+                }
+            }
+        }
+    }
+
+    /// Ends a step: output handed over, and clients whose queue overflowed cut off
+    /// (their QUIT is output too, so this repeats until nothing is left).
+    pub fn settle(&mut self, now_ms: u64) {
+        loop {
+            self.flush();
+            if self.doomed.is_empty() {
+                return;
+            }
+            self.reap(now_ms);
         }
     }
 
     /// Queues a line body (no CRLF) for `id`.
     pub(super) fn send_body(&mut self, id: ClientId, body: &str) {
-        self.send(id, finish(None, body));
+        self.send(id, &finish(None, body));
     }
 
     /// `:server <code> <nick> <middle...> :<trailing>`.
@@ -84,31 +101,31 @@ impl Hub {
     /// One line body to each of `to`, tagged per recipient's capabilities. Lines are
     /// built once per distinct tag set, not once per recipient.
     pub(super) fn fan_out(&mut self, to: &[ClientId], body: &str, tags: Tags<'_>) {
-        let mut built: [Option<Arc<str>>; 4] = Default::default();
+        let mut built: [Option<Vec<u8>>; 4] = Default::default();
         for &id in to {
-            let Some(client) = self.clients.get(&id) else {
+            let Some(client) = self.clients.get_mut(&id) else {
                 continue;
             };
             let time = tags.time_ms.filter(|_| client.caps.has(Caps::SERVER_TIME));
             let msgid = tags.msgid.filter(|_| client.caps.has(Caps::MESSAGE_TAGS));
             let slot = usize::from(time.is_some()) | (usize::from(msgid.is_some()) << 1);
-            let line = built[slot]
-                .get_or_insert_with(|| {
-                    let mut parts = Vec::new();
-                    if let Some(t) = time {
-                        parts.push(tags::time(t));
-                    }
-                    if let Some(id) = msgid {
-                        parts.push(format!("msgid={}", tags::escape_value(id)));
-                    }
-                    if parts.is_empty() {
-                        finish(None, body)
-                    } else {
-                        finish(Some(&parts.join(";")), body)
-                    }
-                })
-                .clone();
-            self.send(id, line);
+            let line = built[slot].get_or_insert_with(|| {
+                let mut parts = Vec::new();
+                if let Some(t) = time {
+                    parts.push(tags::time(t));
+                }
+                if let Some(id) = msgid {
+                    parts.push(format!("msgid={}", tags::escape_value(id)));
+                }
+                if parts.is_empty() {
+                    finish(None, body)
+                } else {
+                    finish(Some(&parts.join(";")), body)
+                }
+            });
+            if client.stage(line) {
+                self.dirty.push(id);
+            }
         }
     }
 }

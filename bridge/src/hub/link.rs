@@ -2,7 +2,7 @@
 
 use party_core::topic::room_of_topic;
 
-use super::{ClientId, Hub, Outbound};
+use super::{ClientId, Hub};
 
 impl Hub {
     /// Connected (first time or again): every channel subscribes and its members
@@ -86,11 +86,9 @@ impl Hub {
         }
         let ids: Vec<ClientId> = self.clients.keys().copied().collect();
         for id in ids {
-            if let Some(client) = self.clients.remove(&id) {
-                // Full or gone: the connection closes either way when its sender drops.
-                let _ = client
-                    .tx
-                    .try_send(Outbound::Close("Server shutting down".into()));
+            if let Some(mut client) = self.clients.remove(&id) {
+                client.hand_over();
+                client.sendq.close("Server shutting down");
             }
         }
         self.nicks.clear();

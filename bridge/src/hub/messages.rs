@@ -398,7 +398,7 @@ impl Hub {
         let Some(channel) = self.channels.get(room) else {
             return;
         };
-        let history: Vec<ChatMessage> = channel.room.history().to_vec();
+        let history: Vec<ChatMessage> = channel.room.history().iter().cloned().collect();
         if !history.is_empty() {
             self.show_history(room, &[id], &history);
         }

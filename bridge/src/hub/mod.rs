@@ -21,25 +21,15 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use party_core::ids::{PeerId, RoomName};
-use tokio::sync::mpsc;
-
 use crate::irc;
+use crate::sendq::SendQ;
+use party_core::ids::{PeerId, RoomName};
 
 pub use channel::Channel;
 pub use client::{Caps, Client};
 
 /// Identifies one IRC connection for its whole life.
 pub type ClientId = u64;
-
-/// What a connection task must write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outbound {
-    /// A complete line, CRLF included.
-    Line(Arc<str>),
-    /// Write `ERROR :<reason>` and close.
-    Close(Arc<str>),
-}
 
 /// What the connection task does after a line was handled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +78,8 @@ pub struct Hub {
     /// Clients whose queue overflowed while delivering; cut off once the current
     /// step is done, so a delivery loop never changes the set it iterates.
     doomed: Vec<ClientId>,
+    /// Clients with lines staged in this step (see `flush`).
+    dirty: Vec<ClientId>,
 }
 
 impl Hub {
@@ -103,15 +95,16 @@ impl Hub {
             told_down: false,
             next_id: 1,
             doomed: Vec::new(),
+            dirty: Vec::new(),
             pending_seals: Vec::new(),
         }
     }
 
-    /// A new connection; its lines go to `tx`.
-    pub fn connect(&mut self, ip: IpAddr, tx: mpsc::Sender<Outbound>) -> ClientId {
+    /// A new connection; its lines go to `sendq`.
+    pub fn connect(&mut self, ip: IpAddr, sendq: Arc<SendQ>) -> ClientId {
         let id = self.next_id;
         self.next_id += 1;
-        self.clients.insert(id, Client::new(tx, ip));
+        self.clients.insert(id, Client::new(sendq, ip));
         id
     }
 
@@ -150,6 +143,29 @@ impl Hub {
             &[],
             "Input line was too long",
         );
+    }
+
+    /// Several lines from client `id`, in order, up to one that closes it; then the
+    /// step's output is handed over.
+    pub fn handle_batch<'l>(
+        &mut self,
+        id: ClientId,
+        lines: impl IntoIterator<Item = &'l [u8]>,
+        now_ms: u64,
+    ) -> Flow {
+        let mut flow = Flow::Continue;
+        for line in lines {
+            match self.handle_bytes(id, line, now_ms) {
+                Flow::Continue => {}
+                Flow::Registered => flow = Flow::Registered,
+                close @ Flow::Close(_) => {
+                    flow = close;
+                    break;
+                }
+            }
+        }
+        self.settle(now_ms);
+        flow
     }
 
     /// One line from client `id`.

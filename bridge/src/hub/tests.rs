@@ -2,8 +2,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::mpsc;
-
 use super::*;
 
 const NOW: u64 = 1_767_225_600_000;
@@ -41,9 +39,9 @@ fn hub() -> (Hub, Recorder) {
     (hub, recorder)
 }
 
-fn client(hub: &mut Hub, nick: &str) -> (ClientId, mpsc::Receiver<Outbound>) {
-    let (tx, rx) = mpsc::channel(256);
-    let id = hub.connect("127.0.0.1".parse().unwrap(), tx);
+fn client(hub: &mut Hub, nick: &str) -> (ClientId, Arc<SendQ>) {
+    let rx = Arc::new(SendQ::new(256));
+    let id = hub.connect("127.0.0.1".parse().unwrap(), rx.clone());
     hub.handle(id, &format!("NICK {nick}"), NOW);
     assert_eq!(
         hub.handle(id, &format!("USER {nick} 0 * :{nick}"), NOW),
@@ -52,20 +50,22 @@ fn client(hub: &mut Hub, nick: &str) -> (ClientId, mpsc::Receiver<Outbound>) {
     (id, rx)
 }
 
-fn drain(rx: &mut mpsc::Receiver<Outbound>) -> Vec<String> {
-    let mut lines = Vec::new();
-    while let Ok(Outbound::Line(line)) = rx.try_recv() {
-        lines.push(line.trim_end().to_owned());
-    }
-    lines
+/// What `rx` was sent, once the hub ended its step.
+fn drain(hub: &mut Hub, rx: &SendQ) -> Vec<String> {
+    hub.settle(NOW);
+    String::from_utf8(rx.take_rest())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
 fn an_unsigned_v1_message_is_shown_marked_unverified() {
     let (mut hub, _) = hub();
-    let (alice, mut rx) = client(&mut hub, "alice");
+    let (alice, rx) = client(&mut hub, "alice");
     hub.handle(alice, "JOIN #v1-room", NOW);
-    drain(&mut rx);
+    drain(&mut hub, &rx);
     let v1 = serde_json::json!({"type": "msg", "id": "m1", "handle": "new-misty-mouse",
         "avatarSeed": "4bf5122f344554c53bde2ebb8cd2b7e3", "text": "from v1", "from": "0011223344556677",
         "t": NOW});
@@ -74,7 +74,7 @@ fn an_unsigned_v1_message_is_shown_marked_unverified() {
         v1.to_string().as_bytes(),
         NOW,
     );
-    let lines = drain(&mut rx);
+    let lines = drain(&mut hub, &rx);
     assert!(
         lines.contains(
             &":new-misty-mouse!party@mqtt PRIVMSG #v1-room :[unverified] from v1".to_owned()
@@ -104,17 +104,21 @@ fn a_users_message_is_published_signed_with_its_nick() {
 #[test]
 fn a_full_queue_cuts_off_only_that_client() {
     let (mut hub, _) = hub();
-    let (alice, mut alice_rx) = client(&mut hub, "alice");
-    let (tx, _never_read) = mpsc::channel(8);
-    let slow = hub.connect("127.0.0.1".parse().unwrap(), tx);
-    hub.handle(slow, "NICK slow", NOW);
-    hub.handle(slow, "USER slow 0 * :Slow", NOW);
+    let (alice, alice_rx) = client(&mut hub, "alice");
+    let never_read = Arc::new(SendQ::new(8));
+    let slow = hub.connect("127.0.0.1".parse().unwrap(), never_read.clone());
+    let burst: [&[u8]; 2] = [b"NICK slow", b"USER slow 0 * :Slow"];
+    hub.handle_batch(slow, burst, NOW);
     assert!(
         !hub.clients.contains_key(&slow),
         "the burst alone overflows 8 lines"
     );
+    assert_eq!(
+        never_read.push_batch(&mut b"more\r\n".to_vec(), 1),
+        crate::sendq::Pushed::Ended
+    );
     hub.handle(alice, "JOIN #fine", NOW);
-    assert!(drain(&mut alice_rx)
+    assert!(drain(&mut hub, &alice_rx)
         .iter()
         .any(|l| l.ends_with(" 366 alice #fine :End of /NAMES list")));
 }
@@ -135,11 +139,11 @@ fn the_last_user_leaving_drops_the_room() {
 #[test]
 fn the_broker_going_away_is_told_once_and_its_return_once() {
     let (mut hub, _) = hub();
-    let (_alice, mut rx) = client(&mut hub, "alice");
-    drain(&mut rx);
+    let (_alice, rx) = client(&mut hub, "alice");
+    drain(&mut hub, &rx);
     hub.on_link_down("refused", 500, NOW);
     hub.on_link_down("refused", 1_000, NOW);
-    let lines = drain(&mut rx);
+    let lines = drain(&mut hub, &rx);
     assert_eq!(
         lines
             .iter()
@@ -149,6 +153,6 @@ fn the_broker_going_away_is_told_once_and_its_return_once() {
     );
     hub.on_link_up(NOW);
     hub.on_link_up(NOW);
-    let lines = drain(&mut rx);
+    let lines = drain(&mut hub, &rx);
     assert_eq!(lines.iter().filter(|l| l.contains("is back")).count(), 1);
 }

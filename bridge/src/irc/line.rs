@@ -1,7 +1,5 @@
 //! One IRC line in (RFC 2812 §2.3.1, with IRCv3 tags skipped) and out.
 
-use std::sync::Arc;
-
 use party_core::limits::IRC_LINE_MAX_BYTES;
 
 /// Most parameters a line carries (RFC 2812: 14 middle + 1 trailing).
@@ -87,28 +85,29 @@ pub fn build(prefix: &str, command: &str, middle: &[&str], trailing: Option<&str
 /// Ends a line: CR, LF and NUL inside are replaced (they would end or corrupt the
 /// line), the body is cut at a character boundary to fit `IRC_LINE_MAX_BYTES` with its
 /// CRLF, and `tags` (already escaped, without `@`) go in front, outside that budget.
-pub fn finish(tags: Option<&str>, body: &str) -> Arc<str> {
+pub fn finish(tags: Option<&str>, body: &str) -> Vec<u8> {
     let budget = IRC_LINE_MAX_BYTES - 2;
     let mut cut = body.len().min(budget);
     while !body.is_char_boundary(cut) {
         cut -= 1;
     }
-    let body = &body[..cut];
-    let mut out = String::with_capacity(body.len() + tags.map_or(0, |t| t.len() + 2) + 2);
+    let body = &body.as_bytes()[..cut];
+    let mut out = Vec::with_capacity(body.len() + tags.map_or(0, |t| t.len() + 2) + 2);
     if let Some(tags) = tags {
-        out.push('@');
-        out.push_str(tags);
-        out.push(' ');
+        out.push(b'@');
+        out.extend_from_slice(tags.as_bytes());
+        out.push(b' ');
     }
-    out.extend(body.chars().map(|c| {
-        if matches!(c, '\r' | '\n' | '\0') {
-            ' '
+    // CR, LF and NUL are ASCII, so replacing them byte for byte keeps the UTF-8 whole.
+    out.extend(body.iter().map(|&b| {
+        if matches!(b, b'\r' | b'\n' | b'\0') {
+            b' '
         } else {
-            c
+            b
         }
     }));
-    out.push_str("\r\n");
-    Arc::from(out)
+    out.extend_from_slice(b"\r\n");
+    out
 }
 
 #[cfg(test)]
@@ -161,21 +160,21 @@ mod tests {
         let body = build("srv", "NOTICE", &["x"], Some(&"é".repeat(400)));
         let line = finish(None, &body);
         assert!(line.len() <= IRC_LINE_MAX_BYTES);
-        assert!(line.ends_with("\r\n"));
-        assert!(std::str::from_utf8(line.as_bytes()).is_ok());
+        assert!(line.ends_with(b"\r\n"));
+        assert!(std::str::from_utf8(&line).is_ok());
     }
 
     #[test]
     fn line_breaks_inside_a_body_cannot_inject_a_second_line() {
         let line = finish(None, "PRIVMSG #a :hi\r\nQUIT :x\0");
-        assert_eq!(&*line, "PRIVMSG #a :hi  QUIT :x \r\n");
+        assert_eq!(line, b"PRIVMSG #a :hi  QUIT :x \r\n");
     }
 
     #[test]
     fn tags_go_in_front_outside_the_budget() {
         let body = "x".repeat(600);
         let line = finish(Some("time=2026-01-01T00:00:00.000Z"), &body);
-        assert!(line.starts_with("@time=2026-01-01T00:00:00.000Z x"));
+        assert!(line.starts_with(b"@time=2026-01-01T00:00:00.000Z x"));
         assert_eq!(line.len(), "@time=2026-01-01T00:00:00.000Z ".len() + 512);
     }
 }

@@ -1,13 +1,22 @@
 //! Our own publishes, recognized when the broker echoes them back (MQTT 3.1.1 has no
 //! "no local" option), so they cost a hash instead of a JSON decode and a signature
 //! verification. A room of many local members (the IRC bridge) hears an echo for
-//! every line its users say.
+//! every line its users say, and under load thousands of its publishes can be on their
+//! way at once.
+//!
+//! A room publishes on one topic, and a broker delivers one publisher's messages on
+//! one topic in order, so when an echo comes back, the ones sent before it that did
+//! not come back never will (refused, or lost with a connection): they are forgotten
+//! with it. That keeps the usual lookup at the front of the queue.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
 use crate::limits::ECHOES_REMEMBERED;
+
+/// Capacity kept when the queue empties; more is given back.
+const SHRINK_ABOVE: usize = 64;
 
 /// Interior mutability: publishing is `&self` all through the room (it only reads
 /// identities), and remembering what went out must not change that.
@@ -35,13 +44,18 @@ impl Echoes {
         recent.push_back(fingerprint(payload));
     }
 
-    /// Whether `payload` is one of ours coming back (each echo is taken once).
+    /// Whether `payload` is one of ours coming back (each echo is taken once, and
+    /// takes the older ones that were skipped with it).
     pub(super) fn take(&self, payload: &[u8]) -> bool {
         let print = fingerprint(payload);
         let mut recent = self.recent.borrow_mut();
         match recent.iter().position(|&p| p == print) {
             Some(index) => {
-                recent.remove(index);
+                recent.drain(..=index);
+                if recent.is_empty() && recent.capacity() > SHRINK_ABOVE {
+                    // A burst is over: an idle room keeps no big buffer.
+                    *recent = VecDeque::new();
+                }
                 true
             }
             None => false,
@@ -60,6 +74,28 @@ mod tests {
         assert!(!echoes.take(b"two"));
         assert!(echoes.take(b"one"));
         assert!(!echoes.take(b"one"));
+    }
+
+    #[test]
+    fn an_echo_forgets_the_older_publishes_that_never_came_back() {
+        let echoes = Echoes::default();
+        for payload in [b"lost", b"one1", b"two2"] {
+            echoes.sent(payload);
+        }
+        assert!(echoes.take(b"one1"));
+        assert!(!echoes.take(b"lost"));
+        assert!(echoes.take(b"two2"));
+    }
+
+    #[test]
+    fn a_burst_as_deep_as_the_bridge_queues_is_recognized_in_order() {
+        let echoes = Echoes::default();
+        let depth = 2 * crate::limits::BRIDGE_MQTT_REQUEST_CAPACITY;
+        for i in 0..depth {
+            echoes.sent(&i.to_le_bytes());
+        }
+        assert!((0..depth).all(|i| echoes.take(&i.to_le_bytes())));
+        assert_eq!(echoes.recent.borrow().capacity(), 0);
     }
 
     #[test]

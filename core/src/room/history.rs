@@ -1,6 +1,9 @@
 //! The room's message log: what we show and what we replay to joiners. Ordered by
 //! (clamped) time, bounded by count and by encoded size so a full history-response
-//! always fits one MQTT publish.
+//! always fits one MQTT publish. Double-ended queues: a full log drops its oldest for
+//! every new message, which must not shift the whole log.
+
+use std::collections::VecDeque;
 
 use crate::envelope::{entry_json_len, LogEntry};
 use crate::ids::MessageId;
@@ -10,14 +13,14 @@ use super::ChatMessage;
 
 #[derive(Default)]
 pub(super) struct History {
-    entries: Vec<(LogEntry, usize)>,
-    messages: Vec<ChatMessage>,
+    entries: VecDeque<(LogEntry, usize)>,
+    messages: VecDeque<ChatMessage>,
     /// Sum over entries of their JSON length plus one separating comma.
     bytes: usize,
 }
 
 impl History {
-    pub(super) fn messages(&self) -> &[ChatMessage] {
+    pub(super) fn messages(&self) -> &VecDeque<ChatMessage> {
         &self.messages
     }
 
@@ -48,6 +51,7 @@ impl History {
         while self.entries.len() > HISTORY_MAX_MESSAGES || self.bytes > HISTORY_MAX_BYTES {
             self.remove(0);
         }
+        debug_assert_eq!(self.entries.len(), self.messages.len());
     }
 
     /// Replaces the message at `index` (a verified copy of an unverified one).
@@ -57,8 +61,7 @@ impl History {
     }
 
     fn remove(&mut self, index: usize) {
-        if index < self.entries.len() {
-            let (_, len) = self.entries.remove(index);
+        if let Some((_, len)) = self.entries.remove(index) {
             self.bytes -= len;
             self.messages.remove(index);
         }

@@ -21,6 +21,8 @@ mod tests;
 pub use events::{ChatMessage, LeaveReason, MemberError, Output, PeerInfo, RoomEvent, SendError};
 pub use local_peer::LocalPeer;
 
+use std::collections::VecDeque;
+
 use crate::envelope::{
     clamp_timestamp, encode_sealed, ChatText, Envelope, HistoryRequest, LogEntry, Msg,
 };
@@ -434,7 +436,7 @@ impl Room {
     }
 
     /// The messages we hold, oldest first (what a new view renders, and what we replay).
-    pub fn history(&self) -> &[ChatMessage] {
+    pub fn history(&self) -> &VecDeque<ChatMessage> {
         self.history.messages()
     }
 

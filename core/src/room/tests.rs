@@ -433,7 +433,7 @@ fn history_keeps_the_newest_messages_up_to_the_limit() {
     assert_eq!(a.history().len(), HISTORY_MAX_MESSAGES);
     assert_eq!(a.history()[0].text, "m1");
     assert_eq!(
-        a.history().last().map(|m| m.text.as_str()),
+        a.history().back().map(|m| m.text.as_str()),
         Some(format!("m{HISTORY_MAX_MESSAGES}").as_str())
     );
 }
