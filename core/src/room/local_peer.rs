@@ -1,11 +1,9 @@
 //! The local participant: who we are in a room and the key we sign with.
 
-use ed25519_dalek::SigningKey;
-
 use crate::b64;
 use crate::ids::{AvatarSeed, DisplayName, Handle, IdError, PeerId};
 use crate::secret::AgentSecret;
-use crate::sign::Auth;
+use crate::sign::{Auth, Signer};
 
 /// Our identity in a room. Built once per connection (the peer id is per connection).
 #[derive(Clone)]
@@ -14,7 +12,7 @@ pub struct LocalPeer {
     avatar_seed: AvatarSeed,
     peer_id: PeerId,
     name: Option<DisplayName>,
-    key: SigningKey,
+    key: Signer,
     auth: Auth,
 }
 
@@ -27,7 +25,7 @@ impl LocalPeer {
             avatar_seed: secret.avatar_seed(),
             peer_id,
             name: None,
-            key: secret.signing_key(),
+            key: Signer::new(secret.signing_key()),
             auth: Auth::Agent,
         }
     }
@@ -64,7 +62,7 @@ impl LocalPeer {
         b64::encode(self.key.verifying_key().as_bytes())
     }
 
-    pub(crate) fn signing_key(&self) -> &SigningKey {
+    pub(crate) fn signer(&self) -> &Signer {
         &self.key
     }
 

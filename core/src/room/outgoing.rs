@@ -3,7 +3,7 @@
 use crate::envelope::{encode_sealed, Announce, Envelope, HistoryResponse, Leave, LogEntry};
 use crate::ids::PeerId;
 use crate::limits::MAX_PAYLOAD_BYTES;
-use crate::sign::{sign, Seal};
+use crate::sign::{sign_with, Seal};
 
 use super::members::Member;
 use super::{LocalPeer, Output, Room};
@@ -30,12 +30,7 @@ pub(super) fn leave_envelope(me: &LocalPeer, now_ms: u64) -> Envelope {
 
 /// `member`'s signature over `envelope` for `topic`.
 pub(super) fn seal(topic: &str, member: &Member, envelope: &Envelope) -> Seal {
-    sign(
-        topic,
-        envelope,
-        member.peer.signing_key(),
-        member.peer.auth(),
-    )
+    sign_with(topic, envelope, member.peer.signer(), member.peer.auth())
 }
 
 impl Room {

@@ -8,10 +8,12 @@
 mod auth;
 mod canonical;
 mod seal;
+mod signer;
 
 pub use auth::Auth;
 pub use canonical::{canonical_bytes, entry_digest, DOMAIN_TAG};
-pub use seal::{sign, verify, Seal, SignatureError};
+pub use seal::{sign, sign_with, verify, Seal, SignatureError};
+pub use signer::Signer;
 
 /// Whether an envelope's signature was checked, and with which key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
