@@ -124,11 +124,6 @@ impl SendQ {
         state.ended.clone().map(Err)
     }
 
-    /// Whether nothing waits to be written.
-    pub fn is_empty(&self) -> bool {
-        self.state().batches.is_empty()
-    }
-
     /// Everything still queued, for the last write before the goodbye.
     pub fn take_rest(&self) -> Vec<u8> {
         let mut state = self.state();
@@ -204,6 +199,6 @@ mod tests {
         push(&q, &["last "]);
         push(&q, &["words\r\n"]);
         assert_eq!(q.take_rest(), b"last words\r\n");
-        assert!(q.is_empty());
+        assert!(q.take_rest().is_empty());
     }
 }

@@ -1,10 +1,10 @@
 //! One IRC connection as the hub sees it.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use party_core::ids::{PeerId, RoomName};
 use party_core::secret::AgentSecret;
-use std::sync::Arc;
 
 use crate::sendq::{Pushed, SendQ};
 

@@ -7,7 +7,7 @@ use crate::irc::line::{build, finish};
 use crate::irc::tags;
 use crate::sendq::Pushed;
 
-use super::{Caps, ClientId, Hub};
+use super::{Caps, Client, ClientId, Hub};
 
 /// The tags a line may carry, each sent only to clients that enabled its capability.
 #[derive(Clone, Copy, Default)]
@@ -22,9 +22,7 @@ impl Hub {
     /// Queues a finished line for `id`.
     pub(super) fn send(&mut self, id: ClientId, line: &[u8]) {
         if let Some(client) = self.clients.get_mut(&id) {
-            if client.stage(line) {
-                self.dirty.push(id);
-            }
+            stage(&mut self.dirty, id, client, line);
         }
     }
 
@@ -123,9 +121,15 @@ impl Hub {
                     finish(Some(&parts.join(";")), body)
                 }
             });
-            if client.stage(line) {
-                self.dirty.push(id);
-            }
+            stage(&mut self.dirty, id, client, line);
         }
+    }
+}
+
+/// Adds `line` to `client`'s output of this step, noting the client for `flush`.
+/// Takes the hub's fields apart so a fan-out can stage while it holds the client.
+fn stage(dirty: &mut Vec<ClientId>, id: ClientId, client: &mut Client, line: &[u8]) {
+    if client.stage(line) {
+        dirty.push(id);
     }
 }

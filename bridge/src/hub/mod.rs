@@ -21,9 +21,10 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use party_core::ids::{PeerId, RoomName};
+
 use crate::irc;
 use crate::sendq::SendQ;
-use party_core::ids::{PeerId, RoomName};
 
 pub use channel::Channel;
 pub use client::{Caps, Client};
@@ -165,20 +166,22 @@ impl Hub {
             }
         }
         self.settle(now_ms);
-        flow
+        self.closed_if_gone(id, flow)
     }
 
     /// One line from client `id`.
     pub fn handle(&mut self, id: ClientId, line: &str, now_ms: u64) -> Flow {
         let flow = self.dispatch(id, line, now_ms);
         self.reap(now_ms);
-        if self.clients.contains_key(&id) {
-            flow
-        } else {
-            match flow {
-                Flow::Close(reason) => Flow::Close(reason),
-                _ => Flow::Close("SendQ exceeded".into()),
-            }
+        self.closed_if_gone(id, flow)
+    }
+
+    /// A client its own step cut off (its queue overflowed) must close.
+    fn closed_if_gone(&self, id: ClientId, flow: Flow) -> Flow {
+        match flow {
+            Flow::Close(reason) => Flow::Close(reason),
+            _ if !self.clients.contains_key(&id) => Flow::Close("SendQ exceeded".into()),
+            flow => flow,
         }
     }
 

@@ -1,8 +1,8 @@
 //! Seals: the `sig`, `pk` and `auth` fields of a signed envelope.
 
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 
-use super::{canonical_bytes, Auth, Signer as KeySigner, Verification};
+use super::{canonical_bytes, Auth, Signer, Verification};
 use crate::b64;
 use crate::envelope::Envelope;
 
@@ -81,20 +81,14 @@ impl Seal {
     }
 }
 
-/// Signs `envelope` for `topic`.
+/// Signs `envelope` for `topic` with a key used once (tools and tests); peers keep a
+/// `Signer` and use `sign_with`.
 pub fn sign(topic: &str, envelope: &Envelope, key: &SigningKey, auth: Auth) -> Seal {
-    let public_key = key.verifying_key();
-    let signature = key.sign(&canonical_bytes(topic, envelope, Some((&public_key, auth))));
-    Seal {
-        public_key,
-        signature,
-        auth,
-    }
+    sign_with(topic, envelope, &Signer::new(key.clone()), auth)
 }
 
-/// Signs `envelope` for `topic` with one of our long-lived keys (the faster path:
-/// see `Signer`).
-pub fn sign_with(topic: &str, envelope: &Envelope, signer: &KeySigner, auth: Auth) -> Seal {
+/// Signs `envelope` for `topic`.
+pub fn sign_with(topic: &str, envelope: &Envelope, signer: &Signer, auth: Auth) -> Seal {
     let public_key = signer.verifying_key();
     let signature = signer.sign(&canonical_bytes(topic, envelope, Some((&public_key, auth))));
     Seal {
