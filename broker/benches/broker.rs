@@ -20,6 +20,8 @@
 //! - split CPUs: client on CPU 0, brokers on CPU 1, so every message crosses CPUs as
 //!   it would coming from the network.
 //!
+//! Environment: `BROKER_BENCH_PLACEMENT=same` or `=split` runs one of the two.
+//!
 //! The client is a minimal raw MQTT 3.1.1 client (see `tests/common/raw_mqtt.rs`), not
 //! rumqttc: rumqttc adds its own channel hops and event loop to every message, a fixed
 //! cost that would hide the brokers' difference in the latency ratio. Both ends set
@@ -127,7 +129,17 @@ async fn run() -> Result<(), BoxError> {
     let started = Instant::now();
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let placements = match taskset_unavailable(cpus) {
-        None => vec![Placement::SameCpu, Placement::SplitCpus],
+        None => match std::env::var("BROKER_BENCH_PLACEMENT").as_deref() {
+            Ok("same") => vec![Placement::SameCpu],
+            Ok("split") => vec![Placement::SplitCpus],
+            Ok(other) if !other.is_empty() => {
+                return Err(format!(
+                    "BROKER_BENCH_PLACEMENT={other:?}: expected \"same\" or \"split\""
+                )
+                .into())
+            }
+            _ => vec![Placement::SameCpu, Placement::SplitCpus],
+        },
         Some(reason) => {
             println!("NOTE: {reason}: nothing pinned, figures are noisier.");
             vec![Placement::Unpinned]

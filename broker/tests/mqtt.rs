@@ -5,8 +5,12 @@ mod common;
 use async_tungstenite::tokio::client_async;
 use async_tungstenite::tungstenite::client::IntoClientRequest;
 use async_tungstenite::tungstenite::http::HeaderValue;
-use common::{tcp_options, ws_options, Broker, Client, Dist};
+use common::{
+    raw_mqtt, raw_mqtt_session_with, read_until_closed, tcp_options, ws_options, Broker, Client,
+    Dist, DEADLINE,
+};
 use party_core::limits::{MAX_PAYLOAD_BYTES, ROOM_NAME_CHARS, TOPIC_PREFIX};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 #[tokio::test]
@@ -104,4 +108,44 @@ async fn a_full_size_payload_on_the_longest_room_topic_is_delivered_over_both_tr
     ws.publish(&topic, payload.clone()).await;
     assert_eq!(tcp.expect_publish(&topic).await.len(), payload.len());
     assert_eq!(ws.expect_publish(&topic).await.len(), payload.len());
+}
+
+/// MQTT 3.1.1 §3.1.2.10: a client that sends nothing for one and a half keepalive
+/// periods is disconnected, and not before.
+#[tokio::test]
+async fn a_client_silent_for_one_and_a_half_keepalives_is_disconnected() {
+    let dist = Dist::new();
+    let broker = Broker::start(&dist.dir);
+    let started = std::time::Instant::now();
+    let mut silent = raw_mqtt_session_with(&broker, raw_mqtt::connect("silent", 1)).await;
+    let delivered = read_until_closed(&mut silent).await;
+    assert!(delivered.is_empty(), "nothing but the close: {delivered:?}");
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(1_500),
+        "disconnected after {waited:?}, before 1.5 keepalive periods"
+    );
+}
+
+/// The broker checks the keepalive with one timer per connection that it moves on as
+/// bytes arrive; a client that keeps talking must survive several periods of it.
+/// (The pauses are the behaviour under test: time passing between packets.)
+#[tokio::test]
+async fn a_client_that_keeps_talking_outlives_its_keepalive_period_many_times() {
+    const PINGREQ: [u8; 2] = [0xc0, 0x00];
+    const PINGRESP: [u8; 2] = [0xd0, 0x00];
+    let dist = Dist::new();
+    let broker = Broker::start(&dist.dir);
+    let mut talker = raw_mqtt_session_with(&broker, raw_mqtt::connect("talker", 1)).await;
+    // 8 x 600 ms: over three times the 1.5 s allowance, never more than 0.6 s silent.
+    for _ in 0..8 {
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        talker.write_all(&PINGREQ).await.expect("still connected");
+        let mut reply = [0u8; 2];
+        tokio::time::timeout(DEADLINE, talker.read_exact(&mut reply))
+            .await
+            .expect("PINGRESP in time")
+            .expect("connection still open");
+        assert_eq!(reply, PINGRESP);
+    }
 }

@@ -138,15 +138,19 @@ pub const BROKER_HTTP_HEADER_READ_TIMEOUT_MS: u64 = 10_000;
 pub const BROKER_MQTT_CONNECT_TIMEOUT_MS: u16 = 5_000;
 
 /// Packets an MQTT-over-TCP connection hands to the router in one batch before the
-/// routed messages are written out. Small, so a pipelining client gets its first
-/// deliveries while the rest are routed (a large batch makes in-flight messages travel
-/// as one clump, leaving one side idle: 0.68x mosquitto's throughput at 10 in flight
-/// with client and broker on separate CPUs, 1.05x at 4).
-pub const BROKER_TCP_READ_BATCH_PACKETS: usize = 4;
+/// routed messages are written out (rumqttd adds at most one more packet that is
+/// already buffered). Small, so a pipelining client gets its first deliveries while
+/// the rest are routed and both ends work at once: with client and broker on separate
+/// CPUs and 10 messages in flight, a batch of 4 gave 0.74x mosquitto's throughput and
+/// a batch of 1 gave 1.0x, once the per-message cost had dropped
+/// (`BROKER_BENCH_PLACEMENT=split cargo bench -p party-broker --bench broker`).
+pub const BROKER_TCP_READ_BATCH_PACKETS: usize = 1;
 
-/// The same for MQTT over WebSocket, where every write costs a frame and a copy in the
-/// adapter: small batches halved throughput there, so writes are batched more.
-pub const BROKER_WS_READ_BATCH_PACKETS: usize = 100;
+/// The same for MQTT over WebSocket, where every write also costs a frame and a copy
+/// in the adapter, so a few more packets share one write: at 10 messages in flight
+/// (separate CPUs) 4 gave 1.05-1.13x mosquitto's throughput and 100 gave 1.05x; at 50,
+/// 4 gave 1.6-1.8x and 1 only 1.1x.
+pub const BROKER_WS_READ_BATCH_PACKETS: usize = 4;
 
 /// Concurrent MQTT sessions (TCP and WebSocket together); the router refuses more.
 pub const BROKER_MAX_CONNECTIONS: usize = 10_000;

@@ -1,14 +1,12 @@
 use bytes::BytesMut;
-use tokio::{
-    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
-    time::timeout,
-};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use std::{
     collections::VecDeque,
     io::{self, ErrorKind},
+    pin::Pin,
 };
-use tokio::time::{error::Elapsed, Duration};
+use tokio::time::{Duration, Instant, Sleep};
 
 use crate::protocol::{self, Packet, Protocol};
 
@@ -18,8 +16,10 @@ pub enum Error {
     Io(#[from] io::Error),
     #[error("Invalid data = {0}")]
     Protocol(#[from] protocol::Error),
+    // PARTY-PATCH 9: raised by the connection's own keepalive timer (see `read_bytes`),
+    // not by a `tokio::time::timeout`, so there is no `Elapsed` to carry.
     #[error["Keep alive timeout"]]
-    KeepAlive(#[from] Elapsed),
+    KeepAlive,
 }
 
 /// Network transforms packets <-> frames efficiently. It takes
@@ -38,6 +38,9 @@ pub struct Network<P> {
     max_connection_buffer_len: usize,
     /// Keep alive timeout
     keepalive: Duration,
+    /// PARTY-PATCH 9: when bytes last arrived, and the one timer that checks it.
+    last_read: Instant,
+    keepalive_timer: Option<Pin<Box<Sleep>>>,
     /// Protocol
     protocol: P,
 }
@@ -59,6 +62,8 @@ impl<P: Protocol> Network<P> {
             // would wait indefinitely until we get a packet / network error
             // when we call read.
             keepalive: Duration::MAX,
+            last_read: Instant::now(),
+            keepalive_timer: None,
             protocol,
         }
     }
@@ -69,11 +74,22 @@ impl<P: Protocol> Network<P> {
     }
 
     /// Reads more than 'required' bytes to frame a packet into self.read buffer
-    async fn read_bytes(&mut self, required: usize) -> io::Result<usize> {
-        // TODO: Fix this cancellation bug and write unit test
+    ///
+    /// PARTY-PATCH 9: fails with `Error::KeepAlive` once no byte has arrived for the
+    /// keepalive period. Upstream wrapped every wait in a fresh `tokio::time::timeout`;
+    /// registering that timer woke the runtime's driver (an eventfd write and an extra
+    /// epoll round) for every packet read. Here one timer lives as long as the
+    /// connection and is only moved when it fires early.
+    async fn read_bytes(&mut self, required: usize) -> Result<usize, Error> {
         let mut total_read = 0;
         loop {
-            let read = self.socket.read_buf(&mut self.read).await?;
+            let read = tokio::select! {
+                biased;
+                read = self.socket.read_buf(&mut self.read) => read?,
+                () = keepalive_expired(&mut self.keepalive_timer, self.last_read, self.keepalive) => {
+                    return Err(Error::KeepAlive);
+                }
+            };
             if 0 == read {
                 let error = if self.read.is_empty() {
                     io::Error::new(ErrorKind::ConnectionAborted, "connection closed by peer")
@@ -81,8 +97,9 @@ impl<P: Protocol> Network<P> {
                     io::Error::new(ErrorKind::ConnectionReset, "connection reset by peer")
                 };
 
-                return Err(error);
+                return Err(error.into());
             }
+            self.last_read = Instant::now();
 
             total_read += read;
             if total_read >= required {
@@ -106,7 +123,7 @@ impl<P: Protocol> Network<P> {
 
             // read more packets until a frame can be created. This function
             // blocks until a frame can be created. Use this in a select! branch
-            timeout(self.keepalive, self.read_bytes(required)).await??;
+            self.read_bytes(required).await?;
         }
     }
 
@@ -150,6 +167,34 @@ impl<P: Protocol> Network<P> {
         self.socket.flush().await?;
         self.write.clear();
         Ok(())
+    }
+}
+
+/// PARTY-PATCH 9: resolves once `keepalive` has passed since `last_read`; never, if that
+/// instant is beyond what the clock can represent (no keepalive agreed yet).
+async fn keepalive_expired(
+    timer: &mut Option<Pin<Box<Sleep>>>,
+    last_read: Instant,
+    keepalive: Duration,
+) {
+    loop {
+        let Some(deadline) = last_read.checked_add(keepalive) else {
+            return std::future::pending().await;
+        };
+        if deadline <= Instant::now() {
+            return;
+        }
+        match timer {
+            Some(timer) => {
+                // Bytes that arrived since it was set moved the deadline on. The timer
+                // follows only when it fires, so reading a packet costs no timer work.
+                timer.as_mut().await;
+                if timer.deadline() < deadline {
+                    timer.as_mut().reset(deadline);
+                }
+            }
+            None => *timer = Some(Box::pin(tokio::time::sleep_until(deadline))),
+        }
     }
 }
 

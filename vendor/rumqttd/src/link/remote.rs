@@ -169,11 +169,29 @@ impl<P: Protocol> RemoteLink<P> {
                     self.link_tx.notify().await?;
                     // PARTY-PATCH 8: let the router (a task on this thread) route this
                     // batch before more input is read, so its deliveries leave now.
-                    tokio::task::yield_now().await;
+                    let_the_router_run().await;
                 }
             }
         }
     }
+}
+
+/// PARTY-PATCH 8: goes to the back of the run queue once, behind the router this task
+/// just notified. Unlike `tokio::task::yield_now`, which defers the wake-up until the
+/// runtime has polled the I/O driver (one more `epoll_wait` per packet read), this
+/// wakes itself at once.
+async fn let_the_router_run() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            std::task::Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+    .await
 }
 
 /// Read MQTT connect packet from network and verify it.
