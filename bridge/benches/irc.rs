@@ -16,7 +16,12 @@
 //!    same channel receives it; one message in flight; LAT_SAMPLES samples after
 //!    LAT_WARMUP warm-up messages. party-bridge twice: (a) A and B on one
 //!    bridge, (b) A on bridge 1 and B on bridge 2, both on one party-broker
-//!    (IRC -> MQTT -> IRC). ngircd: A and B on one ngircd.
+//!    (IRC -> MQTT -> IRC). ngircd: A and B on one ngircd; and, as the
+//!    like-for-like reference for (b), A and B on two ngircds linked as IRC
+//!    servers (printed for information; the target is against one ngircd).
+//!    After the table, the protocol's own Ed25519 cost per message (sign,
+//!    decode and verify, timed in this process with core's code) is printed:
+//!    it lies on path (b) and on no ngircd path.
 //! 2. Delivery throughput: TP_MEMBERS members in one channel, TP_SENDERS of
 //!    them each send TP_PER_SENDER 100-byte messages, pipelined;
 //!    messages/second DELIVERED (sum over members of PRIVMSG lines received).
@@ -431,17 +436,23 @@ impl Setup {
     /// broker (or, faked, two linked ngircds).
     fn start_pair(&self) -> Res<(Server, Server)> {
         if self.fake_bridge {
-            let (p1, p2) = (free_port()?, free_port()?);
-            let a = start_ngircd_at(&self.launcher, &self.ngircd, p1, Some(("b.bench", None)))?;
-            let b = start_ngircd_at(
-                &self.launcher,
-                &self.ngircd,
-                p2,
-                Some(("a.bench", Some(p1))),
-            )?;
-            return Ok((a, b));
+            return self.start_ngircd_pair();
         }
         Ok((self.start(Kind::Bridge)?, self.start(Kind::Bridge)?))
+    }
+
+    /// Two ngircds linked as IRC servers: the like-for-like reference for two
+    /// bridges, where a message also crosses from one server to another.
+    fn start_ngircd_pair(&self) -> Res<(Server, Server)> {
+        let (p1, p2) = (free_port()?, free_port()?);
+        let a = start_ngircd_at(&self.launcher, &self.ngircd, p1, Some(("b.bench", None)))?;
+        let b = start_ngircd_at(
+            &self.launcher,
+            &self.ngircd,
+            p2,
+            Some(("a.bench", Some(p1))),
+        )?;
+        Ok((a, b))
     }
 }
 
@@ -568,6 +579,65 @@ fn start_ngircd_at(
         irc,
         _dir: Some(dir),
     })
+}
+
+/// Runs of each step timed by `protocol_costs`.
+const CRYPTO_SAMPLES: usize = 1000;
+
+/// What a room message costs in protocol work alone, with core's own code: the
+/// sender's signature, and each receiver's decode and verification. (Median
+/// per call, so a preempted run does not count.)
+fn protocol_costs() -> Res<(Duration, Duration)> {
+    use party_core::envelope::{decode, encode_signed, ChatText, Envelope, Msg};
+    use party_core::ids::{MessageId, PeerId, RoomName};
+    use party_core::secret::AgentSecret;
+    use party_core::sign::{sign_with, Auth, Signer};
+    use party_core::topic::room_topic;
+
+    let secret = AgentSecret::from_bytes([7; 32]);
+    let key = secret.signing_key();
+    let signer = Signer::new(key.clone());
+    let topic = room_topic(&RoomName::parse("bench-hop").map_err(err("room name"))?);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(err("clock"))?
+        .as_millis() as u64;
+    let envelope = Envelope::Msg(Msg {
+        id: MessageId::parse(&format!("{}-{now}-a1b2c3", secret.handle()))
+            .map_err(err("message id"))?,
+        handle: secret.handle(),
+        avatar_seed: secret.avatar_seed(),
+        name: None,
+        text: ChatText::parse(&payload('x', 0, 0)).map_err(err("text"))?,
+        from: PeerId::from_bytes([1; 8]),
+        t: now,
+    });
+    let wire = encode_signed(&topic, &envelope, &key, Auth::Agent);
+    let median = |mut f: Box<dyn FnMut() -> Res<()> + '_>| -> Res<Duration> {
+        let mut times = Vec::with_capacity(CRYPTO_SAMPLES);
+        for _ in 0..CRYPTO_SAMPLES {
+            let t = Instant::now();
+            f()?;
+            times.push(t.elapsed());
+        }
+        times.sort();
+        Ok(times[times.len() / 2])
+    };
+    let sign = median(Box::new(|| {
+        std::hint::black_box(sign_with(&topic, &envelope, &signer, Auth::Agent));
+        Ok(())
+    }))?;
+    let verify = median(Box::new(|| {
+        let received = decode(&topic, &wire, now).map_err(err("decode"))?;
+        if !matches!(
+            received.verification,
+            party_core::sign::Verification::Verified { .. }
+        ) {
+            return Err("our own signed message did not verify".into());
+        }
+        Ok(())
+    }))?;
+    Ok((sign, verify))
 }
 
 // ---------------------------------------------------------------- IRC client
@@ -1495,8 +1565,8 @@ fn skipped<T>() -> Res<T> {
 type Cell<T> = Res<T>;
 
 struct Results {
-    /// Per placement: (description, [bridge, bridge pair, ngircd]).
-    lat: Vec<(&'static str, [Cell<Latency>; 3])>,
+    /// Per placement: (description, [bridge, bridge pair, ngircd, linked ngircd pair]).
+    lat: Vec<(&'static str, [Cell<Latency>; 4])>,
     tp: [Cell<Throughput>; 2],
     mem: [Cell<Memory>; 2],
 }
@@ -1635,23 +1705,28 @@ async fn run(pinned: Result<(), String>) -> Res<()> {
         let bridge = setup.start(Kind::Bridge);
         let pair = setup.start_pair();
         let ngircd = setup.start(Kind::Ngircd);
+        let ngircd_pair = setup.start_ngircd_pair();
         let addr = |s: &Res<Server>| s.as_ref().map(|s| s.irc_addr()).map_err(Clone::clone);
+        let pair_addrs = |p: &Res<(Server, Server)>| {
+            p.as_ref()
+                .map(|(a, b)| (a.irc_addr(), b.irc_addr()))
+                .map_err(Clone::clone)
+        };
         let mut pids: Vec<u32> = [&bridge, &ngircd]
             .iter()
             .filter_map(|s| s.as_ref().ok())
             .map(|s| s.pid())
             .collect();
-        if let Ok((a, b)) = &pair {
+        for (a, b) in [&pair, &ngircd_pair].into_iter().flatten() {
             pids.extend([a.pid(), b.pid()]);
         }
         pids.extend(setup.broker.as_ref().map(|b| b.proc.pid()));
         let mut rigs: Vec<Res<LatRig>> = Vec::new();
         for addrs in [
             addr(&bridge).map(|a| (a, a)),
-            pair.as_ref()
-                .map(|(a, b)| (a.irc_addr(), b.irc_addr()))
-                .map_err(Clone::clone),
+            pair_addrs(&pair),
             addr(&ngircd).map(|a| (a, a)),
+            pair_addrs(&ngircd_pair),
         ] {
             rigs.push(match addrs {
                 Ok((a, b)) => LatRig::new(a, b).await,
@@ -1700,8 +1775,8 @@ async fn run(pinned: Result<(), String>) -> Res<()> {
             for r in &mut rigs {
                 figures.push(r.as_mut().map(|r| r.result()).map_err(|e| e.clone()));
             }
-            let [b, p, n]: [Res<Latency>; 3] = figures.try_into().map_err(|_| "internal")?;
-            lat.push((name, [b, p, n]));
+            let [b, p, n, np]: [Res<Latency>; 4] = figures.try_into().map_err(|_| "internal")?;
+            lat.push((name, [b, p, n, np]));
         }
         pin_self("0");
         // Attach server output to errors, stop the servers.
@@ -1710,14 +1785,16 @@ async fn run(pinned: Result<(), String>) -> Res<()> {
             Err(e) => Err(e),
         };
         let rigs: Vec<Res<()>> = rigs.into_iter().map(|r| r.map(|_| ())).collect();
-        let [rb, rp, rn]: [Res<()>; 3] = rigs.try_into().map_err(|_| "internal")?;
+        let [rb, rp, rn, rnp]: [Res<()>; 4] = rigs.try_into().map_err(|_| "internal")?;
+        let finish_pair = |p: Res<(Server, Server)>, r: Res<()>| match p {
+            Ok((a, b)) => a.finish(b.finish(r)),
+            Err(e) => Err(e),
+        };
         let errs = [
             finish(bridge, rb).err(),
-            match pair {
-                Ok((a, b)) => a.finish(b.finish(rp)).err(),
-                Err(e) => Some(e),
-            },
+            finish_pair(pair, rp).err(),
             finish(ngircd, rn).err(),
+            finish_pair(ngircd_pair, rnp).err(),
         ];
         for (_, figs) in &mut lat {
             for (f, e) in figs.iter_mut().zip(&errs) {
@@ -1728,7 +1805,7 @@ async fn run(pinned: Result<(), String>) -> Res<()> {
         }
         lat
     } else {
-        vec![("", [skipped(), skipped(), skipped()])]
+        vec![("", [skipped(), skipped(), skipped(), skipped()])]
     };
 
     // 2. Throughput: both servers, rounds alternating between them.
@@ -1815,6 +1892,18 @@ async fn run(pinned: Result<(), String>) -> Res<()> {
         mem: [m0, m1],
     };
     report(&results, bridge_label, &ngircd_version, nofile);
+    if !fake_bridge && want("latency") {
+        match protocol_costs() {
+            Ok((sign, verify)) => println!(
+                "Ed25519, required by the protocol for every room message (median of {CRYPTO_SAMPLES}, this machine): \
+                 sign {:.1} us on the sending bridge, decode and verify {:.1} us on each receiving bridge; \
+                 both lie on the bridge->broker->bridge path, not on ngircd's",
+                sign.as_secs_f64() * 1e6,
+                verify.as_secs_f64() * 1e6
+            ),
+            Err(e) => println!("Ed25519 cost not measured: {e}"),
+        }
+    }
     let placement = match &pinned {
         Ok(()) => {
             "servers and party-broker on CPU 1; throughput and memory: client on CPU 0".to_string()
@@ -1869,7 +1958,7 @@ fn report(r: &Results, bridge: &str, ngircd: &str, nofile: u64) {
         rows.push([name.to_string(), fmt(a), fmt(b), ratio, verdict]);
     }
 
-    for (placement, [bridge_lat, pair_lat, ng_lat]) in &r.lat {
+    for (placement, [bridge_lat, pair_lat, ng_lat, ng_pair_lat]) in &r.lat {
         let ng_p50 = cell(ng_lat.as_ref().map(|l| us(l.p50)));
         let ng_p99 = cell(ng_lat.as_ref().map(|l| us(l.p99)));
         if !placement.is_empty() {
@@ -1907,6 +1996,19 @@ fn report(r: &Results, bridge: &str, ngircd: &str, nofile: u64) {
                 None,
             );
         }
+        // The like-for-like topology: two servers either way (for information;
+        // the target above is against one ngircd).
+        let pair_p50 = cell(pair_lat.as_ref().map(|l| us(l.p50)));
+        let ng_pair_p50 = cell(ng_pair_lat.as_ref().map(|l| us(l.p50)));
+        row(
+            &mut rows,
+            "  p50 us, bridge->broker->bridge vs 2 linked ngircds",
+            pair_p50,
+            ng_pair_p50,
+            1,
+            "",
+            None,
+        );
     }
     let tps: Vec<Option<f64>> =
         r.tp.iter()
@@ -1982,7 +2084,10 @@ fn report(r: &Results, bridge: &str, ngircd: &str, nofile: u64) {
     };
     println!();
     println!("IRC benchmark: {bridge} vs {ngircd}; ratio = {bridge}/ngircd");
-    println!("(bridge->broker->bridge rows compare with ngircd's one-server figures)");
+    println!(
+        "(bridge->broker->bridge rows compare with ngircd's one-server figures, except \
+         'vs 2 linked ngircds': two ngircds linked as IRC servers, A on one, B on the other)"
+    );
     println!("{}", line(&head));
     println!("{}", "-".repeat(w.iter().sum::<usize>() + 8));
     for r in &rows {
