@@ -203,11 +203,17 @@ impl Room {
             return Vec::new();
         };
         let mut out = vec![self.publish(&member, &leave_envelope(&member.peer, now_ms))];
-        if !self.members.has_handle(member.peer.handle()) {
-            self.pins.release(member.peer.handle());
-        }
+        self.release_pin_unless_held(member.peer.handle());
         out.extend(self.update_host(now_ms));
         out
+    }
+
+    /// A departed member's handle pin ages like any other, unless a member still here
+    /// holds the same handle (one IRC user connected twice, say).
+    fn release_pin_unless_held(&mut self, handle: &Handle) {
+        if !self.members.has_handle(handle) {
+            self.pins.release(handle);
+        }
     }
 
     /// A member's display name changed: it beats at once, so peers show the new name
@@ -371,10 +377,16 @@ impl Room {
             .iter()
             .map(|m| self.publish(m, &leave_envelope(&m.peer, now_ms)))
             .collect();
-        for member in self.members.iter().skip(1) {
-            self.pins.release(member.peer.handle());
-        }
+        let departed: Vec<Handle> = self
+            .members
+            .iter()
+            .skip(1)
+            .map(|m| m.peer.handle().clone())
+            .collect();
         self.members.keep_primary_only();
+        for handle in &departed {
+            self.release_pin_unless_held(handle);
+        }
         for member in self.members.iter_mut() {
             member.next_announce = None;
         }
