@@ -613,21 +613,11 @@ fn protocol_costs() -> Res<(Duration, Duration)> {
         t: now,
     });
     let wire = encode_signed(&topic, &envelope, &key, Auth::Agent);
-    let median = |mut f: Box<dyn FnMut() -> Res<()> + '_>| -> Res<Duration> {
-        let mut times = Vec::with_capacity(CRYPTO_SAMPLES);
-        for _ in 0..CRYPTO_SAMPLES {
-            let t = Instant::now();
-            f()?;
-            times.push(t.elapsed());
-        }
-        times.sort();
-        Ok(times[times.len() / 2])
-    };
-    let sign = median(Box::new(|| {
+    let sign = median_call(|| {
         std::hint::black_box(sign_with(&topic, &envelope, &signer, Auth::Agent));
         Ok(())
-    }))?;
-    let verify = median(Box::new(|| {
+    })?;
+    let verify = median_call(|| {
         let received = decode(&topic, &wire, now).map_err(err("decode"))?;
         if !matches!(
             received.verification,
@@ -636,8 +626,20 @@ fn protocol_costs() -> Res<(Duration, Duration)> {
             return Err("our own signed message did not verify".into());
         }
         Ok(())
-    }))?;
+    })?;
     Ok((sign, verify))
+}
+
+/// The median time of `CRYPTO_SAMPLES` calls of `f`.
+fn median_call(mut f: impl FnMut() -> Res<()>) -> Res<Duration> {
+    let mut times = Vec::with_capacity(CRYPTO_SAMPLES);
+    for _ in 0..CRYPTO_SAMPLES {
+        let t = Instant::now();
+        f()?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    Ok(percentile(&times, 50))
 }
 
 // ---------------------------------------------------------------- IRC client
@@ -916,13 +918,16 @@ impl LatRig {
 
     fn result(&mut self) -> Latency {
         self.samples.sort();
-        let pct =
-            |p: usize| self.samples[(self.samples.len() * p / 100).min(self.samples.len() - 1)];
         Latency {
-            p50: pct(50),
-            p99: pct(99),
+            p50: percentile(&self.samples, 50),
+            p99: percentile(&self.samples, 99),
         }
     }
+}
+
+/// The `p`th percentile of sorted, non-empty `samples`.
+fn percentile(samples: &[Duration], p: usize) -> Duration {
+    samples[(samples.len() * p / 100).min(samples.len() - 1)]
 }
 
 // ---------------------------------------------------------------- 2. throughput

@@ -93,7 +93,12 @@ async fn deliver(
     peer: &PeerId,
     publications: Vec<Publication>,
 ) -> Result<(), CliError> {
-    let (client, eventloop) = mqtt::client(url, peer, None, mqtt::ONE_ROOM_REQUEST_CAPACITY);
+    let (client, eventloop) = mqtt::client(
+        url,
+        peer,
+        None,
+        party_core::limits::ONE_ROOM_MQTT_REQUEST_CAPACITY,
+    );
     let wanted = publications.len();
     for Publication { topic, payload } in publications {
         client

@@ -228,3 +228,12 @@ pub const BRIDGE_PING_TIMEOUT_SECS: u64 = 60;
 /// bridge stops reading IRC input until half have gone, so a burst slows its senders
 /// instead of being dropped or queued without bound.
 pub const BRIDGE_MQTT_REQUEST_CAPACITY: usize = 4_096;
+
+/// Requests (publishes, subscribes) a one-room command (`party listen`, `party send`)
+/// may have waiting for the broker connection; room steps emit only a handful each,
+/// so this is slack, not a queue.
+pub const ONE_ROOM_MQTT_REQUEST_CAPACITY: usize = 64;
+
+/// Broker events a link hands its consumer ahead of being handled, one step each; a
+/// few in flight smooth bursts, and a slow consumer pushes back on the socket.
+pub const LINK_EVENT_CAPACITY: usize = 16;

@@ -20,8 +20,7 @@ use crate::broker_url::BrokerUrl;
 use crate::mqtt;
 use crate::random;
 
-/// Link events a consumer handles in one step each; a few in flight smooth bursts.
-const EVENT_CAPACITY: usize = 16;
+use party_core::limits::{LINK_EVENT_CAPACITY, ONE_ROOM_MQTT_REQUEST_CAPACITY};
 
 /// What happened on the broker connection.
 #[derive(Debug)]
@@ -63,7 +62,7 @@ impl Link {
             peer,
             Some(last_will),
             Some((will_topic.to_owned(), will_rx)),
-            mqtt::ONE_ROOM_REQUEST_CAPACITY,
+            ONE_ROOM_MQTT_REQUEST_CAPACITY,
         )
         .with_will(will)
     }
@@ -83,7 +82,7 @@ impl Link {
         requests: usize,
     ) -> Self {
         let (client, eventloop) = mqtt::client(url, peer, last_will, requests);
-        let (events_tx, events) = mpsc::channel(EVENT_CAPACITY);
+        let (events_tx, events) = mpsc::channel(LINK_EVENT_CAPACITY);
         tokio::spawn(run(eventloop, events_tx, will));
         Self {
             client,

@@ -10,10 +10,6 @@ use rumqttc::{AsyncClient, EventLoop, LastWill, MqttOptions, Transport};
 
 use crate::broker_url::BrokerUrl;
 
-/// Requests (publishes, subscribes) a one-room command may have waiting for the
-/// connection; room steps emit only a handful each, so this is slack, not a queue.
-pub const ONE_ROOM_REQUEST_CAPACITY: usize = 64;
-
 /// A client and its event loop for `url`. The client id is derived from the peer id so
 /// that two of our processes never kick each other off the broker.
 pub fn client(

@@ -21,6 +21,7 @@ import { startWeechat } from './support/weechat.mjs';
 import { startPyIrc, startPydle } from './support/pybot.mjs';
 import { startIrcFramework } from './support/ircframework.mjs';
 import { newIdentity, partyListen, partySend } from './support/party.mjs';
+import { sameChannel } from './support/events.mjs';
 
 // `pass`: the client registers with PASS <agent secret> (a returning agent) rather
 // than letting the bridge mint a key.
@@ -43,8 +44,6 @@ after(async () => {
   await bridge?.stop();
   await broker?.stop();
 });
-
-const sameChannel = (a, b) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 
 for (const spec of CLIENTS) {
   describe(`${spec.name} on party-bridge (${spec.pass ? 'PASS <secret>' : 'no PASS'})`, () => {

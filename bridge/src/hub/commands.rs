@@ -289,10 +289,9 @@ impl Hub {
         };
         channel.members.retain(|&m| m != id);
         if channel.members.is_empty() {
-            let mut outputs = channel.room.leave(now_ms);
+            let outputs = channel.room.leave(now_ms);
             let topic = channel.room.topic().to_owned();
             self.channels.remove(room);
-            outputs.retain(|o| matches!(o, party_core::Output::Publish { .. }));
             self.publish_all(outputs);
             if self.link_up {
                 if let Err(err) = self.publisher.unsubscribe(&topic) {

@@ -59,7 +59,7 @@ impl Hub {
             if target.starts_with('#') {
                 self.say_in_channel(id, command, target, text, now_ms);
             } else {
-                self.say_to_nick(id, command, target, text);
+                self.say_to_nick(id, command, target, text, now_ms);
             }
         }
     }
@@ -163,7 +163,7 @@ impl Hub {
 
     /// IRC user to IRC user on this bridge. Party rooms have no private messages, so a
     /// room peer's handle is not a nick one can message.
-    fn say_to_nick(&mut self, id: ClientId, command: &str, target: &str, text: &str) {
+    fn say_to_nick(&mut self, id: ClientId, command: &str, target: &str, text: &str, now_ms: u64) {
         let Some(&to) = self.nicks.get(&fold(target)) else {
             let reason = if party_core::ids::Handle::parse(&fold(target)).is_ok() {
                 "No such nick: that is a Party room peer, and Party rooms have no private messages; speak in the channel"
@@ -185,7 +185,7 @@ impl Hub {
         let away = self.clients.get(&to).and_then(|c| c.away.clone());
         let body = build(&prefix, command, &[&to_nick], Some(text));
         let tags = Tags {
-            time_ms: Some(party_link::clock::now_ms()),
+            time_ms: Some(now_ms),
             msgid: None,
         };
         let mut recipients = vec![to];

@@ -109,10 +109,6 @@ impl Hub {
         id
     }
 
-    pub fn client_count(&self) -> usize {
-        self.clients.len()
-    }
-
     /// One raw line (no CRLF) from client `id`. Text that is not UTF-8 cannot become a
     /// room message, so PRIVMSG and NOTICE with it are refused with a reason; any
     /// other command is read with the invalid bytes replaced.

@@ -3,6 +3,8 @@
 use party_core::ids::{Handle, RoomName};
 use party_core::limits::IRC_NICK_MAX_CHARS;
 
+use super::numeric::{ERR_BADCHANNAME, ERR_NOSUCHCHANNEL};
+
 /// Folds a nick or channel for comparison (CASEMAPPING=ascii: nicks are ASCII and
 /// room names lower-case ASCII, so nothing else needs folding).
 pub fn fold(name: &str) -> String {
@@ -57,12 +59,12 @@ pub struct BadChannel {
 pub fn channel_room(channel: &str) -> Result<RoomName, BadChannel> {
     let Some(name) = channel.strip_prefix('#') else {
         return Err(BadChannel {
-            code: 403,
+            code: ERR_NOSUCHCHANNEL,
             reason: "No such channel (Party channels start with #)".into(),
         });
     };
-    RoomName::parse(&fold(name)).map_err(|err| BadChannel {
-        code: 479,
+    RoomName::from_user_input(name).map_err(|err| BadChannel {
+        code: ERR_BADCHANNAME,
         reason: format!("Illegal channel name: {err}"),
     })
 }

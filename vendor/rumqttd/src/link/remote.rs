@@ -134,7 +134,7 @@ impl<P: Protocol> RemoteLink<P> {
         // Shouldn't result in bounded queue deadlocks because of blocking n/w send
         loop {
             select! {
-                // PARTY-PATCH 8: deliveries before more input, see above.
+                // PARTY-PATCH 8: deliveries before more input, see `let_the_router_run` below.
                 biased;
                 // Receive from router when previous when state isn't in collision
                 // due to previously received data request
