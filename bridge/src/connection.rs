@@ -78,6 +78,22 @@ async fn write_batches(stream: &mut TcpStream, batches: &[Vec<u8>]) -> std::io::
     Ok(())
 }
 
+/// A client that stops reading must not hold its task, and its connection slot,
+/// forever once its socket buffer is full: a write that cannot finish within the ping
+/// timeout ends the connection, as an unanswered PING would. (The timer is only armed
+/// when the write has to wait.)
+async fn write_in_time(
+    stream: &mut TcpStream,
+    batches: &[Vec<u8>],
+    within: Duration,
+) -> Result<(), String> {
+    match tokio::time::timeout(within, write_batches(stream, batches)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(err)) => Err(format!("Write error: {err}")),
+        Err(_) => Err(format!("Write timed out: {} seconds", within.as_secs())),
+    }
+}
+
 struct Conn<'a> {
     id: ClientId,
     shared: &'a Shared,
@@ -160,8 +176,8 @@ impl<'a> Conn<'a> {
                 biased;
                 next = sendq.next(&mut out) => match next {
                     Ok(()) => {
-                        if let Err(err) = write_batches(stream, &out).await {
-                            return End::Lost(format!("Write error: {err}"));
+                        if let Err(reason) = write_in_time(stream, &out, limits.ping_timeout).await {
+                            return End::Lost(reason);
                         }
                         out.clear();
                     }
@@ -262,10 +278,10 @@ impl<'a> Conn<'a> {
             )));
         }
         self.ping_sent = Some(Instant::now());
-        let ping = format!("PING :{}\r\n", self.shared.server_name);
-        match stream.write_all(ping.as_bytes()).await {
-            Ok(()) => None,
-            Err(err) => Some(End::Lost(format!("Write error: {err}"))),
-        }
+        let ping = format!("PING :{}\r\n", self.shared.server_name).into_bytes();
+        write_in_time(stream, &[ping], limits.ping_timeout)
+            .await
+            .err()
+            .map(End::Lost)
     }
 }
