@@ -5,8 +5,7 @@
 //! `cargo run -p party-core --example signing_vectors > core/vectors/signing.json`
 
 use party_core::envelope::{
-    decode, encode_signed, Announce, ChatText, Envelope, HistoryRequest, HistoryResponse, Leave,
-    Msg,
+    decode, encode_signed, ChatText, Envelope, HistoryRequest, HistoryResponse, Msg, Presence,
 };
 use party_core::ids::{DisplayName, MessageId, PeerId, RoomName};
 use party_core::secret::AgentSecret;
@@ -49,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let envelopes = [
         (
             "announce",
-            Envelope::Announce(Announce {
+            Envelope::Announce(Presence {
                 handle: secret.handle(),
                 avatar_seed: secret.avatar_seed(),
                 name: name.clone(),
@@ -76,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         (
             "leave",
-            Envelope::Leave(Leave {
+            Envelope::Leave(Presence {
                 handle: secret.handle(),
                 avatar_seed: secret.avatar_seed(),
                 name: None,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::envelope::{decode, Announce, Envelope, HistoryResponse, Leave, LogEntry, Received};
+use crate::envelope::{decode, Envelope, HistoryResponse, LogEntry, Presence, Received};
 use crate::ids::{AvatarSeed, DisplayName, Handle, MessageId, PeerId};
 use crate::limits::{HISTORY_REPLY_JITTER_MS, MAX_PEERS};
 
@@ -151,7 +151,7 @@ impl Room {
         out
     }
 
-    fn on_leave(&mut self, now_ms: u64, leave: &Leave) -> Vec<Output> {
+    fn on_leave(&mut self, now_ms: u64, leave: &Presence) -> Vec<Output> {
         // Unknown connections (already timed out, or never seen) have nothing to end.
         let Some(record) = self.peers.remove(&leave.from) else {
             return Vec::new();
@@ -264,7 +264,7 @@ impl Room {
     }
 }
 
-fn announce_claim(a: &Announce) -> Claim<'_> {
+fn announce_claim(a: &Presence) -> Claim<'_> {
     Claim {
         from: &a.from,
         handle: &a.handle,

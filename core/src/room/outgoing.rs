@@ -1,6 +1,6 @@
 //! Envelopes we send: built from a member's identity, signed for this room's topic.
 
-use crate::envelope::{encode_sealed, Announce, Envelope, HistoryResponse, Leave, LogEntry};
+use crate::envelope::{encode_sealed, Envelope, HistoryResponse, LogEntry, Presence};
 use crate::ids::PeerId;
 use crate::limits::MAX_PAYLOAD_BYTES;
 use crate::sign::{sign_with, Seal};
@@ -9,23 +9,21 @@ use super::members::Member;
 use super::{LocalPeer, Output, Room};
 
 pub(super) fn announce(me: &LocalPeer, now_ms: u64) -> Envelope {
-    Envelope::Announce(Announce {
-        handle: me.handle().clone(),
-        avatar_seed: me.avatar_seed().clone(),
-        name: me.display_name().cloned(),
-        from: me.peer_id().clone(),
-        t: now_ms,
-    })
+    Envelope::Announce(presence(me, now_ms))
 }
 
 pub(super) fn leave_envelope(me: &LocalPeer, now_ms: u64) -> Envelope {
-    Envelope::Leave(Leave {
+    Envelope::Leave(presence(me, now_ms))
+}
+
+fn presence(me: &LocalPeer, now_ms: u64) -> Presence {
+    Presence {
         handle: me.handle().clone(),
         avatar_seed: me.avatar_seed().clone(),
         name: me.display_name().cloned(),
         from: me.peer_id().clone(),
         t: now_ms,
-    })
+    }
 }
 
 /// `member`'s signature over `envelope` for `topic`.

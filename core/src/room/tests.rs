@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::envelope::{
-    decode, encode_signed, encode_unsigned, Announce, HistoryRequest, HistoryResponse, Leave,
+    decode, encode_signed, encode_unsigned, HistoryRequest, HistoryResponse, Presence,
 };
 use crate::ids::{AvatarSeed, MessageId};
 use crate::limits::{
@@ -441,7 +441,7 @@ fn history_keeps_the_newest_messages_up_to_the_limit() {
 // ---- v1 peers and trust ----
 
 fn v1_announce(handle: &str, from: u8) -> Vec<u8> {
-    encode_unsigned(&Envelope::Announce(Announce {
+    encode_unsigned(&Envelope::Announce(Presence {
         handle: Handle::parse(handle).unwrap(),
         avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
         name: None,
@@ -499,7 +499,7 @@ fn a_signed_envelope_from_another_room_is_rejected() {
 fn another_key_for_a_pinned_handle_is_flagged_and_dropped() {
     let (a, mut b) = two_peers();
     let impostor = secret(66).signing_key();
-    let forged = Envelope::Announce(Announce {
+    let forged = Envelope::Announce(Presence {
         handle: a.me().handle().clone(),
         avatar_seed: a.me().avatar_seed().clone(),
         name: None,
@@ -560,7 +560,7 @@ fn nobody_can_speak_with_our_peer_id() {
 fn a_signed_connection_cannot_be_hijacked_by_its_peer_id() {
     let (a, mut b) = two_peers();
     // Same peer id as A, unsigned, trying to say goodbye for it.
-    let fake_leave = Envelope::Leave(Leave {
+    let fake_leave = Envelope::Leave(Presence {
         handle: a.me().handle().clone(),
         avatar_seed: a.me().avatar_seed().clone(),
         name: None,
@@ -917,7 +917,7 @@ fn nobody_can_speak_with_a_members_peer_id() {
     let (mut bridge, _) = bridge_and_remote();
     let forged = encode_signed(
         "party-2026-v1/party/calc-study",
-        &Envelope::Announce(Announce {
+        &Envelope::Announce(Presence {
             handle: secret(5).handle(),
             avatar_seed: secret(5).avatar_seed(),
             name: None,

@@ -10,7 +10,7 @@ mod canonical;
 mod seal;
 mod signer;
 
-pub use auth::Auth;
+pub use auth::{Auth, AuthFields, KeyOrigin};
 pub use canonical::{canonical_bytes, entry_digest, DOMAIN_TAG};
 pub use seal::{sign, sign_with, verify, Seal, SignatureError};
 pub use signer::Signer;

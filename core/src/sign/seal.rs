@@ -5,6 +5,7 @@ use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use super::{canonical_bytes, Auth, Signer, Verification};
 use crate::b64;
 use crate::envelope::Envelope;
+use crate::ids::Handle;
 
 /// The signature material of one envelope. Core only hands out seals it made or
 /// verified against their envelope and topic.
@@ -26,10 +27,14 @@ pub enum SignatureError {
     BadPublicKey,
     #[error("`sig` is not a base64url 64-byte Ed25519 signature")]
     BadSignatureEncoding,
-    #[error("`auth` must be an object like {{\"kind\":\"agent\"}}")]
+    #[error(
+        "`auth` must be {{\"kind\":\"agent\"}} or {{\"kind\":\"human\",\"key\":\"passkey\"|\"device\"}}"
+    )]
     BadAuth,
     #[error("`auth.kind` {0:?} is not supported")]
     UnsupportedAuth(String),
+    #[error("`auth.kind` {kind:?} cannot sign for {handle}: `-bot` handles are agents, every other handle is a person")]
+    KindDoesNotFitHandle { kind: &'static str, handle: Handle },
     #[error("the signature does not verify for this topic and content")]
     Invalid,
 }
@@ -101,6 +106,14 @@ pub fn sign_with(topic: &str, envelope: &Envelope, signer: &Signer, auth: Auth) 
 /// Checks `seal` against `envelope` and `topic`, rejecting malleable and small-order
 /// signatures (`verify_strict`) so one message has one valid signature per key.
 pub fn verify(topic: &str, envelope: &Envelope, seal: &Seal) -> Result<(), SignatureError> {
+    if let Some(handle) = envelope.handle() {
+        if !seal.auth.fits(handle) {
+            return Err(SignatureError::KindDoesNotFitHandle {
+                kind: seal.auth.kind(),
+                handle: handle.clone(),
+            });
+        }
+    }
     let bytes = canonical_bytes(topic, envelope, Some((&seal.public_key, seal.auth)));
     seal.public_key
         .verify_strict(&bytes, &seal.signature)

@@ -1,0 +1,111 @@
+//! Writing envelopes as JSON in v1's shape and a fixed field order (`type` first), so
+//! our encodings are byte-for-byte reproducible (the signing vectors pin them).
+
+use super::body::{Body, FieldSink};
+use super::LogEntry;
+use crate::ids::PeerId;
+use crate::sign::Seal;
+
+/// An ordered JSON object under construction.
+pub(super) struct JsonObject {
+    out: Vec<u8>,
+    empty: bool,
+}
+
+impl JsonObject {
+    pub(super) fn new() -> Self {
+        Self {
+            out: Vec::with_capacity(256),
+            empty: true,
+        }
+    }
+
+    fn key(&mut self, name: &str) {
+        self.out.push(if self.empty { b'{' } else { b',' });
+        self.empty = false;
+        push_string(&mut self.out, name);
+        self.out.push(b':');
+    }
+
+    pub(super) fn number(&mut self, name: &str, value: u64) {
+        self.key(name);
+        self.out.extend_from_slice(value.to_string().as_bytes());
+    }
+
+    /// `pk`, `auth` and `sig`.
+    pub(super) fn seal(&mut self, seal: &Seal) {
+        self.text("pk", &seal.public_key_base64url());
+        self.key("auth");
+        let mut auth = JsonObject::new();
+        for (name, value) in seal.auth().fields() {
+            auth.text(name, value);
+        }
+        self.out.extend_from_slice(&auth.finish());
+        self.text("sig", &seal.signature_base64url());
+    }
+
+    pub(super) fn finish(mut self) -> Vec<u8> {
+        if self.empty {
+            self.out.push(b'{');
+        }
+        self.out.push(b'}');
+        self.out
+    }
+}
+
+impl FieldSink for JsonObject {
+    fn text(&mut self, name: &'static str, value: &str) {
+        self.key(name);
+        push_string(&mut self.out, value);
+    }
+
+    fn log(&mut self, name: &'static str, entries: &[LogEntry]) {
+        self.key(name);
+        self.out.push(b'[');
+        for (i, entry) in entries.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.out.extend_from_slice(&entry_json(entry));
+        }
+        self.out.push(b']');
+    }
+}
+
+/// Appends `s` as a JSON string, escaped exactly as serde_json escapes it.
+fn push_string(out: &mut Vec<u8>, s: &str) {
+    // Writing into a Vec cannot fail, and a &str always serializes.
+    serde_json::to_writer(&mut *out, s).expect("a string serializes into a Vec");
+}
+
+/// A whole envelope: `type`, the body's fields, `from`, `t`, then the seal if any.
+pub(super) fn envelope_json(
+    kind: &str,
+    fields: impl FnOnce(&mut JsonObject),
+    from: &PeerId,
+    t: u64,
+    seal: Option<&Seal>,
+) -> Vec<u8> {
+    let mut json = JsonObject::new();
+    json.key("type");
+    push_string(&mut json.out, kind);
+    fields(&mut json);
+    json.text("from", from.as_str());
+    json.number("t", t);
+    if let Some(seal) = seal {
+        json.seal(seal);
+    }
+    json.finish()
+}
+
+/// One log entry: the msg as it was sent, with its own seal.
+pub(super) fn entry_json(entry: &LogEntry) -> Vec<u8> {
+    let msg = entry.msg();
+    envelope_json(
+        "msg",
+        |json| msg.fields(json),
+        &msg.from,
+        msg.t,
+        entry.seal(),
+    )
+}
