@@ -24,7 +24,7 @@ impl IdentityJson {
             handle: secret.handle().to_string(),
             avatar_seed: secret.avatar_seed().to_string(),
             secret: secret.to_base64url(),
-            public_key: secret.public_key_base64url(),
+            public_key: secret.public_key().to_string(),
         }
     }
 }
@@ -68,7 +68,7 @@ mod tests {
             json["secret"],
             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
         );
-        assert_eq!(json["publicKey"], secret.public_key_base64url());
+        assert_eq!(json["publicKey"], secret.public_key().to_string());
         assert_eq!(json.as_object().unwrap().len(), 4);
     }
 

@@ -105,7 +105,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "secret_hex": hex(&secret_bytes),
         "secret_b64url": secret.to_base64url(),
         "handle": secret.handle(),
-        "public_key": secret.public_key_base64url(),
+        "public_key": secret.public_key().to_string(),
         "topic": topic,
         "vectors": vectors,
     });

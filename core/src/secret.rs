@@ -7,6 +7,7 @@ use crate::b64;
 use crate::derive::agent_identity;
 use crate::ids::{AvatarSeed, Handle};
 use crate::limits::AGENT_SECRET_BYTES;
+use crate::sign::PublicKey;
 
 /// An agent's secret. We generate 32 bytes; imports of 16 to 128 bytes are accepted
 /// because v1 accepted them, and such agents keep their v1 handle.
@@ -88,9 +89,9 @@ impl AgentSecret {
         SigningKey::from_bytes(&seed)
     }
 
-    /// The public key, base64url without padding, as it appears in `pk` fields.
-    pub fn public_key_base64url(&self) -> String {
-        b64::encode(self.signing_key().verifying_key().as_bytes())
+    /// The public key peers pin for this agent's handle.
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey::of(&self.signing_key())
     }
 }
 
@@ -113,7 +114,7 @@ mod tests {
         let back = AgentSecret::import(&secret.to_base64url()).unwrap();
         assert_eq!(back, secret);
         assert_eq!(back.handle(), secret.handle());
-        assert_eq!(back.public_key_base64url(), secret.public_key_base64url());
+        assert_eq!(back.public_key(), secret.public_key());
     }
 
     #[test]

@@ -224,7 +224,7 @@ proptest! {
         prop_assert_eq!(received.envelope, envelope);
         prop_assert_eq!(
             received.verification,
-            Verification::Verified { public_key: secret.public_key_base64url() }
+            Verification::Verified { public_key: secret.public_key() }
         );
         prop_assert!(decode("party-2026-v1/party/elsewhere", &bytes, NOW).is_err());
     }

@@ -27,7 +27,7 @@ fn every_signing_vector_verifies_and_reproduces_byte_for_byte() {
     let secret = AgentSecret::import(str_of(&doc, "secret_b64url")).unwrap();
     assert_eq!(hex(secret.as_bytes()), str_of(&doc, "secret_hex"));
     assert_eq!(secret.handle().as_str(), str_of(&doc, "handle"));
-    assert_eq!(secret.public_key_base64url(), str_of(&doc, "public_key"));
+    assert_eq!(secret.public_key().to_string(), str_of(&doc, "public_key"));
     let key = secret.signing_key();
     let topic = str_of(&doc, "topic");
     let list = doc["vectors"].as_array().unwrap();
@@ -51,7 +51,7 @@ fn every_signing_vector_verifies_and_reproduces_byte_for_byte() {
         assert_eq!(
             received.verification,
             Verification::Verified {
-                public_key: secret.public_key_base64url()
+                public_key: secret.public_key()
             },
             "{}",
             str_of(v, "name")

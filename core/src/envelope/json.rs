@@ -34,7 +34,7 @@ impl JsonObject {
 
     /// `pk`, `auth` and `sig`.
     pub(super) fn seal(&mut self, seal: &Seal) {
-        self.text("pk", &seal.public_key_base64url());
+        self.text("pk", &seal.public_key().to_string());
         self.key("auth");
         let mut auth = JsonObject::new();
         for (name, value) in seal.auth().fields() {

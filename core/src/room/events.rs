@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::envelope::TextError;
 use crate::ids::{AvatarSeed, Handle, MessageId, PeerId};
+use crate::sign::PublicKey;
 
 /// One thing the driver must do or know.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,9 +49,9 @@ pub enum RoomEvent {
     KeyMismatch {
         handle: Handle,
         peer_id: PeerId,
-        pinned_key: String,
+        pinned_key: PublicKey,
         /// `None`: the envelope was unsigned.
-        received_key: Option<String>,
+        received_key: Option<PublicKey>,
         /// Always `false`: the envelope is not accepted as coming from `handle`. Kept
         /// so every event line has the flag consumers filter on.
         verified: bool,
@@ -186,7 +187,7 @@ mod tests {
             RoomEvent::KeyMismatch {
                 handle: host,
                 peer_id: PeerId::parse("0011223344556677").unwrap(),
-                pinned_key: "A".into(),
+                pinned_key: PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(&[1; 32])),
                 received_key: None,
                 verified: false,
             },
@@ -223,7 +224,7 @@ mod tests {
         let value = serde_json::to_value(RoomEvent::KeyMismatch {
             handle: Handle::parse("big-red-apple").unwrap(),
             peer_id: PeerId::parse("0011223344556677").unwrap(),
-            pinned_key: "A".into(),
+            pinned_key: PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(&[1; 32])),
             received_key: None,
             verified: false,
         })
@@ -231,7 +232,7 @@ mod tests {
         assert_eq!(
             value,
             serde_json::json!({"event": "key-mismatch", "handle": "big-red-apple",
-                "peerId": "0011223344556677", "pinnedKey": "A", "receivedKey": null,
+                "peerId": "0011223344556677", "pinnedKey": "iojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w", "receivedKey": null,
                 "verified": false})
         );
     }

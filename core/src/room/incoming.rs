@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use crate::envelope::{decode, Envelope, HistoryResponse, LogEntry, Presence, Received};
 use crate::ids::{AvatarSeed, DisplayName, Handle, MessageId, PeerId};
 use crate::limits::{HISTORY_REPLY_JITTER_MS, MAX_PEERS};
+use crate::sign::PublicKey;
 
 use super::peers::PeerRecord;
 use super::pins::PinCheck;
@@ -38,8 +39,8 @@ impl Room {
             Ok(received) => received,
             Err(error) => return vec![rejected(error.to_string())],
         };
-        let key = received.verification.public_key().map(str::to_owned);
-        let key = key.as_deref();
+        let key = received.verification.public_key().copied();
+        let key = key.as_ref();
         let admission = self.admit(received.envelope.from(), received.envelope.handle(), key);
         match admission {
             Admission::Accept => {}
@@ -76,9 +77,9 @@ impl Room {
 
     /// Peer-id rules: our own id is ours alone, and a connection keeps the handle and
     /// key it started with, so nobody can speak, or say goodbye, for someone else.
-    fn admit(&self, from: &PeerId, handle: Option<&Handle>, key: Option<&str>) -> Admission {
+    fn admit(&self, from: &PeerId, handle: Option<&Handle>, key: Option<&PublicKey>) -> Admission {
         if let Some(member) = self.members.get(from) {
-            return if key == Some(member.key.as_str()) {
+            return if key == Some(&member.key) {
                 Admission::Echo
             } else {
                 Admission::Refuse(rejected(format!(
@@ -89,7 +90,7 @@ impl Room {
         let Some(record) = self.peers.get(from) else {
             return Admission::Accept;
         };
-        if record.key.is_some() && record.key.as_deref() != key {
+        if record.key.is_some() && record.key.as_ref() != key {
             return Admission::Refuse(rejected(format!(
                 "peer {from} signs with a pinned key; an envelope with another key or none was dropped"
             )));
@@ -104,7 +105,12 @@ impl Room {
     }
 
     /// Trust on first use: the first key seen for a handle is its key in this room.
-    fn check_pin(&mut self, handle: &Handle, from: &PeerId, key: Option<&str>) -> Option<Output> {
+    fn check_pin(
+        &mut self,
+        handle: &Handle,
+        from: &PeerId,
+        key: Option<&PublicKey>,
+    ) -> Option<Output> {
         let peers = &self.peers;
         match self.pins.check(handle, key, |h| peers.handle_present(h)) {
             PinCheck::Accepted => None,
@@ -112,14 +118,19 @@ impl Room {
                 handle: handle.clone(),
                 peer_id: from.clone(),
                 pinned_key: pinned,
-                received_key: key.map(str::to_owned),
+                received_key: key.copied(),
                 verified: false,
             })),
         }
     }
 
     /// An announce or msg: the connection is here now.
-    fn on_presence(&mut self, now_ms: u64, claim: &Claim<'_>, key: Option<&str>) -> Vec<Output> {
+    fn on_presence(
+        &mut self,
+        now_ms: u64,
+        claim: &Claim<'_>,
+        key: Option<&PublicKey>,
+    ) -> Vec<Output> {
         let is_new = self.peers.get(claim.from).is_none();
         if is_new && self.peers.is_full() {
             return vec![rejected(format!(
@@ -134,7 +145,7 @@ impl Room {
             handle: claim.handle.clone(),
             avatar_seed: claim.avatar_seed.clone(),
             name: claim.name.cloned(),
-            key: key.map(str::to_owned),
+            key: key.copied(),
             last_seen: now_ms,
         };
         self.peers.upsert(claim.from.clone(), record.clone());

@@ -1,9 +1,8 @@
 //! The local participant: who we are in a room and the key we sign with.
 
-use crate::b64;
 use crate::ids::{AvatarSeed, DisplayName, Handle, IdError, PeerId};
 use crate::secret::AgentSecret;
-use crate::sign::{Auth, Signer};
+use crate::sign::{Auth, PublicKey, Signer};
 
 /// Our identity in a room. Built once per connection (the peer id is per connection).
 #[derive(Clone)]
@@ -57,9 +56,9 @@ impl LocalPeer {
         self.name.as_ref()
     }
 
-    /// Our public key as it appears in `pk` (what peers pin for our handle).
-    pub fn public_key_base64url(&self) -> String {
-        b64::encode(self.key.verifying_key().as_bytes())
+    /// Our public key, as peers pin it for our handle.
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey::from_verifying_key(&self.key.verifying_key())
     }
 
     pub(crate) fn signer(&self) -> &Signer {
@@ -78,7 +77,7 @@ impl std::fmt::Debug for LocalPeer {
             .field("handle", &self.handle)
             .field("peer_id", &self.peer_id)
             .field("name", &self.name)
-            .field("public_key", &self.public_key_base64url())
+            .field("public_key", &self.public_key())
             .finish_non_exhaustive()
     }
 }
@@ -95,7 +94,7 @@ mod tests {
             .unwrap();
         assert_eq!(me.handle().as_str(), "soft-lilac-tower-bot");
         assert_eq!(me.avatar_seed(), &secret.avatar_seed());
-        assert_eq!(me.public_key_base64url(), secret.public_key_base64url());
+        assert_eq!(me.public_key(), secret.public_key());
         assert_eq!(me.display_name().map(|n| n.as_str()), Some("calcbot"));
         assert!(!format!("{me:?}").contains(&secret.to_base64url()));
     }

@@ -4,6 +4,7 @@
 
 use crate::ids::{Handle, PeerId};
 use crate::limits::MAX_LOCAL_MEMBERS;
+use crate::sign::PublicKey;
 
 use super::LocalPeer;
 
@@ -11,7 +12,7 @@ use super::LocalPeer;
 pub(super) struct Member {
     pub peer: LocalPeer,
     /// Our public key as peers pin it (`pk`), computed once.
-    pub key: String,
+    pub key: PublicKey,
     pub next_announce: Option<u64>,
     pub last_announce: Option<u64>,
 }
@@ -19,7 +20,7 @@ pub(super) struct Member {
 impl Member {
     pub fn new(peer: LocalPeer) -> Self {
         Self {
-            key: peer.public_key_base64url(),
+            key: peer.public_key(),
             peer,
             next_announce: None,
             last_announce: None,

@@ -28,6 +28,7 @@ use crate::envelope::{
 };
 use crate::ids::{DisplayName, Handle, MessageId, PeerId, RoomName};
 use crate::limits::{ANNOUNCE_INTERVAL_MS, HISTORY_REQUEST_TIMEOUT_MS, PRESENCE_REPLY_MIN_GAP_MS};
+use crate::sign::PublicKey;
 use crate::topic::room_topic;
 
 use echoes::Echoes;
@@ -91,7 +92,7 @@ impl Room {
     pub fn new(room: RoomName, me: LocalPeer, now_ms: u64, entropy: u64) -> Room {
         let primary = Member::new(me);
         let mut pins = Pins::default();
-        pins.pin_permanently(primary.peer.handle().clone(), primary.key.clone());
+        pins.pin_permanently(primary.peer.handle().clone(), primary.key);
         Room {
             topic: room_topic(&room),
             host: HostWatch::new(room.host()),
@@ -175,11 +176,11 @@ impl Room {
         let member = Member::new(peer);
         let handle = member.peer.handle().clone();
         if let Some(pinned) = self.pins.pinned_key(&handle) {
-            if pinned != member.key {
+            if *pinned != member.key {
                 return Err(MemberError::HandlePinnedToAnotherKey(handle));
             }
         }
-        self.pins.pin_permanently(handle, member.key.clone());
+        self.pins.pin_permanently(handle, member.key);
         self.members.push(member);
         let mut out = self.beat(&id, now_ms);
         out.extend(self.update_host(now_ms));
@@ -443,7 +444,7 @@ impl Room {
 
     /// The key `handle` is pinned to in this room (the first verified key seen for it),
     /// to show next to the handle or compare with a fingerprint from the share link.
-    pub fn pinned_key(&self, handle: &Handle) -> Option<&str> {
+    pub fn pinned_key(&self, handle: &Handle) -> Option<&PublicKey> {
         self.pins.pinned_key(handle)
     }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::ids::{AvatarSeed, DisplayName, Handle, PeerId};
 use crate::limits::{MAX_PEERS, PEER_TIMEOUT_MS};
+use crate::sign::PublicKey;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct PeerRecord {
@@ -12,7 +13,7 @@ pub(super) struct PeerRecord {
     pub avatar_seed: AvatarSeed,
     pub name: Option<DisplayName>,
     /// The verified key this connection signs with; `None` for a v1 (unsigned) peer.
-    pub key: Option<String>,
+    pub key: Option<PublicKey>,
     pub last_seen: u64,
 }
 
@@ -92,12 +93,12 @@ impl Peers {
 mod tests {
     use super::*;
 
-    fn record(handle: &str, key: Option<&str>, last_seen: u64) -> PeerRecord {
+    fn record(handle: &str, key: Option<u8>, last_seen: u64) -> PeerRecord {
         PeerRecord {
             handle: Handle::parse(handle).unwrap(),
             avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
             name: None,
-            key: key.map(str::to_owned),
+            key: key.map(|n| PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(&[n; 32]))),
             last_seen,
         }
     }
@@ -119,7 +120,7 @@ mod tests {
     #[test]
     fn a_verified_connection_represents_its_handle() {
         let mut peers = Peers::default();
-        peers.upsert(id(1), record("big-red-apple", Some("K"), 1));
+        peers.upsert(id(1), record("big-red-apple", Some(1), 1));
         peers.upsert(id(2), record("big-red-apple", None, 9));
         peers.upsert(id(3), record("tiny-red-apple", None, 5));
         let handle = Handle::parse("big-red-apple").unwrap();

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::ids::Handle;
 use crate::limits::MAX_PINNED_HANDLES;
+use crate::sign::PublicKey;
 
 struct Pin {
-    key: String,
+    key: PublicKey,
     last_used: u64,
     permanent: bool,
 }
@@ -25,12 +26,12 @@ pub(super) enum PinCheck {
     /// unsigned one pins nothing).
     Accepted,
     /// The handle is pinned to `pinned` and the claim came with another key or none.
-    Mismatch { pinned: String },
+    Mismatch { pinned: PublicKey },
 }
 
 impl Pins {
     /// Pins a key that can never be forgotten (our own handle).
-    pub(super) fn pin_permanently(&mut self, handle: Handle, key: String) {
+    pub(super) fn pin_permanently(&mut self, handle: Handle, key: PublicKey) {
         self.by_handle.insert(
             handle,
             Pin {
@@ -56,25 +57,23 @@ impl Pins {
     pub(super) fn check(
         &mut self,
         handle: &Handle,
-        key: Option<&str>,
+        key: Option<&PublicKey>,
         is_present: impl Fn(&Handle) -> bool,
     ) -> PinCheck {
         self.clock += 1;
         if let Some(pin) = self.by_handle.get_mut(handle) {
             pin.last_used = self.clock;
-            return if key == Some(pin.key.as_str()) {
+            return if key == Some(&pin.key) {
                 PinCheck::Accepted
             } else {
-                PinCheck::Mismatch {
-                    pinned: pin.key.clone(),
-                }
+                PinCheck::Mismatch { pinned: pin.key }
             };
         }
         if let Some(key) = key {
             self.by_handle.insert(
                 handle.clone(),
                 Pin {
-                    key: key.to_owned(),
+                    key: *key,
                     last_used: self.clock,
                     permanent: false,
                 },
@@ -94,14 +93,19 @@ impl Pins {
         PinCheck::Accepted
     }
 
-    pub(super) fn pinned_key(&self, handle: &Handle) -> Option<&str> {
-        self.by_handle.get(handle).map(|pin| pin.key.as_str())
+    pub(super) fn pinned_key(&self, handle: &Handle) -> Option<&PublicKey> {
+        self.by_handle.get(handle).map(|pin| &pin.key)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ed25519_dalek::SigningKey;
+
+    fn key(n: u8) -> PublicKey {
+        PublicKey::of(&SigningKey::from_bytes(&[n; 32]))
+    }
 
     fn handle(i: usize) -> Handle {
         let word = |n: usize| {
@@ -118,40 +122,41 @@ mod tests {
         let h = handle(1);
         assert_eq!(pins.check(&h, None, |_| false), PinCheck::Accepted);
         assert_eq!(pins.pinned_key(&h), None, "unsigned claims pin nothing");
-        assert_eq!(pins.check(&h, Some("K1"), |_| false), PinCheck::Accepted);
-        assert_eq!(pins.check(&h, Some("K1"), |_| false), PinCheck::Accepted);
-        let mismatch = PinCheck::Mismatch {
-            pinned: "K1".into(),
-        };
-        assert_eq!(pins.check(&h, Some("K2"), |_| false), mismatch);
+        assert_eq!(pins.check(&h, Some(&key(1)), |_| false), PinCheck::Accepted);
+        assert_eq!(pins.check(&h, Some(&key(1)), |_| false), PinCheck::Accepted);
+        let mismatch = PinCheck::Mismatch { pinned: key(1) };
+        assert_eq!(pins.check(&h, Some(&key(2)), |_| false), mismatch);
         assert_eq!(pins.check(&h, None, |_| false), mismatch);
     }
 
     #[test]
     fn a_full_table_forgets_the_least_recently_used_absent_handle() {
         let mut pins = Pins::default();
-        pins.pin_permanently(handle(0), "me".into());
+        pins.pin_permanently(handle(0), key(0));
         for i in 1..=MAX_PINNED_HANDLES {
-            pins.check(&handle(i), Some("k"), |_| false);
+            pins.check(&handle(i), Some(&key(9)), |_| false);
         }
         // handle(1) is the least recently used; touching it makes handle(2) the oldest.
-        pins.check(&handle(1), Some("k"), |_| false);
-        pins.check(&handle(MAX_PINNED_HANDLES + 1), Some("k"), |_| false);
-        assert_eq!(pins.pinned_key(&handle(0)), Some("me"));
-        assert_eq!(pins.pinned_key(&handle(1)), Some("k"));
+        pins.check(&handle(1), Some(&key(9)), |_| false);
+        pins.check(&handle(MAX_PINNED_HANDLES + 1), Some(&key(9)), |_| false);
+        assert_eq!(pins.pinned_key(&handle(0)), Some(&key(0)));
+        assert_eq!(pins.pinned_key(&handle(1)), Some(&key(9)));
         assert_eq!(pins.pinned_key(&handle(2)), None);
-        assert_eq!(pins.pinned_key(&handle(MAX_PINNED_HANDLES + 1)), Some("k"));
+        assert_eq!(
+            pins.pinned_key(&handle(MAX_PINNED_HANDLES + 1)),
+            Some(&key(9))
+        );
     }
 
     #[test]
     fn present_handles_are_never_forgotten() {
         let mut pins = Pins::default();
         for i in 1..=MAX_PINNED_HANDLES {
-            pins.check(&handle(i), Some("k"), |_| false);
+            pins.check(&handle(i), Some(&key(9)), |_| false);
         }
         let newcomer = handle(MAX_PINNED_HANDLES + 1);
-        pins.check(&newcomer, Some("k"), |_| true);
-        assert_eq!(pins.pinned_key(&handle(1)), Some("k"));
+        pins.check(&newcomer, Some(&key(9)), |_| true);
+        assert_eq!(pins.pinned_key(&handle(1)), Some(&key(9)));
         assert_eq!(pins.pinned_key(&newcomer), None);
     }
 }

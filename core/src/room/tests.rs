@@ -111,7 +111,7 @@ fn join_publishes_a_signed_announce_and_history_request() {
         assert_eq!(
             received.verification,
             Verification::Verified {
-                public_key: secret(1).public_key_base64url()
+                public_key: secret(1).public_key()
             }
         );
         assert_eq!(received.envelope.from(), local(1).peer_id());
@@ -515,8 +515,8 @@ fn another_key_for_a_pinned_handle_is_flagged_and_dropped() {
         [RoomEvent::KeyMismatch {
             handle: a.me().handle().clone(),
             peer_id: PeerId::from_bytes([66; 8]),
-            pinned_key: secret(1).public_key_base64url(),
-            received_key: Some(crate::b64::encode(impostor.verifying_key().as_bytes())),
+            pinned_key: secret(1).public_key(),
+            received_key: Some(PublicKey::of(&impostor)),
             verified: false,
         }]
     );
@@ -529,10 +529,7 @@ fn another_key_for_a_pinned_handle_is_flagged_and_dropped() {
         }]
     ));
     assert_eq!(b.peers().len(), 2, "the impostor is not listed");
-    assert_eq!(
-        b.pinned_key(a.me().handle()),
-        Some(secret(1).public_key_base64url().as_str())
-    );
+    assert_eq!(b.pinned_key(a.me().handle()), Some(&secret(1).public_key()));
 }
 
 #[test]

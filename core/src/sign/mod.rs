@@ -7,11 +7,13 @@
 
 mod auth;
 mod canonical;
+mod public_key;
 mod seal;
 mod signer;
 
 pub use auth::{Auth, AuthFields, KeyOrigin};
 pub use canonical::{canonical_bytes, entry_digest, DOMAIN_TAG};
+pub use public_key::{PublicKey, PublicKeyError};
 pub use seal::{sign, sign_with, verify, Seal, SignatureError};
 pub use signer::Signer;
 
@@ -19,11 +21,10 @@ pub use signer::Signer;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum Verification {
-    /// Signed, and the signature verifies for this topic under `public_key`
-    /// (base64url, no padding). Whether that key owns the handle is the room's call
-    /// (pinning), not this check's.
+    /// Signed, and the signature verifies for this topic under `public_key`. Whether
+    /// that key owns the handle is the room's call (pinning), not this check's.
     #[serde(rename_all = "camelCase")]
-    Verified { public_key: String },
+    Verified { public_key: PublicKey },
     /// No signature (a Party v1 client): shown, but marked unverified.
     Unverified,
 }
@@ -34,7 +35,7 @@ impl Verification {
     }
 
     /// The verified public key, if any.
-    pub fn public_key(&self) -> Option<&str> {
+    pub fn public_key(&self) -> Option<&PublicKey> {
         match self {
             Verification::Verified { public_key } => Some(public_key),
             Verification::Unverified => None,

@@ -2,7 +2,7 @@
 
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 
-use super::{canonical_bytes, Auth, Signer, Verification};
+use super::{canonical_bytes, Auth, PublicKey, PublicKeyError, Signer, Verification};
 use crate::b64;
 use crate::envelope::Envelope;
 use crate::ids::Handle;
@@ -23,8 +23,8 @@ pub enum SignatureError {
         "incomplete signature: `sig`, `pk` and `auth` come together, but `{missing}` is missing"
     )]
     Incomplete { missing: &'static str },
-    #[error("`pk` is not a base64url Ed25519 public key")]
-    BadPublicKey,
+    #[error("`pk`: {0}")]
+    BadPublicKey(PublicKeyError),
     #[error("`sig` is not a base64url 64-byte Ed25519 signature")]
     BadSignatureEncoding,
     #[error(
@@ -42,10 +42,9 @@ pub enum SignatureError {
 impl Seal {
     /// Parses wire signature fields without checking them against anything yet.
     pub(crate) fn from_wire(pk: &str, sig: &str, auth: Auth) -> Result<Self, SignatureError> {
-        let pk: [u8; 32] = b64::decode_strict(pk)
-            .and_then(|b| b.try_into().ok())
-            .ok_or(SignatureError::BadPublicKey)?;
-        let public_key = VerifyingKey::from_bytes(&pk).map_err(|_| SignatureError::BadPublicKey)?;
+        let bytes = PublicKey::parse(pk).map_err(SignatureError::BadPublicKey)?;
+        let public_key =
+            PublicKey::checked(bytes.as_bytes()).map_err(SignatureError::BadPublicKey)?;
         let sig: [u8; 64] = b64::decode_strict(sig)
             .and_then(|b| b.try_into().ok())
             .ok_or(SignatureError::BadSignatureEncoding)?;
@@ -60,17 +59,16 @@ impl Seal {
         &self.public_key
     }
 
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey::from_verifying_key(&self.public_key)
+    }
+
     pub fn signature(&self) -> &Signature {
         &self.signature
     }
 
     pub fn auth(&self) -> Auth {
         self.auth
-    }
-
-    /// `pk` as on the wire.
-    pub fn public_key_base64url(&self) -> String {
-        b64::encode(self.public_key.as_bytes())
     }
 
     /// `sig` as on the wire.
@@ -81,7 +79,7 @@ impl Seal {
     /// The verification this seal stands for.
     pub fn verification(&self) -> Verification {
         Verification::Verified {
-            public_key: self.public_key_base64url(),
+            public_key: self.public_key(),
         }
     }
 }
