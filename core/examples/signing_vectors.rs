@@ -8,8 +8,9 @@ use party_core::envelope::{
     decode, encode_signed, ChatText, Envelope, HistoryRequest, HistoryResponse, Msg, Presence,
 };
 use party_core::ids::{DisplayName, MessageId, PeerId, RoomName};
+use party_core::passkey::{key_from_prf, seed_from_prf, Credential, PRF_SALT, SEED_TAG};
 use party_core::secret::AgentSecret;
-use party_core::sign::{canonical_bytes, Auth};
+use party_core::sign::{canonical_bytes, Auth, KeyOrigin, PublicKey};
 use party_core::topic::room_topic;
 use serde_json::json;
 
@@ -85,20 +86,82 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     ];
 
+    let vector = |label: &str, envelope: &Envelope, key: &ed25519_dalek::SigningKey, auth| {
+        let payload = encode_signed(&topic, envelope, key, auth);
+        let value: serde_json::Value =
+            serde_json::from_slice(&payload).unwrap_or(serde_json::Value::Null);
+        json!({
+            "name": label,
+            "envelope": String::from_utf8_lossy(&payload),
+            "canonical_hex": hex(&canonical_bytes(&topic, envelope, Some((&key.verifying_key(), auth)))),
+            "sig": value["sig"],
+        })
+    };
     let vectors: Vec<_> = envelopes
         .iter()
-        .map(|(label, envelope)| {
-            let payload = encode_signed(&topic, envelope, &key, Auth::Agent);
-            let value: serde_json::Value =
-                serde_json::from_slice(&payload).unwrap_or(serde_json::Value::Null);
-            json!({
-                "name": label,
-                "envelope": String::from_utf8_lossy(&payload),
-                "canonical_hex": hex(&canonical_bytes(&topic, envelope, Some((&public, Auth::Agent)))),
-                "sig": value["sig"],
-            })
-        })
+        .map(|(label, envelope)| vector(label, envelope, &key, Auth::Agent))
         .collect();
+    let _ = public;
+
+    // A person: handle from the credential id, key from the passkey's PRF output.
+    let credential = Credential::from_raw_id(&[0xde, 0xad, 0xbe, 0xef].repeat(4))?;
+    let prf: [u8; 32] = core::array::from_fn(|i| u8::try_from(i + 0x20).unwrap_or(0));
+    let human_key = key_from_prf(&prf)?;
+    let person = PeerId::parse("0123456789abcdef")?;
+    let presence = Presence {
+        handle: credential.handle(),
+        avatar_seed: credential.avatar_seed(),
+        name: None,
+        from: person.clone(),
+        t: T + 4_000,
+    };
+    let passkey = Auth::Human {
+        key: KeyOrigin::Passkey,
+    };
+    let human_vectors = vec![
+        vector(
+            "announce",
+            &Envelope::Announce(presence.clone()),
+            &human_key,
+            passkey,
+        ),
+        vector(
+            "msg",
+            &Envelope::Msg(Msg {
+                id: MessageId::parse(&format!("{}-{}-d4e5f6", credential.handle(), T + 5_000))?,
+                handle: credential.handle(),
+                avatar_seed: credential.avatar_seed(),
+                name: None,
+                text: ChatText::parse("hi from a passkey")?,
+                from: person.clone(),
+                t: T + 5_000,
+            }),
+            &human_key,
+            passkey,
+        ),
+        vector(
+            "leave",
+            &Envelope::Leave(Presence {
+                t: T + 6_000,
+                ..presence
+            }),
+            &human_key,
+            Auth::Human {
+                key: KeyOrigin::Device,
+            },
+        ),
+    ];
+    let human = json!({
+        "note": "A person. The key's origin is `passkey` for the first two; the leave shows the `device` form (signed with the same key for brevity: a real device key is random).",
+        "credential_id_b64url": credential.to_base64url(),
+        "prf_salt": String::from_utf8_lossy(PRF_SALT),
+        "seed_tag": String::from_utf8_lossy(SEED_TAG),
+        "prf_output_hex": hex(&prf),
+        "seed_hex": hex(&seed_from_prf(&prf)?),
+        "handle": credential.handle(),
+        "public_key": PublicKey::of(&human_key),
+        "vectors": human_vectors,
+    });
 
     let doc = json!({
         "note": "Party signing vectors (docs/protocol.md). Ed25519 is deterministic: signing canonical_hex's bytes with the secret gives sig, and encoding the envelope gives exactly `envelope`.",
@@ -108,6 +171,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "public_key": secret.public_key().to_string(),
         "topic": topic,
         "vectors": vectors,
+        "human": human,
     });
     println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())

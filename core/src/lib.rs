@@ -13,6 +13,7 @@ pub mod derive;
 pub mod envelope;
 pub mod ids;
 pub mod limits;
+pub mod passkey;
 pub mod reconnect;
 pub mod room;
 pub mod secret;

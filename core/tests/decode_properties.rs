@@ -2,10 +2,12 @@
 //! envelope give a value or an error, never a panic, and a mutation of signed content
 //! never decodes as verified.
 
+use ed25519_dalek::SigningKey;
 use party_core::envelope::{decode, encode_signed, ChatText, Envelope, Msg};
 use party_core::ids::{MessageId, PeerId, RoomName};
+use party_core::passkey::Credential;
 use party_core::secret::AgentSecret;
-use party_core::sign::{Auth, Verification};
+use party_core::sign::{Auth, KeyOrigin, SignatureError, Verification};
 use party_core::{LocalPeer, Room};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -18,7 +20,7 @@ fn key() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => prop::sample::select(vec![
             "type", "id", "handle", "avatarSeed", "name", "text", "to", "log", "from", "t",
-            "pk", "sig", "auth", "kind",
+            "pk", "sig", "auth", "kind", "key",
         ])
         .prop_map(str::to_owned),
         1 => ".{0,8}",
@@ -35,6 +37,9 @@ fn string() -> impl Strategy<Value = String> {
             "history-response",
             "leave",
             "agent",
+            "human",
+            "passkey",
+            "device",
             "big-red-apple",
             "soft-lilac-tower-bot",
             "0011223344556677",
@@ -103,6 +108,17 @@ fn build_signed_samples() -> Vec<Vec<u8>> {
         topic: TOPIC.into(),
         payload: room.last_will(NOW),
     });
+    // A person's envelopes carry the two-field `auth`.
+    let credential = Credential::from_raw_id(&[6; 16]).unwrap();
+    let person = LocalPeer::human(
+        &credential,
+        SigningKey::from_bytes(&[6; 32]),
+        KeyOrigin::Passkey,
+        PeerId::from_bytes([6; 8]),
+    );
+    let mut theirs = Room::new(RoomName::parse("calc-study").unwrap(), person, NOW, 3);
+    out.extend(theirs.join(NOW));
+    out.extend(theirs.send_text(NOW, "from a person").unwrap());
     out.into_iter()
         .filter_map(|o| match o {
             party_core::Output::Publish { payload, .. } => Some(payload),
@@ -208,24 +224,44 @@ proptest! {
         id in "[A-Za-z0-9_-]{1,64}",
         t in any::<u64>(),
         seed in any::<[u8; 32]>(),
+        signer in 0..3usize,
     ) {
-        let secret = AgentSecret::from_bytes(seed);
-        let envelope = Envelope::Msg(Msg {
+        let auth = [
+            Auth::Agent,
+            Auth::Human { key: KeyOrigin::Passkey },
+            Auth::Human { key: KeyOrigin::Device },
+        ][signer];
+        let key = SigningKey::from_bytes(&seed);
+        let (handle, avatar_seed) = match auth {
+            Auth::Agent => party_core::derive::agent_identity(&seed),
+            Auth::Human { .. } => party_core::derive::human_identity(&seed),
+        };
+        let msg = Msg {
             id: MessageId::parse(&id).unwrap(),
-            handle: secret.handle(),
-            avatar_seed: secret.avatar_seed(),
+            handle,
+            avatar_seed,
             name: None,
             text: ChatText::parse(&text).unwrap(),
             from: PeerId::from_bytes([1; 8]),
             t,
-        });
-        let bytes = encode_signed(TOPIC, &envelope, &secret.signing_key(), Auth::Agent);
+        };
+        let envelope = Envelope::Msg(msg.clone());
+        let bytes = encode_signed(TOPIC, &envelope, &key, auth);
         let received = decode(TOPIC, &bytes, NOW).unwrap();
         prop_assert_eq!(received.envelope, envelope);
         prop_assert_eq!(
             received.verification,
-            Verification::Verified { public_key: secret.public_key() }
+            Verification::Verified { public_key: party_core::sign::PublicKey::of(&key) }
         );
         prop_assert!(decode("party-2026-v1/party/elsewhere", &bytes, NOW).is_err());
+
+        // The same message signed as the other kind of identity is refused.
+        let wrong = if auth == Auth::Agent { Auth::Human { key: KeyOrigin::Passkey } } else { Auth::Agent };
+        let bytes = encode_signed(TOPIC, &Envelope::Msg(msg), &key, wrong);
+        let refused = matches!(
+            decode(TOPIC, &bytes, NOW),
+            Err(party_core::envelope::DecodeError::Signature(SignatureError::KindDoesNotFitHandle { .. }))
+        );
+        prop_assert!(refused);
     }
 }

@@ -2,8 +2,9 @@
 //! shows exactly the same values, so the spec and the code cannot drift apart.
 
 use party_core::envelope::{decode, encode_signed};
+use party_core::passkey::{key_from_prf, seed_from_prf, Credential, PRF_SALT, SEED_TAG};
 use party_core::secret::AgentSecret;
-use party_core::sign::{canonical_bytes, Auth, Verification};
+use party_core::sign::{canonical_bytes, Auth, KeyOrigin, PublicKey, Verification};
 use serde_json::Value;
 
 fn vectors() -> Value {
@@ -11,8 +12,48 @@ fn vectors() -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Decodes `v`'s envelope, checks it verifies under `key`, and that canonical form,
+/// encoding and signature are reproduced byte for byte with `auth`.
+fn check_vector(topic: &str, v: &Value, key: &ed25519_dalek::SigningKey, auth: Auth) {
+    let name = str_of(v, "name");
+    let envelope = str_of(v, "envelope");
+    let t = serde_json::from_str::<Value>(envelope).unwrap()["t"]
+        .as_u64()
+        .unwrap();
+    let received = decode(topic, envelope.as_bytes(), t).unwrap();
+    assert_eq!(
+        received.verification,
+        Verification::Verified {
+            public_key: PublicKey::of(key)
+        },
+        "{name}"
+    );
+    assert!(received.rejected_entries.is_empty());
+    assert_eq!(received.seal().map(|s| s.auth()), Some(auth), "{name}");
+    let canonical = canonical_bytes(
+        topic,
+        &received.envelope,
+        Some((&key.verifying_key(), auth)),
+    );
+    assert_eq!(hex(&canonical), str_of(v, "canonical_hex"), "{name}");
+    let encoded = encode_signed(topic, &received.envelope, key, auth);
+    assert_eq!(String::from_utf8(encoded).unwrap(), envelope, "{name}");
+    assert_eq!(
+        received.seal().map(|s| s.signature_base64url()).as_deref(),
+        Some(str_of(v, "sig")),
+        "{name}"
+    );
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -43,37 +84,31 @@ fn every_signing_vector_verifies_and_reproduces_byte_for_byte() {
         ]
     );
     for v in list {
-        let envelope = str_of(v, "envelope");
-        let t = serde_json::from_str::<Value>(envelope).unwrap()["t"]
-            .as_u64()
-            .unwrap();
-        let received = decode(topic, envelope.as_bytes(), t).unwrap();
-        assert_eq!(
-            received.verification,
-            Verification::Verified {
-                public_key: secret.public_key()
-            },
-            "{}",
-            str_of(v, "name")
-        );
-        assert!(received.rejected_entries.is_empty());
-        let canonical = canonical_bytes(
-            topic,
-            &received.envelope,
-            Some((&key.verifying_key(), Auth::Agent)),
-        );
-        assert_eq!(
-            hex(&canonical),
-            str_of(v, "canonical_hex"),
-            "{}",
-            str_of(v, "name")
-        );
-        let encoded = encode_signed(topic, &received.envelope, &key, Auth::Agent);
-        assert_eq!(String::from_utf8(encoded).unwrap(), envelope);
-        assert_eq!(
-            received.seal().map(|s| s.signature_base64url()).as_deref(),
-            Some(str_of(v, "sig"))
-        );
+        check_vector(topic, v, &key, Auth::Agent);
+    }
+}
+
+#[test]
+fn the_human_vectors_derive_their_key_from_the_prf_output_and_reproduce() {
+    let doc = vectors();
+    let human = &doc["human"];
+    let credential = Credential::from_base64url(str_of(human, "credential_id_b64url")).unwrap();
+    assert_eq!(credential.handle().as_str(), str_of(human, "handle"));
+    assert_eq!(str_of(human, "prf_salt").as_bytes(), PRF_SALT);
+    assert_eq!(str_of(human, "seed_tag").as_bytes(), SEED_TAG);
+    let prf = unhex(str_of(human, "prf_output_hex"));
+    assert_eq!(
+        hex(&seed_from_prf(&prf).unwrap()),
+        str_of(human, "seed_hex")
+    );
+    let key = key_from_prf(&prf).unwrap();
+    assert_eq!(PublicKey::of(&key).to_string(), str_of(human, "public_key"));
+    let topic = str_of(&doc, "topic");
+    let list = human["vectors"].as_array().unwrap();
+    let origins = [KeyOrigin::Passkey, KeyOrigin::Passkey, KeyOrigin::Device];
+    assert_eq!(list.len(), origins.len());
+    for (v, origin) in list.iter().zip(origins) {
+        check_vector(topic, v, &key, Auth::Human { key: origin });
     }
 }
 
@@ -92,7 +127,22 @@ fn the_protocol_doc_shows_the_same_vectors() {
         let value = str_of(&vectors, key);
         assert!(doc.contains(value), "docs/protocol.md lacks {key} {value}");
     }
-    for v in vectors["vectors"].as_array().unwrap() {
+    let human = &vectors["human"];
+    for key in [
+        "credential_id_b64url",
+        "prf_output_hex",
+        "seed_hex",
+        "public_key",
+        "handle",
+    ] {
+        let value = str_of(human, key);
+        assert!(
+            doc.contains(value),
+            "docs/protocol.md lacks the human {key} {value}"
+        );
+    }
+    let all = vectors["vectors"].as_array().unwrap().iter();
+    for v in all.chain(human["vectors"].as_array().unwrap()) {
         for key in ["envelope", "canonical_hex", "sig"] {
             let value = str_of(v, key);
             assert!(

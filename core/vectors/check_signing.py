@@ -12,7 +12,8 @@ import pathlib
 import struct
 import sys
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 ORDER = {
     "announce": ["handle", "avatarSeed", "name"],
@@ -21,6 +22,10 @@ ORDER = {
     "history-response": ["to", "log"],
     "leave": ["handle", "avatarSeed", "name"],
 }
+
+
+# The fields of each `auth` kind, in canonical order.
+AUTH_ORDER = {"agent": ["kind"], "human": ["kind", "key"]}
 
 
 def b64(s):
@@ -45,7 +50,11 @@ def canonical(topic, env):
             out += item(field, env[field].encode())
     out += item("from", env["from"].encode()) + item("t", struct.pack(">Q", env["t"]))
     if "sig" in env:
-        out += item("pk", b64(env["pk"])) + item("auth.kind", env["auth"]["kind"].encode())
+        auth = env["auth"]
+        assert list(sorted(auth)) == sorted(AUTH_ORDER[auth["kind"]]), auth
+        out += item("pk", b64(env["pk"]))
+        for field in AUTH_ORDER[auth["kind"]]:
+            out += item("auth." + field, auth[field].encode())
     return out
 
 
@@ -58,18 +67,39 @@ def verify(topic, env):
     Ed25519PublicKey.from_public_bytes(b64(env["pk"])).verify(b64(env["sig"]), canonical(topic, env))
 
 
+def check(topic, vectors, public_key, label):
+    for v in vectors:
+        env = json.loads(v["envelope"])
+        assert canonical(topic, env).hex() == v["canonical_hex"], v["name"]
+        assert env["sig"] == v["sig"] and env["pk"] == public_key, v["name"]
+        bot = env.get("handle", "").endswith("-bot")
+        if "handle" in env:
+            assert (env["auth"]["kind"] == "agent") == bot, "-bot handles sign as agents"
+        verify(topic, env)
+        for entry in env.get("log", []):
+            verify(topic, entry)
+        print(f"ok {label} {v['name']}")
+
+
+def check_human_key(human):
+    """seed = SHA-256(seed_tag || PRF output); the public key is that seed's."""
+    prf = bytes.fromhex(human["prf_output_hex"])
+    seed = hashlib.sha256(human["seed_tag"].encode() + prf).digest()
+    assert seed.hex() == human["seed_hex"]
+    public = Ed25519PrivateKey.from_private_bytes(seed).public_key()
+    raw = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    assert base64.urlsafe_b64encode(raw).rstrip(b"=").decode() == human["public_key"]
+    print("ok human key from the PRF output")
+
+
 def main():
     path = pathlib.Path(__file__).with_name("signing.json")
     doc = json.loads(path.read_text())
     topic = doc["topic"]
-    for v in doc["vectors"]:
-        env = json.loads(v["envelope"])
-        assert canonical(topic, env).hex() == v["canonical_hex"], v["name"]
-        assert env["sig"] == v["sig"] and env["pk"] == doc["public_key"], v["name"]
-        verify(topic, env)
-        for entry in env.get("log", []):
-            verify(topic, entry)
-        print(f"ok {v['name']}")
+    check(topic, doc["vectors"], doc["public_key"], "agent")
+    human = doc["human"]
+    check_human_key(human)
+    check(topic, human["vectors"], human["public_key"], "human")
     return 0
 
 

@@ -1,8 +1,10 @@
 //! The local participant: who we are in a room and the key we sign with.
 
 use crate::ids::{AvatarSeed, DisplayName, Handle, IdError, PeerId};
+use crate::passkey::Credential;
 use crate::secret::AgentSecret;
-use crate::sign::{Auth, PublicKey, Signer};
+use crate::sign::{Auth, KeyOrigin, PublicKey, Signer};
+use ed25519_dalek::SigningKey;
 
 /// Our identity in a room. Built once per connection (the peer id is per connection).
 #[derive(Clone)]
@@ -26,6 +28,24 @@ impl LocalPeer {
             name: None,
             key: Signer::new(secret.signing_key()),
             auth: Auth::Agent,
+        }
+    }
+
+    /// A person: handle and avatar from the passkey's credential id, the key from the
+    /// passkey's PRF output (`origin` Passkey) or made by this device (Device).
+    pub fn human(
+        credential: &Credential,
+        key: SigningKey,
+        origin: KeyOrigin,
+        peer_id: PeerId,
+    ) -> Self {
+        Self {
+            handle: credential.handle(),
+            avatar_seed: credential.avatar_seed(),
+            peer_id,
+            name: None,
+            key: Signer::new(key),
+            auth: Auth::Human { key: origin },
         }
     }
 
@@ -97,6 +117,26 @@ mod tests {
         assert_eq!(me.public_key(), secret.public_key());
         assert_eq!(me.display_name().map(|n| n.as_str()), Some("calcbot"));
         assert!(!format!("{me:?}").contains(&secret.to_base64url()));
+    }
+
+    #[test]
+    fn a_person_takes_handle_from_the_credential_and_key_from_the_prf() {
+        let credential = Credential::from_raw_id(&[1]).unwrap();
+        let key = crate::passkey::key_from_prf(&[5; 32]).unwrap();
+        let me = LocalPeer::human(
+            &credential,
+            key.clone(),
+            KeyOrigin::Passkey,
+            PeerId::from_bytes([1; 8]),
+        );
+        assert_eq!(me.handle().as_str(), "new-misty-mouse");
+        assert_eq!(me.public_key(), PublicKey::of(&key));
+        assert_eq!(
+            me.auth(),
+            Auth::Human {
+                key: KeyOrigin::Passkey
+            }
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An IRC bot on the `irc` library (jaraco/irc), remote-controlled by a test.
 
-Run from the project's venv (.venv/bin/python, see tests/irc/requirements.txt):
+Run from the project's venv (.venv/bin/python, see tests/requirements.txt):
 
     irc_bot.py --host 127.0.0.1 --port 6667 --nick pybot [--password SECRET]
 

@@ -1,6 +1,6 @@
 // Drives the Python IRC bots in tests/irc/bots/ (the `irc` library: irc_bot.py,
 // pydle: pydle_bot.py) over JSON lines on their stdin/stdout. They run from the
-// project's venv, .venv/ (created by scripts/setup from tests/irc/requirements.txt).
+// project's venv, .venv/ (created by scripts/setup from tests/requirements.txt).
 //
 //   const c = await startPyIrc({ host, port, nick, password });   // registered
 //   await c.join('#room'); await c.say('#room', 'hi');
