@@ -10,6 +10,7 @@ use party_core::LocalPeer;
 use web_sys::Storage;
 
 use crate::js_error;
+use crate::webcrypto::WebCryptoKey;
 
 /// localStorage key of the agent secret (base64url).
 const AGENT_SECRET_KEY: &str = "party.agent-secret";
@@ -30,6 +31,14 @@ impl Identity {
     pub fn avatar_seed(&self) -> AvatarSeed {
         match self {
             Identity::Agent(secret) => secret.avatar_seed(),
+        }
+    }
+
+    /// The non-extractable WebCrypto key this identity signs with, if it has one
+    /// (core then asks for every signature: see `room_session`).
+    pub fn external_key(&self) -> Option<WebCryptoKey> {
+        match self {
+            Identity::Agent(_) => None,
         }
     }
 

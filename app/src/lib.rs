@@ -13,6 +13,7 @@ mod room_log;
 mod room_session;
 mod route;
 mod views;
+mod webcrypto;
 
 /// Mounts the app on `<body>`.
 pub fn start() {

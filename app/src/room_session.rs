@@ -1,24 +1,27 @@
-//! Drives one core `Room` over MQTT-over-WebSocket and mirrors what it says into
-//! signals the views read. All protocol decisions stay in core; this owns the clock,
-//! the timers, the socket and reconnecting.
+//! Drives one core `Connection` (a room and its broker session) over
+//! MQTT-over-WebSocket and mirrors what it says into signals the views read. All
+//! protocol and lifecycle decisions stay in core; this owns the clock, the timers,
+//! the socket, the key's signatures and reconnecting.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
+use party_core::connection::{mqtt_client_id, Connection, Incoming, Will};
 use party_core::ids::{PeerId, RoomName};
 use party_core::limits::MQTT_KEEP_ALIVE_SECS;
 use party_core::reconnect::Backoff;
-use party_core::room::LeaveReason;
+use party_core::room::{LeaveReason, SignRequest};
 use party_core::{Output, PeerInfo, Room, RoomEvent};
 
 use crate::clock::now_ms;
 use crate::identity::Identity;
-use crate::mqtt::session::{Session, Step};
+use crate::mqtt::session::{Session, SessionError, Step};
 use crate::mqtt::transport::{Transport, TransportEvent};
 use crate::random;
 use crate::room_log::RoomLog;
+use crate::webcrypto::WebCryptoKey;
 
 /// Where the connection to the room stands, as the badge shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,11 +75,10 @@ impl RoomSession {
     /// Creates the room and starts connecting to `broker_url`.
     pub fn start(room: RoomName, identity: &Identity, broker_url: String) -> Result<Self, String> {
         let peer = PeerId::from_bytes(random::bytes::<8>().map_err(|err| err.to_string())?);
-        let client_id = format!("party-{peer}");
+        let client_id = mqtt_client_id(random::bytes().map_err(|err| err.to_string())?);
         let entropy = random::u64().map_err(|err| err.to_string())?;
         let room = Room::new(room, identity.local_peer(peer), now_ms(), entropy);
-        let session = Session::new(room.topic(), &client_id, MQTT_KEEP_ALIVE_SECS)
-            .map_err(|err| err.to_string())?;
+        let session = Session::new(client_id, MQTT_KEEP_ALIVE_SECS);
         let signals = RoomSignals {
             state: RwSignal::new(ConnectionState::Connecting),
             detail: RwSignal::new(None),
@@ -87,10 +89,12 @@ impl RoomSession {
         let driver = Rc::new_cyclic(|me| {
             RefCell::new(Driver {
                 me: me.clone(),
-                room,
+                connection: Connection::new(room, Will::Leave),
+                external_key: identity.external_key(),
                 session,
                 url: broker_url,
                 transport: None,
+                awaiting_will: false,
                 signals,
                 tick: None,
                 ping: None,
@@ -100,7 +104,12 @@ impl RoomSession {
                 stopped: false,
             })
         });
-        driver.borrow_mut().connect();
+        {
+            let mut driver = driver.borrow_mut();
+            let first = driver.connection.start(now_ms());
+            driver.apply(first);
+            driver.connect();
+        }
         Ok(RoomSession {
             signals,
             driver: StoredValue::new_local(driver),
@@ -147,10 +156,14 @@ fn with_driver<R>(driver: &Weak<RefCell<Driver>>, f: impl FnOnce(&mut Driver) ->
 
 struct Driver {
     me: Weak<RefCell<Driver>>,
-    room: Room,
+    connection: Connection,
+    /// The non-extractable key that signs for a person, when the identity has one.
+    external_key: Option<WebCryptoKey>,
     session: Session,
     url: String,
     transport: Option<Transport>,
+    /// The socket is open, and CONNECT waits for the Last Will to be signed.
+    awaiting_will: bool,
     signals: RoomSignals,
     /// Fires at `room.next_deadline()`.
     tick: Option<Timeout>,
@@ -186,13 +199,7 @@ impl Driver {
             return;
         }
         match event {
-            TransportEvent::Open => {
-                let will = self.room.last_will(now_ms());
-                match self.session.open(Some(will)) {
-                    Ok(connect) => self.send(&connect),
-                    Err(err) => self.lost(err.to_string()),
-                }
-            }
+            TransportEvent::Open => self.send_connect(),
             TransportEvent::Bytes(bytes) => match self.session.receive(&bytes) {
                 Ok(steps) => {
                     for step in steps {
@@ -208,15 +215,46 @@ impl Driver {
         }
     }
 
-    fn on_step(&mut self, step: Step) {
-        match step {
-            Step::Send(bytes) => self.send(&bytes),
-            Step::Live => self.on_live(),
-            Step::Message(payload) => {
-                let outputs = self.room.receive(now_ms(), &payload);
-                self.apply(outputs);
-            }
+    /// CONNECT with the Last Will, or, while the key is still signing the will, once
+    /// it is ready (see `apply`).
+    fn send_connect(&mut self) {
+        let topic = self.connection.topic().to_owned();
+        let Some(will) = self.connection.will().map(<[u8]>::to_vec) else {
+            self.awaiting_will = true;
+            return;
+        };
+        self.awaiting_will = false;
+        match self.session.open(Some((&topic, &will))) {
+            Ok(connect) => self.send(&connect),
+            Err(err) => self.lost(err.to_string()),
         }
+    }
+
+    fn on_step(&mut self, step: Step) {
+        let now = now_ms();
+        let outputs = match step {
+            Step::Connected => self.connection.connected(now),
+            Step::Subscribed { granted } => match self.connection.subscribed(now, granted) {
+                Ok(outputs) => {
+                    self.on_live();
+                    outputs
+                }
+                Err(err) => return self.lost(err.to_string()),
+            },
+            Step::Message {
+                topic,
+                retained,
+                payload,
+            } => self.connection.receive(
+                now,
+                Incoming {
+                    topic: &topic,
+                    retained,
+                    payload: &payload,
+                },
+            ),
+        };
+        self.apply(outputs);
     }
 
     fn on_live(&mut self) {
@@ -228,8 +266,6 @@ impl Driver {
         self.ping = Some(Interval::new(period_ms, move || {
             with_driver(&me, Driver::keepalive);
         }));
-        let outputs = self.room.join(now_ms());
-        self.apply(outputs);
     }
 
     fn keepalive(&mut self) {
@@ -248,23 +284,61 @@ impl Driver {
         }
     }
 
-    /// Carries out what the room asked for. Publishes while not live are beats and
-    /// replies nobody could receive; `join` on reconnect announces us afresh.
+    /// Carries out what the connection asked for.
     fn apply(&mut self, outputs: Vec<Output>) {
         for output in outputs {
             match output {
-                Output::Publish { payload, .. } => {
-                    if self.session.is_live() {
-                        match self.session.publish(payload) {
-                            Ok(bytes) => self.send(&bytes),
-                            Err(err) => self.lost(err.to_string()),
-                        }
+                Output::Publish { topic, payload } => {
+                    let packet = self.session.publish(&topic, payload);
+                    self.send_packet(packet);
+                }
+                Output::Subscribe { topic } => {
+                    let packet = self.session.subscribe(&topic);
+                    self.send_packet(packet);
+                }
+                Output::Disconnect => {
+                    let packet = self.session.disconnect();
+                    self.send_packet(packet);
+                }
+                Output::Will { .. } => {
+                    if self.awaiting_will && self.transport.is_some() {
+                        self.send_connect();
                     }
                 }
+                Output::Sign(request) => self.sign(request),
                 Output::Event(event) => self.show(event),
             }
         }
         self.refresh();
+    }
+
+    fn send_packet(&mut self, packet: Result<Vec<u8>, SessionError>) {
+        match packet {
+            Ok(bytes) => self.send(&bytes),
+            Err(err) => self.lost(err.to_string()),
+        }
+    }
+
+    /// Asks the non-extractable key for a signature; the answer comes back to the
+    /// connection, which sends what it sealed in order.
+    fn sign(&mut self, request: SignRequest) {
+        let Some(key) = self.external_key.clone() else {
+            let outputs = self
+                .connection
+                .signing_failed(request.id, "this browser holds no key for this identity");
+            return self.apply(outputs);
+        };
+        let me = self.me.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let signed = key.sign(&request.message).await;
+            with_driver(&me, |driver| {
+                let outputs = match signed {
+                    Ok(signature) => driver.connection.signed(request.id, &signature),
+                    Err(why) => driver.connection.signing_failed(request.id, &why),
+                };
+                driver.apply(outputs);
+            });
+        });
     }
 
     fn show(&mut self, event: RoomEvent) {
@@ -319,13 +393,13 @@ impl Driver {
 
     /// Mirrors the peer list and re-arms the room timer after anything changed.
     fn refresh(&mut self) {
-        self.signals.peers.set(self.room.peers());
-        self.tick = self.room.next_deadline().map(|at| {
+        self.signals.peers.set(self.connection.room().peers());
+        self.tick = self.connection.next_deadline().map(|at| {
             let delay = at.saturating_sub(now_ms()).min(u64::from(u32::MAX));
             let me = self.me.clone();
             Timeout::new(delay as u32, move || {
                 with_driver(&me, |driver| {
-                    let outputs = driver.room.tick(now_ms());
+                    let outputs = driver.connection.tick(now_ms());
                     driver.apply(outputs);
                 });
             })
@@ -333,11 +407,8 @@ impl Driver {
     }
 
     fn send_text(&mut self, text: &str) -> Result<(), String> {
-        if !self.session.is_live() {
-            return Err("not connected: wait until the room is live".into());
-        }
         let outputs = self
-            .room
+            .connection
             .send_text(now_ms(), text)
             .map_err(|err| err.to_string())?;
         self.apply(outputs);
@@ -352,7 +423,10 @@ impl Driver {
         }
         self.transport = None;
         self.ping = None;
+        self.awaiting_will = false;
         self.session.closed();
+        let outputs = self.connection.lost(now_ms());
+        self.apply(outputs);
         if self.stopped {
             return;
         }
@@ -370,15 +444,9 @@ impl Driver {
         if self.stopped {
             return;
         }
-        let outputs = self.room.leave(now_ms());
-        self.apply(outputs);
-        if self.session.is_live() {
-            match self.session.disconnect() {
-                Ok(bytes) => self.send(&bytes),
-                Err(err) => leptos::logging::warn!("party: no clean disconnect: {err}"),
-            }
-        }
         self.stopped = true;
+        let outputs = self.connection.leave(now_ms());
+        self.apply(outputs);
         self.transport = None;
         self.session.closed();
         self.ping = None;
@@ -393,6 +461,8 @@ impl Driver {
         self.stopped = false;
         self.backoff.reset();
         self.signals.state.set(ConnectionState::Connecting);
+        let outputs = self.connection.resume(now_ms());
+        self.apply(outputs);
         self.connect();
     }
 }

@@ -132,7 +132,7 @@ pub async fn run(mut link: Link, shared: Arc<Shared>) -> Result<(), String> {
             LinkEvent::Message(publish) => {
                 shared
                     .hub()
-                    .on_publish(&publish.topic, &publish.payload, now_ms());
+                    .on_publish(&publish.topic, publish.retain, &publish.payload, now_ms());
             }
             LinkEvent::Lost { reason, retry_in } => {
                 tracing::warn!("broker connection lost: {reason}; retrying in {retry_in:?}");

@@ -66,8 +66,8 @@ async fn run(args: Args) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|err| format!("cannot read the IRC listener's address: {err}"))?;
-    let client_id = party_link::random::peer_id().map_err(|err| err.to_string())?;
-    let link = Link::spawn_shared(&args.broker, &client_id, args.mqtt_queue.get());
+    let link =
+        Link::spawn_shared(&args.broker, args.mqtt_queue.get()).map_err(|err| err.to_string())?;
     let info = ServerInfo {
         name: args.server_name.clone(),
         network: args.network.clone(),

@@ -1,11 +1,13 @@
 //! `party listen`: be a peer in a room and stream what happens there as JSON lines.
 //!
-//! Core decides everything about the room; this module only moves bytes between core
-//! and the broker, arms core's next deadline as a timer, and turns signals into a
-//! proper leave (the MQTT Last Will covers the cases where we cannot say goodbye).
+//! Core's `Connection` decides everything about the room and its broker session; this
+//! module only moves bytes between it and the broker, arms its next deadline as a
+//! timer, and turns signals into a proper leave (the MQTT Last Will covers the cases
+//! where we cannot say goodbye).
 
 use std::time::Duration;
 
+use party_core::connection::{Connection, Incoming, LinkState, Will};
 use party_core::{LocalPeer, Output, Room};
 use rumqttc::QoS;
 use tokio::signal::unix::{signal, SignalKind};
@@ -35,30 +37,28 @@ pub fn run(args: ListenArgs) -> Result<(), CliError> {
     );
     let room = Room::new(
         args.room,
-        LocalPeer::agent(&secret, peer.clone()),
+        LocalPeer::agent(&secret, peer),
         now,
         random::entropy()?,
     );
+    let mut connection = Connection::new(room, Will::Leave);
+    // An agent's key is held here, so start's only output is the will, read back here.
+    drop(connection.start(now));
+    let will = connection
+        .will()
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| CliError::runtime("core prepared no Last Will for an agent's own key"))?;
     crate::runtime()?.block_on(async move {
-        let link = Link::spawn(&url, &peer, room.topic(), room.last_will(now));
+        let link = Link::spawn(&url, connection.topic(), will)
+            .map_err(|err| CliError::runtime(err.to_string()))?;
         Listener {
-            room,
+            connection,
             link,
             url,
-            state: LinkState::Offline,
         }
         .run()
         .await
     })
-}
-
-/// How far the broker connection has come; we publish only once subscribed, since
-/// announcing presence in a room we cannot hear would be a lie.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LinkState {
-    Offline,
-    Subscribing,
-    Joined,
 }
 
 /// Why the listener stops of its own accord.
@@ -68,10 +68,9 @@ enum Stop {
 }
 
 struct Listener {
-    room: Room,
+    connection: Connection,
     link: Link,
     url: BrokerUrl,
-    state: LinkState,
 }
 
 impl Listener {
@@ -80,7 +79,7 @@ impl Listener {
         let mut terminate = stop_signal(SignalKind::terminate())?;
         let stop = loop {
             let deadline = self
-                .room
+                .connection
                 .next_deadline()
                 .map(|at| clock::instant_at(at, clock::now_ms()));
             let step = tokio::select! {
@@ -89,7 +88,7 @@ impl Listener {
                     None => Err(CliError::runtime("the broker connection stopped unexpectedly").into()),
                 },
                 () = sleep_until_some(deadline) => {
-                    let outputs = self.room.tick(clock::now_ms());
+                    let outputs = self.connection.tick(clock::now_ms());
                     self.apply(outputs)
                 },
                 _ = interrupt.recv() => break Stop::Signal("SIGINT"),
@@ -110,100 +109,92 @@ impl Listener {
     }
 
     fn on_link_event(&mut self, event: LinkEvent) -> Result<(), Halt> {
-        match event {
-            LinkEvent::Connected => {
-                self.state = LinkState::Subscribing;
-                self.link
-                    .client
-                    .try_subscribe(self.room.topic(), QoS::AtMostOnce)
-                    .map_err(|err| CliError::runtime(format!("cannot subscribe: {err}")))?;
-                Ok(())
+        let now = clock::now_ms();
+        let outputs = match event {
+            LinkEvent::Connected => self.connection.connected(now),
+            LinkEvent::Subscribed { granted } => {
+                let outputs = self
+                    .connection
+                    .subscribed(now, granted)
+                    .map_err(|err| CliError::runtime(format!("broker {}: {err}", self.url)))?;
+                diag!("listening to {} on {}", self.connection.topic(), self.url);
+                outputs
             }
-            LinkEvent::Subscribed { granted: false } => Err(CliError::runtime(format!(
-                "broker {} refused the subscription to {}",
-                self.url,
-                self.room.topic()
-            ))
-            .into()),
-            LinkEvent::Subscribed { granted: true } => {
-                self.state = LinkState::Joined;
-                let outputs = self.room.join(clock::now_ms());
-                self.apply(outputs)?;
-                diag!("listening to {} on {}", self.room.topic(), self.url);
-                Ok(())
-            }
-            LinkEvent::Message(publish) => {
-                if publish.topic == self.room.topic() {
-                    let outputs = self.room.receive(clock::now_ms(), &publish.payload);
-                    self.apply(outputs)?;
-                }
-                Ok(())
-            }
+            LinkEvent::Message(publish) => self.connection.receive(
+                now,
+                Incoming {
+                    topic: &publish.topic,
+                    retained: publish.retain,
+                    payload: &publish.payload,
+                },
+            ),
             LinkEvent::Lost { reason, retry_in } => {
-                let what = match self.state {
-                    LinkState::Joined => "lost the connection to",
-                    LinkState::Subscribing | LinkState::Offline => "cannot reach",
+                let what = match self.connection.state() {
+                    LinkState::Live => "lost the connection to",
+                    _ => "cannot reach",
                 };
                 diag!(
                     "{what} broker {}: {reason}; retrying in {retry_in:?}",
                     self.url,
                 );
-                self.state = LinkState::Offline;
-                self.link.set_will(self.room.last_will(clock::now_ms()));
-                Ok(())
+                self.connection.lost(now)
             }
             LinkEvent::Refused(reason) => {
-                Err(CliError::runtime(format!("broker {}: {reason}", self.url)).into())
+                return Err(CliError::runtime(format!("broker {}: {reason}", self.url)).into())
             }
             LinkEvent::Closed => {
-                Err(CliError::runtime("the broker connection closed unexpectedly").into())
+                return Err(CliError::runtime("the broker connection closed unexpectedly").into())
             }
-        }
+        };
+        self.apply(outputs)
     }
 
-    /// Carries out what core asked for: envelopes to the broker, events to stdout.
+    /// Carries out what core asked for: requests to the broker, events to stdout.
     fn apply(&mut self, outputs: Vec<Output>) -> Result<(), Halt> {
         for out in outputs {
             match out {
-                Output::Publish { topic, payload } => self.publish(topic, payload),
                 Output::Event(event) => output::emit(&event)?,
+                other => self.to_broker(other),
             }
         }
         Ok(())
     }
 
-    /// Publishes at QoS 0 like every Party client. While offline the envelope is
-    /// dropped on purpose: presence beats are stale by the time we are back, and core
-    /// announces afresh on rejoin.
-    fn publish(&self, topic: String, payload: Vec<u8>) {
-        if self.state != LinkState::Joined {
-            return;
-        }
-        if let Err(err) = self
-            .link
-            .client
-            .try_publish(topic, QoS::AtMostOnce, false, payload)
-        {
-            diag!("could not queue an envelope for the broker: {err}");
+    /// Hands a broker request to the link. Publishes are QoS 0 like every Party
+    /// client's; core only asks for them while the room is live.
+    fn to_broker(&self, output: Output) {
+        let client = &self.link.client;
+        let queued = match output {
+            Output::Publish { topic, payload } => {
+                client.try_publish(topic, QoS::AtMostOnce, false, payload)
+            }
+            Output::Subscribe { topic } => client.try_subscribe(topic, QoS::AtMostOnce),
+            Output::Will { payload, .. } => {
+                self.link.set_will(payload);
+                Ok(())
+            }
+            Output::Disconnect => client.try_disconnect(),
+            // An agent's key is held here: core never asks this process to sign.
+            Output::Sign(_) | Output::Event(_) => Ok(()),
+        };
+        if let Err(err) = queued {
+            diag!("could not queue a request for the broker: {err}");
         }
     }
 
     /// Says goodbye: the leave envelope, then DISCONNECT (which also tells the broker
     /// not to send our Last Will, so peers see exactly one departure).
     async fn leave(mut self) {
-        let outputs = self.room.leave(clock::now_ms());
+        let outputs = self.connection.leave(clock::now_ms());
+        let disconnecting = outputs.contains(&Output::Disconnect);
         for out in outputs {
             match out {
-                Output::Publish { topic, payload } => self.publish(topic, payload),
                 // The room is being left; a closed stdout no longer matters.
                 Output::Event(event) => drop(output::emit(&event)),
+                other => self.to_broker(other),
             }
         }
-        if self.state == LinkState::Offline {
-            return;
-        }
-        if let Err(err) = self.link.client.try_disconnect() {
-            diag!("could not disconnect cleanly: {err}");
+        if !disconnecting {
             return;
         }
         let limit = Duration::from_millis(LEAVE_FLUSH_TIMEOUT_MS);

@@ -17,6 +17,10 @@ pub fn peer_id() -> Result<PeerId, CliError> {
     random::peer_id().map_err(runtime_error)
 }
 
+pub fn client_id() -> Result<String, CliError> {
+    random::client_id().map_err(runtime_error)
+}
+
 pub fn entropy() -> Result<u64, CliError> {
     random::entropy().map_err(runtime_error)
 }

@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::time::Duration;
 
-use party_core::ids::PeerId;
 use party_core::room::SendError;
 use party_core::{LocalPeer, Output, Room};
 use rumqttc::{Event, EventLoop, Outgoing, Packet, QoS};
@@ -29,19 +28,18 @@ pub fn run(args: SendArgs) -> Result<(), CliError> {
     let text = message_text(&args.text, std::io::stdin().lock())?;
     let peer = random::peer_id()?;
     let now = clock::now_ms();
+    // A one-shot sender is not a participant: it composes without joining, so no
+    // announce or history request goes out (peers would see this process join and
+    // then time out 90 s later).
     let mut room = Room::new(
         args.room,
-        LocalPeer::agent(&secret, peer.clone()),
+        LocalPeer::agent(&secret, peer),
         now,
         random::entropy()?,
     );
-    // Core only composes messages for a joined room. A one-shot sender is not a
-    // participant, so the announce and history-request of joining are not published:
-    // peers would otherwise see this process join and then time out 90 s later.
-    drop(room.join(now));
     let outputs = room.send_text(now, &text).map_err(|err| match err {
         SendError::Text(_) => CliError::input(format!("cannot send this message: {err}")),
-        SendError::NotJoined | SendError::NotAMember(_) => {
+        SendError::Left | SendError::Offline | SendError::NotAMember(_) => {
             CliError::runtime(format!("core refused the message: {err}"))
         }
     })?;
@@ -51,6 +49,11 @@ pub fn run(args: SendArgs) -> Result<(), CliError> {
         match out {
             Output::Publish { topic, payload } => publications.push(Publication { topic, payload }),
             Output::Event(event) => events.push(event),
+            // An agent's key is held here: nothing else comes out of a send.
+            Output::Will { .. }
+            | Output::Sign(_)
+            | Output::Subscribe { .. }
+            | Output::Disconnect => {}
         }
     }
     if publications.is_empty() {
@@ -59,7 +62,8 @@ pub fn run(args: SendArgs) -> Result<(), CliError> {
         ));
     }
     let url = &args.broker.broker;
-    crate::runtime()?.block_on(deliver(url, &peer, publications))?;
+    let client_id = random::client_id()?;
+    crate::runtime()?.block_on(deliver(url, client_id, publications))?;
     // The message as this sender's room sees it (id, t, verified), for the caller's log.
     for event in &events {
         output::emit(event)?;
@@ -90,12 +94,12 @@ fn message_text(arg: &str, mut stdin: impl Read) -> Result<String, CliError> {
 
 async fn deliver(
     url: &BrokerUrl,
-    peer: &PeerId,
+    client_id: String,
     publications: Vec<Publication>,
 ) -> Result<(), CliError> {
     let (client, eventloop) = mqtt::client(
         url,
-        peer,
+        client_id,
         None,
         party_core::limits::ONE_ROOM_MQTT_REQUEST_CAPACITY,
     );

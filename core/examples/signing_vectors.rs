@@ -24,7 +24,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secret_bytes: [u8; 32] = core::array::from_fn(|i| u8::try_from(i).unwrap_or(0));
     let secret = AgentSecret::from_bytes(secret_bytes);
     let key = secret.signing_key();
-    let public = key.verifying_key();
     let topic = room_topic(&RoomName::parse("calc-study")?);
     let me = PeerId::parse("0011223344556677")?;
     let joiner = PeerId::parse("8899aabbccddeeff")?;
@@ -93,7 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         json!({
             "name": label,
             "envelope": String::from_utf8_lossy(&payload),
-            "canonical_hex": hex(&canonical_bytes(&topic, envelope, Some((&key.verifying_key(), auth)))),
+            "canonical_hex": hex(&canonical_bytes(&topic, envelope, Some((&PublicKey::of(key), auth)))),
             "sig": value["sig"],
         })
     };
@@ -101,7 +100,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|(label, envelope)| vector(label, envelope, &key, Auth::Agent))
         .collect();
-    let _ = public;
 
     // A person: handle from the credential id, key from the passkey's PRF output.
     let credential = Credential::from_raw_id(&[0xde, 0xad, 0xbe, 0xef].repeat(4))?;

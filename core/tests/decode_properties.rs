@@ -104,10 +104,7 @@ fn build_signed_samples() -> Vec<Vec<u8>> {
     if let Some(due) = room.next_deadline() {
         out.extend(room.tick(due + 1_200));
     }
-    out.push(party_core::Output::Publish {
-        topic: TOPIC.into(),
-        payload: room.last_will(NOW),
-    });
+    out.push(room.will(NOW));
     // A person's envelopes carry the two-field `auth`.
     let credential = Credential::from_raw_id(&[6; 16]).unwrap();
     let person = LocalPeer::human(
@@ -121,8 +118,9 @@ fn build_signed_samples() -> Vec<Vec<u8>> {
     out.extend(theirs.send_text(NOW, "from a person").unwrap());
     out.into_iter()
         .filter_map(|o| match o {
-            party_core::Output::Publish { payload, .. } => Some(payload),
-            party_core::Output::Event(_) => None,
+            party_core::Output::Publish { payload, .. }
+            | party_core::Output::Will { payload, .. } => Some(payload),
+            _ => None,
         })
         .collect()
 }

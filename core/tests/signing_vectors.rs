@@ -41,11 +41,7 @@ fn check_vector(topic: &str, v: &Value, key: &ed25519_dalek::SigningKey, auth: A
     );
     assert!(received.rejected_entries.is_empty());
     assert_eq!(received.seal().map(|s| s.auth()), Some(auth), "{name}");
-    let canonical = canonical_bytes(
-        topic,
-        &received.envelope,
-        Some((&key.verifying_key(), auth)),
-    );
+    let canonical = canonical_bytes(topic, &received.envelope, Some((&PublicKey::of(key), auth)));
     assert_eq!(hex(&canonical), str_of(v, "canonical_hex"), "{name}");
     let encoded = encode_signed(topic, &received.envelope, key, auth);
     assert_eq!(String::from_utf8(encoded).unwrap(), envelope, "{name}");

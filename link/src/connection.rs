@@ -8,7 +8,6 @@
 
 use std::time::Duration;
 
-use party_core::ids::PeerId;
 use party_core::reconnect::Backoff;
 use rumqttc::{
     AsyncClient, ConnectionError, Event, EventLoop, LastWill, Outgoing, Packet, Publish, QoS,
@@ -18,7 +17,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::broker_url::BrokerUrl;
 use crate::mqtt;
-use crate::random;
+use crate::random::{self, RandomError};
 
 use party_core::limits::{LINK_EVENT_CAPACITY, ONE_ROOM_MQTT_REQUEST_CAPACITY};
 
@@ -54,34 +53,34 @@ pub struct Link {
 impl Link {
     /// Connects to `url` in the background with `will` as the MQTT Last Will, published
     /// by the broker on `will_topic` if we vanish without a DISCONNECT.
-    pub fn spawn(url: &BrokerUrl, peer: &PeerId, will_topic: &str, will: Vec<u8>) -> Self {
+    pub fn spawn(url: &BrokerUrl, will_topic: &str, will: Vec<u8>) -> Result<Self, RandomError> {
         let last_will = LastWill::new(will_topic, will.clone(), QoS::AtMostOnce, false);
         let (will, will_rx) = watch::channel(will);
-        Self::start(
+        Ok(Self::start(
             url,
-            peer,
+            random::client_id()?,
             Some(last_will),
             Some((will_topic.to_owned(), will_rx)),
             ONE_ROOM_MQTT_REQUEST_CAPACITY,
         )
-        .with_will(will)
+        .with_will(will))
     }
 
     /// Connects with no Last Will, for a process that speaks for many peers (one will
     /// cannot say goodbye for all of them). `requests` bounds the publishes and
     /// subscribes that may wait for the socket.
-    pub fn spawn_shared(url: &BrokerUrl, id: &PeerId, requests: usize) -> Self {
-        Self::start(url, id, None, None, requests)
+    pub fn spawn_shared(url: &BrokerUrl, requests: usize) -> Result<Self, RandomError> {
+        Ok(Self::start(url, random::client_id()?, None, None, requests))
     }
 
     fn start(
         url: &BrokerUrl,
-        peer: &PeerId,
+        client_id: String,
         last_will: Option<LastWill>,
         will: Option<(String, watch::Receiver<Vec<u8>>)>,
         requests: usize,
     ) -> Self {
-        let (client, eventloop) = mqtt::client(url, peer, last_will, requests);
+        let (client, eventloop) = mqtt::client(url, client_id, last_will, requests);
         let (events_tx, events) = mpsc::channel(LINK_EVENT_CAPACITY);
         tokio::spawn(run(eventloop, events_tx, will));
         Self {
@@ -177,7 +176,7 @@ mod tests {
             listener.local_addr().unwrap().port()
         };
         let url = BrokerUrl::parse(&format!("mqtt://127.0.0.1:{port}")).unwrap();
-        let mut link = Link::spawn(&url, &PeerId::from_bytes([3; 8]), "t", b"will".to_vec());
+        let mut link = Link::spawn(&url, "t", b"will".to_vec()).unwrap();
         match link.events.recv().await {
             Some(LinkEvent::Lost { reason, retry_in }) => {
                 assert!(reason.to_lowercase().contains("refused"), "{reason}");

@@ -4,21 +4,19 @@
 
 use std::error::Error;
 
-use party_core::ids::PeerId;
 use party_core::limits::{MAX_MQTT_REMAINING_BYTES, MQTT_KEEP_ALIVE_SECS};
 use rumqttc::{AsyncClient, EventLoop, LastWill, MqttOptions, Transport};
 
 use crate::broker_url::BrokerUrl;
 
-/// A client and its event loop for `url`. The client id is derived from the peer id so
-/// that two of our processes never kick each other off the broker.
+/// A client and its event loop for `url`, under `client_id` (secret and random: see
+/// `random::client_id`).
 pub fn client(
     url: &BrokerUrl,
-    peer: &PeerId,
+    client_id: String,
     will: Option<LastWill>,
     requests: usize,
 ) -> (AsyncClient, EventLoop) {
-    let client_id = format!("party{peer}");
     let mut options = match url {
         BrokerUrl::Tcp { host, port } => MqttOptions::new(client_id, host.as_str(), *port),
         BrokerUrl::Ws { url } => {
@@ -63,19 +61,19 @@ mod tests {
     #[test]
     fn ws_urls_use_the_websocket_transport_and_keep_the_url() {
         let url = BrokerUrl::parse("ws://127.0.0.1:9001/mqtt").unwrap();
-        let (_client, eventloop) = client(&url, &PeerId::from_bytes([1; 8]), None, 8);
+        let (_client, eventloop) = client(&url, "party0101".into(), None, 8);
         assert!(matches!(eventloop.mqtt_options.transport(), Transport::Ws));
         assert_eq!(
             eventloop.mqtt_options.broker_address().0,
             "ws://127.0.0.1:9001/mqtt"
         );
-        assert_eq!(eventloop.mqtt_options.client_id(), "party0101010101010101");
+        assert_eq!(eventloop.mqtt_options.client_id(), "party0101");
     }
 
     #[test]
     fn tcp_urls_dial_host_and_port_with_ipv6_brackets() {
         let url = BrokerUrl::parse("mqtt://[::1]:1884").unwrap();
-        let (_client, eventloop) = client(&url, &PeerId::from_bytes([2; 8]), None, 8);
+        let (_client, eventloop) = client(&url, "party0202".into(), None, 8);
         assert!(matches!(eventloop.mqtt_options.transport(), Transport::Tcp));
         assert_eq!(
             eventloop.mqtt_options.broker_address(),

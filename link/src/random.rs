@@ -26,6 +26,11 @@ pub fn peer_id() -> Result<PeerId, RandomError> {
     Ok(PeerId::from_bytes(bytes()?))
 }
 
+/// A fresh, secret MQTT client id (see `party_core::connection::mqtt_client_id`).
+pub fn client_id() -> Result<String, RandomError> {
+    Ok(party_core::connection::mqtt_client_id(bytes()?))
+}
+
 /// Seed for a room's own jitter (history reply delays).
 pub fn entropy() -> Result<u64, RandomError> {
     Ok(u64::from_le_bytes(bytes()?))

@@ -1,5 +1,6 @@
 //! Command dispatch, and the commands that change membership: JOIN, PART, QUIT, NICK.
 
+use party_core::connection::{Connection, Will};
 use party_core::ids::{DisplayName, RoomName};
 use party_core::{LocalPeer, MemberError, Room};
 
@@ -7,6 +8,7 @@ use crate::irc::line::{build, Message};
 use crate::irc::names::{channel_of, channel_room, fold};
 use crate::irc::numeric::*;
 
+use super::link::go_live;
 use super::{Channel, ClientId, Flow, Hub};
 
 /// Commands a client may send before it registered.
@@ -155,7 +157,7 @@ impl Hub {
             Err(_) => peer,
         };
         let outputs = match self.channels.get_mut(&room) {
-            Some(existing) => match existing.room.add_member(now_ms, peer) {
+            Some(existing) => match existing.connection.add_member(now_ms, peer) {
                 Ok(outputs) => {
                     existing.members.push(id);
                     outputs
@@ -187,17 +189,17 @@ impl Hub {
                         return;
                     }
                 };
-                let mut fresh = Room::new(room.clone(), peer, now_ms, entropy);
-                if self.link_up {
-                    if let Err(err) = self.publisher.subscribe(fresh.topic()) {
-                        tracing::warn!(%channel, "cannot subscribe: {err}");
-                    }
-                }
-                let outputs = fresh.join(now_ms);
+                let mut fresh =
+                    Connection::new(Room::new(room.clone(), peer, now_ms, entropy), Will::None);
+                let outputs = if self.link_up {
+                    go_live(&mut fresh, now_ms)
+                } else {
+                    Vec::new()
+                };
                 self.channels.insert(
                     room.clone(),
                     Channel {
-                        room: fresh,
+                        connection: fresh,
                         members: vec![id],
                         created_ms: now_ms,
                     },
@@ -289,17 +291,12 @@ impl Hub {
         };
         channel.members.retain(|&m| m != id);
         if channel.members.is_empty() {
-            let outputs = channel.room.leave(now_ms);
-            let topic = channel.room.topic().to_owned();
+            let outputs = channel.connection.leave(now_ms);
+            let topic = channel.connection.topic().to_owned();
             self.channels.remove(room);
-            self.publish_all(outputs);
-            if self.link_up {
-                if let Err(err) = self.publisher.unsubscribe(&topic) {
-                    tracing::warn!(room = %room, "cannot unsubscribe: {err}");
-                }
-            }
+            self.end_room(&topic, outputs);
         } else {
-            let outputs = channel.room.remove_member(now_ms, &peer_id);
+            let outputs = channel.connection.remove_member(now_ms, &peer_id);
             self.apply(room, outputs);
         }
     }
@@ -368,7 +365,9 @@ impl Hub {
         let name = DisplayName::parse(wanted).ok();
         for room in rooms {
             if let Some(channel) = self.channels.get_mut(&room) {
-                let outputs = channel.room.rename_member(now_ms, &peer_id, name.clone());
+                let outputs = channel
+                    .connection
+                    .rename_member(now_ms, &peer_id, name.clone());
                 self.apply(&room, outputs);
             }
         }

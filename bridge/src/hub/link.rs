@@ -1,8 +1,21 @@
 //! The broker side of the hub: connection up and down, payloads in, timers, shutdown.
 
+use party_core::connection::{Connection, Incoming};
 use party_core::topic::room_of_topic;
+use party_core::Output;
 
 use super::{ClientId, Hub};
+
+/// Subscribes and joins at once. One MQTT session carries every room here, so its
+/// SUBACKs cannot be told apart; the broker handles our packets in order, so the
+/// subscription is in place before the announce arrives (see
+/// `Connection::subscribed`). A refusal shows in the broker link's log.
+pub(super) fn go_live(connection: &mut Connection, now_ms: u64) -> Vec<Output> {
+    let mut outputs = connection.connected(now_ms);
+    // Granted, so this cannot fail.
+    outputs.extend(connection.subscribed(now_ms, true).unwrap_or_default());
+    outputs
+}
 
 impl Hub {
     /// Connected (first time or again): every channel subscribes and its members
@@ -14,10 +27,7 @@ impl Hub {
             let Some(channel) = self.channels.get_mut(&room) else {
                 continue;
             };
-            if let Err(err) = self.publisher.subscribe(channel.room.topic()) {
-                tracing::warn!(%room, "cannot subscribe: {err}");
-            }
-            let outputs = channel.room.join(now_ms);
+            let outputs = go_live(&mut channel.connection, now_ms);
             self.apply(&room, outputs);
         }
         if std::mem::take(&mut self.told_down) {
@@ -29,6 +39,10 @@ impl Hub {
     /// The broker connection failed; users hear it once, not at every retry.
     pub fn on_link_down(&mut self, reason: &str, retry_in_ms: u64, now_ms: u64) {
         self.link_up = false;
+        for channel in self.channels.values_mut() {
+            // A shared session has no will, so losing it asks for nothing.
+            drop(channel.connection.lost(now_ms));
+        }
         if !self.told_down {
             self.told_down = true;
             let secs = retry_in_ms.div_ceil(1000);
@@ -37,14 +51,19 @@ impl Hub {
         self.reap(now_ms);
     }
 
-    pub fn on_publish(&mut self, topic: &str, payload: &[u8], now_ms: u64) {
+    pub fn on_publish(&mut self, topic: &str, retained: bool, payload: &[u8], now_ms: u64) {
         let Some(room) = room_of_topic(topic) else {
             return;
         };
         let Some(channel) = self.channels.get_mut(&room) else {
             return;
         };
-        let outputs = channel.room.receive(now_ms, payload);
+        let incoming = Incoming {
+            topic,
+            retained,
+            payload,
+        };
+        let outputs = channel.connection.receive(now_ms, incoming);
         self.apply(&room, outputs);
         self.reap(now_ms);
     }
@@ -54,12 +73,12 @@ impl Hub {
         let due: Vec<_> = self
             .channels
             .iter()
-            .filter(|(_, c)| c.room.next_deadline().is_some_and(|at| at <= now_ms))
+            .filter(|(_, c)| c.connection.next_deadline().is_some_and(|at| at <= now_ms))
             .map(|(room, _)| room.clone())
             .collect();
         for room in due {
             if let Some(channel) = self.channels.get_mut(&room) {
-                let outputs = channel.room.tick(now_ms);
+                let outputs = channel.connection.tick(now_ms);
                 self.apply(&room, outputs);
             }
         }
@@ -70,7 +89,7 @@ impl Hub {
     pub fn next_deadline(&self) -> Option<u64> {
         self.channels
             .values()
-            .filter_map(|c| c.room.next_deadline())
+            .filter_map(|c| c.connection.next_deadline())
             .min()
     }
 
@@ -80,8 +99,8 @@ impl Hub {
         let rooms: Vec<_> = self.channels.keys().cloned().collect();
         for room in rooms {
             if let Some(mut channel) = self.channels.remove(&room) {
-                let outputs = channel.room.leave(now_ms);
-                self.publish_all(outputs);
+                let outputs = channel.connection.leave(now_ms);
+                self.end_room(channel.connection.topic(), outputs);
             }
         }
         let ids: Vec<ClientId> = self.clients.keys().copied().collect();

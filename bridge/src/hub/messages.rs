@@ -2,7 +2,7 @@
 //! reports (messages, presence, host status, history) onto IRC.
 
 use party_core::ids::RoomName;
-use party_core::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent};
+use party_core::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent, SendError};
 
 use crate::irc::line::build;
 use crate::irc::names::{channel_of, channel_room, fold};
@@ -95,9 +95,6 @@ impl Hub {
                 "Cannot send to channel: join it first",
             );
         }
-        if !self.link_up {
-            return self.refuse(id, command, target, ERR_CANNOTSENDTOCHAN, "Cannot send to channel: the Party broker is unreachable, so your message was not sent");
-        }
         let text = match room_text(text) {
             Ok(text) => text,
             Err(reason) => return self.refuse(id, command, target, ERR_CANNOTSENDTOCHAN, &reason),
@@ -108,7 +105,7 @@ impl Hub {
         let Some(channel) = self.channels.get_mut(&room) else {
             return;
         };
-        let composed = match channel.room.compose_as(now_ms, &peer_id, &text) {
+        let composed = match channel.connection.compose_as(now_ms, &peer_id, &text) {
             Ok(composed) => composed,
             Err(err) => {
                 return self.refuse(
@@ -116,7 +113,7 @@ impl Hub {
                     command,
                     target,
                     ERR_CANNOTSENDTOCHAN,
-                    &format!("Cannot send to channel: {err}"),
+                    &cannot_send(&err),
                 )
             }
         };
@@ -147,8 +144,11 @@ impl Hub {
             let Some(channel) = self.channels.get_mut(&pending.room) else {
                 continue;
             };
-            let publishes = channel.room.seal_composed(pending.composed);
-            if let Some(err) = self.publish_all(publishes) {
+            let failure = match channel.connection.seal_composed(pending.composed) {
+                Ok(outputs) => self.publish_all(outputs),
+                Err(err) => Some(err.to_string()),
+            };
+            if let Some(err) = failure {
                 let command = if pending.notice { "NOTICE" } else { "PRIVMSG" };
                 self.refuse(
                     pending.from,
@@ -264,37 +264,58 @@ impl Hub {
         }
     }
 
-    /// Queues publishes; the first refusal, if any, is returned.
+    /// Hands a room's broker requests to the publisher (events are dropped: for a
+    /// room nobody here listens to any more); the first refusal, if any, is returned.
     pub(super) fn publish_all(&mut self, outputs: Vec<Output>) -> Option<String> {
         let mut failure = None;
         for output in outputs {
-            if let Output::Publish { topic, payload } = output {
-                if !self.link_up {
-                    // Presence is repeated on reconnect (`Room::join`); nothing is lost.
-                    continue;
+            let (what, done) = match output {
+                Output::Publish { topic, payload } => {
+                    let done = self.publisher.publish(&topic, payload);
+                    (topic, done)
                 }
-                if let Err(err) = self.publisher.publish(&topic, payload) {
-                    tracing::warn!(%topic, "publish not queued: {err}");
-                    failure.get_or_insert(err);
+                Output::Subscribe { topic } => {
+                    let done = self.publisher.subscribe(&topic);
+                    (topic, done)
                 }
+                // The room's part of the shared session is over.
+                Output::Disconnect => continue,
+                // Members' keys are held here and the shared session has no will.
+                Output::Will { .. } | Output::Sign(_) | Output::Event(_) => continue,
+            };
+            if let Err(err) = done {
+                tracing::warn!(topic = %what, "broker request not queued: {err}");
+                failure.get_or_insert(err);
             }
         }
         failure
     }
 
-    /// Carries out what a room said: publishes, and its events as IRC lines to the
-    /// channel's IRC users.
-    pub(super) fn apply(&mut self, room: &RoomName, outputs: Vec<Output>) {
-        let mut history: Vec<ChatMessage> = Vec::new();
-        for output in outputs {
-            match output {
-                Output::Publish { .. } => {
-                    self.publish_all(vec![output]);
-                }
-                Output::Event(RoomEvent::Message(chat)) if chat.history => history.push(chat),
-                Output::Event(event) => self.show_event(room, event),
+    /// A room was left for good: its goodbyes, then (if it was live) its
+    /// subscription on `topic` ends.
+    pub(super) fn end_room(&mut self, topic: &str, outputs: Vec<Output>) {
+        let live = outputs.contains(&Output::Disconnect);
+        self.publish_all(outputs);
+        if live {
+            if let Err(err) = self.publisher.unsubscribe(topic) {
+                tracing::warn!(%topic, "cannot unsubscribe: {err}");
             }
         }
+    }
+
+    /// Carries out what a room said: broker requests, and its events as IRC lines to
+    /// the channel's IRC users.
+    pub(super) fn apply(&mut self, room: &RoomName, outputs: Vec<Output>) {
+        let mut history: Vec<ChatMessage> = Vec::new();
+        let mut requests = Vec::new();
+        for output in outputs {
+            match output {
+                Output::Event(RoomEvent::Message(chat)) if chat.history => history.push(chat),
+                Output::Event(event) => self.show_event(room, event),
+                other => requests.push(other),
+            }
+        }
+        self.publish_all(requests);
         if !history.is_empty() {
             let members = self.members_of(room);
             self.show_history(room, &members, &history);
@@ -398,7 +419,7 @@ impl Hub {
         let Some(channel) = self.channels.get(room) else {
             return;
         };
-        let history: Vec<ChatMessage> = channel.room.history().iter().cloned().collect();
+        let history: Vec<ChatMessage> = channel.room().history().iter().cloned().collect();
         if !history.is_empty() {
             self.show_history(room, &[id], &history);
         }
@@ -409,10 +430,14 @@ impl Hub {
         let Some(channel) = self.channels.get(room) else {
             return;
         };
-        let Some(host) = channel.room.host().cloned() else {
+        let Some(host) = channel.room().host().cloned() else {
             return;
         };
-        let here: Option<PeerInfo> = channel.room.peers().into_iter().find(|p| p.handle == host);
+        let here: Option<PeerInfo> = channel
+            .room()
+            .peers()
+            .into_iter()
+            .find(|p| p.handle == host);
         let text = match here {
             Some(peer) if peer.verified => format!("This is {host}'s room; the host is here"),
             Some(_) => format!("This is {host}'s room; someone unverified claims to be the host"),
@@ -420,6 +445,17 @@ impl Hub {
         };
         let body = build(&self.info.name, "NOTICE", &[&channel_of(room)], Some(&text));
         self.send_body(id, &body);
+    }
+}
+
+/// Why a message could not go to the room, in IRC words.
+fn cannot_send(err: &SendError) -> String {
+    match err {
+        SendError::Offline => {
+            "Cannot send to channel: the Party broker is unreachable, so your message was not sent"
+                .into()
+        }
+        other => format!("Cannot send to channel: {other}"),
     }
 }
 

@@ -30,7 +30,7 @@ impl Hub {
         let Some(channel) = self.channels.get(room) else {
             return Vec::new();
         };
-        let host = channel.room.host();
+        let host = channel.room().host();
         let mut entries: Vec<Entry> = Vec::new();
         for id in &channel.members {
             let Some(client) = self.clients.get(id) else {
@@ -42,7 +42,7 @@ impl Hub {
                 .is_some_and(|me| Some(&me.secret.handle()) == host);
             entries.push(client_entry(client, is_host));
         }
-        for peer in channel.room.remote_peers() {
+        for peer in channel.room().remote_peers() {
             if entries
                 .iter()
                 .any(|e| fold(&e.nick) == peer.handle.as_str())
@@ -184,7 +184,7 @@ impl Hub {
                 let peer = self
                     .channels
                     .get(room)?
-                    .room
+                    .room()
                     .remote_peers()
                     .into_iter()
                     .find(|p| p.handle.as_str() == handle)?;
@@ -301,7 +301,7 @@ impl Hub {
         let Some(state) = self.channels.get(room) else {
             return;
         };
-        match state.room.host() {
+        match state.room().host() {
             Some(host) => {
                 let topic = format!("{host}'s room on Party");
                 let host = host.to_string();

@@ -71,6 +71,7 @@ fn an_unsigned_v1_message_is_shown_marked_unverified() {
         "t": NOW});
     hub.on_publish(
         "party-2026-v1/party/v1-room",
+        false,
         v1.to_string().as_bytes(),
         NOW,
     );

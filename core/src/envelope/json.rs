@@ -6,6 +6,10 @@ use super::LogEntry;
 use crate::ids::PeerId;
 use crate::sign::Seal;
 
+/// Most bytes the signature fields add to an envelope's JSON (`,"pk":…,"auth":{…},
+/// "sig":…`), so a response can be sized before it is signed.
+pub const SEAL_JSON_MAX_BYTES: usize = 256;
+
 /// An ordered JSON object under construction.
 pub(super) struct JsonObject {
     out: Vec<u8>,
@@ -108,4 +112,28 @@ pub(super) fn entry_json(entry: &LogEntry) -> Vec<u8> {
         msg.t,
         entry.seal(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::{encode_sealed, Envelope, HistoryRequest};
+    use crate::ids::PeerId;
+    use crate::sign::{sign, Auth, KeyOrigin};
+    use ed25519_dalek::SigningKey;
+
+    #[test]
+    fn the_seal_bound_covers_the_largest_auth() {
+        let envelope = Envelope::HistoryRequest(HistoryRequest {
+            from: PeerId::from_bytes([1; 8]),
+            t: u64::MAX,
+        });
+        let bare = encode_sealed(&envelope, None).len();
+        let largest = Auth::Human {
+            key: KeyOrigin::Passkey,
+        };
+        let seal = sign("t", &envelope, &SigningKey::from_bytes(&[1; 32]), largest);
+        let sealed = encode_sealed(&envelope, Some(&seal)).len();
+        assert!(sealed - bare <= SEAL_JSON_MAX_BYTES, "{}", sealed - bare);
+    }
 }

@@ -25,6 +25,7 @@ pub use encode::{encode_signed, encode_unsigned, entry_json_len};
 pub use error::DecodeError;
 pub use history_request::HistoryRequest;
 pub use history_response::HistoryResponse;
+pub use json::SEAL_JSON_MAX_BYTES;
 pub use log_entry::LogEntry;
 pub use msg::Msg;
 pub use presence::Presence;

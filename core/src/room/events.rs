@@ -16,6 +16,21 @@ pub enum Output {
         topic: String,
         payload: Vec<u8>,
     },
+    /// Register `payload` as the MQTT Last Will for the next connection (a will is
+    /// only set in CONNECT): our signed `leave`, published by the broker if we vanish.
+    Will {
+        topic: String,
+        payload: Vec<u8>,
+    },
+    /// Sign with the external key, then hand the signature to `Room::signed`.
+    Sign(super::SignRequest),
+    /// Subscribe to the room topic (QoS 0). From `Connection` only.
+    Subscribe {
+        topic: String,
+    },
+    /// End the MQTT session cleanly (the broker then drops our Last Will, since the
+    /// `leave` went out). From `Connection` only.
+    Disconnect,
     Event(RoomEvent),
 }
 
@@ -107,8 +122,10 @@ pub struct PeerInfo {
 /// Why `Room::send_text` refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    #[error("not in the room: call join first")]
-    NotJoined,
+    #[error("this room has been left")]
+    Left,
+    #[error("not connected to the broker: the message was not sent")]
+    Offline,
     #[error("peer {0} is not one of this room's local members")]
     NotAMember(PeerId),
     #[error(transparent)]

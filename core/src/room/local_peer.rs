@@ -3,7 +3,7 @@
 use crate::ids::{AvatarSeed, DisplayName, Handle, IdError, PeerId};
 use crate::passkey::Credential;
 use crate::secret::AgentSecret;
-use crate::sign::{Auth, KeyOrigin, PublicKey, Signer};
+use crate::sign::{Auth, KeyOrigin, PeerKey, PublicKey, Signer};
 use ed25519_dalek::SigningKey;
 
 /// Our identity in a room. Built once per connection (the peer id is per connection).
@@ -13,7 +13,7 @@ pub struct LocalPeer {
     avatar_seed: AvatarSeed,
     peer_id: PeerId,
     name: Option<DisplayName>,
-    key: Signer,
+    key: PeerKey,
     auth: Auth,
 }
 
@@ -26,7 +26,7 @@ impl LocalPeer {
             avatar_seed: secret.avatar_seed(),
             peer_id,
             name: None,
-            key: Signer::new(secret.signing_key()),
+            key: PeerKey::Held(Signer::new(secret.signing_key())),
             auth: Auth::Agent,
         }
     }
@@ -39,12 +39,23 @@ impl LocalPeer {
         origin: KeyOrigin,
         peer_id: PeerId,
     ) -> Self {
+        Self::human_with(credential, PeerKey::Held(Signer::new(key)), origin, peer_id)
+    }
+
+    /// A person whose key is held outside this process (a non-extractable WebCrypto
+    /// key): the room asks for each signature (see [`PeerKey::External`]).
+    pub fn human_with(
+        credential: &Credential,
+        key: PeerKey,
+        origin: KeyOrigin,
+        peer_id: PeerId,
+    ) -> Self {
         Self {
             handle: credential.handle(),
             avatar_seed: credential.avatar_seed(),
             peer_id,
             name: None,
-            key: Signer::new(key),
+            key,
             auth: Auth::Human { key: origin },
         }
     }
@@ -78,10 +89,10 @@ impl LocalPeer {
 
     /// Our public key, as peers pin it for our handle.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey::from_verifying_key(&self.key.verifying_key())
+        self.key.public_key()
     }
 
-    pub(crate) fn signer(&self) -> &Signer {
+    pub(crate) fn key(&self) -> &PeerKey {
         &self.key
     }
 

@@ -14,18 +14,18 @@ mod outgoing;
 mod peers;
 mod pins;
 mod replies;
+mod sealing;
 mod seen;
 #[cfg(test)]
 mod tests;
 
 pub use events::{ChatMessage, LeaveReason, MemberError, Output, PeerInfo, RoomEvent, SendError};
 pub use local_peer::LocalPeer;
+pub use sealing::{SignRequest, SignatureRefused};
 
 use std::collections::VecDeque;
 
-use crate::envelope::{
-    clamp_timestamp, encode_sealed, ChatText, Envelope, HistoryRequest, LogEntry, Msg,
-};
+use crate::envelope::{clamp_timestamp, ChatText, Envelope, HistoryRequest, Msg};
 use crate::ids::{DisplayName, Handle, MessageId, PeerId, RoomName};
 use crate::limits::{ANNOUNCE_INTERVAL_MS, HISTORY_REQUEST_TIMEOUT_MS, PRESENCE_REPLY_MIN_GAP_MS};
 use crate::sign::PublicKey;
@@ -36,10 +36,11 @@ use history::History;
 use host::HostWatch;
 use jitter::Rng;
 use members::{Member, Members};
-use outgoing::{announce, leave_envelope, seal};
+use outgoing::{announce, leave_envelope};
 use peers::{PeerRecord, Peers};
 use pins::Pins;
 use replies::PendingReplies;
+use sealing::Sealer;
 use seen::SeenIds;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +84,7 @@ pub struct Room {
     /// Until when history-responses to us are merged.
     history_window_until: Option<u64>,
     replies: PendingReplies,
+    sealer: Sealer,
     rng: Rng,
 }
 
@@ -105,6 +107,7 @@ impl Room {
             echoes: Echoes::default(),
             history_window_until: None,
             replies: PendingReplies::default(),
+            sealer: Sealer::default(),
             // Mixing in the clock keeps rooms apart even if a caller reuses entropy.
             rng: Rng::new(entropy ^ now_ms.rotate_left(32)),
         }
@@ -259,14 +262,18 @@ impl Room {
     /// The first half of `send_text_as`: the message as it will be shown, before the
     /// signature (the costliest step) is made. A driver with local listeners (the
     /// IRC bridge's channel) shows it to them first, then calls `seal_composed`.
+    ///
+    /// A room need not be joined to compose: a one-shot sender (`party send`) says
+    /// one thing without announcing itself. Whether the broker can take it now is the
+    /// connection's business (`Connection::send_text`).
     pub fn compose_as(
         &mut self,
         now_ms: u64,
         from: &PeerId,
         text: &str,
     ) -> Result<Composed, SendError> {
-        if self.state != State::Joined {
-            return Err(SendError::NotJoined);
+        if self.state == State::Left {
+            return Err(SendError::Left);
         }
         let Some(member) = self.members.get(from) else {
             return Err(SendError::NotAMember(from.clone()));
@@ -285,23 +292,12 @@ impl Room {
         Ok(Composed { msg, chat })
     }
 
-    /// Signs a composed message, keeps it in history and returns its publish. A
-    /// message whose member left in between is dropped (nobody may sign for it).
+    /// Signs a composed message, keeps it in history and returns its publish (or,
+    /// for an external key, the request to sign it). A message whose member left in
+    /// between is not sent (nobody may sign for it), and a `Rejected` event says so.
     pub fn seal_composed(&mut self, composed: Composed) -> Vec<Output> {
         let Composed { msg, chat } = composed;
-        let Some(member) = self.members.get(&msg.from) else {
-            return Vec::new();
-        };
-        let envelope = Envelope::Msg(msg.clone());
-        let seal = seal(&self.topic, member, &envelope);
-        let payload = encode_sealed(&envelope, Some(&seal));
-        self.echoes.sent(&payload);
-        self.seen.insert(msg.id.clone());
-        self.history.insert(LogEntry::new(msg, Some(seal)), chat);
-        vec![Output::Publish {
-            topic: self.topic.clone(),
-            payload,
-        }]
+        vec![self.seal_msg(msg, chat)]
     }
 
     /// Runs every timer that is due: presence beats, peer timeouts, the host grace
@@ -394,17 +390,10 @@ impl Room {
         self.state = State::Left;
         self.history_window_until = None;
         self.replies.clear();
+        self.sealer.clear();
         self.peers.clear();
         self.host.reset();
         out
-    }
-
-    /// The payload to register as the MQTT Last Will when connecting: the primary
-    /// member's signed `leave`, so peers learn of a dropped connection from the broker.
-    pub fn last_will(&self, now_ms: u64) -> Vec<u8> {
-        let primary = self.members.primary();
-        let envelope = leave_envelope(&primary.peer, now_ms);
-        encode_sealed(&envelope, Some(&seal(&self.topic, primary, &envelope)))
     }
 
     /// Remote handles present, one entry per handle (what the bridge shows as channel

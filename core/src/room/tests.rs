@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::envelope::{
-    decode, encode_signed, encode_unsigned, HistoryRequest, HistoryResponse, Presence,
+    decode, encode_sealed, encode_signed, encode_unsigned, HistoryRequest, HistoryResponse,
+    LogEntry, Presence,
 };
 use crate::ids::{AvatarSeed, MessageId};
 use crate::limits::{
@@ -30,11 +31,18 @@ fn open_room(n: u8) -> Room {
     room_named("calc-study", n)
 }
 
+fn will_payload(room: &Room, now: u64) -> Vec<u8> {
+    match room.will(now) {
+        Output::Will { payload, .. } => payload,
+        other => panic!("a held key gives its will at once, got {other:?}"),
+    }
+}
+
 fn payloads(out: &[Output]) -> Vec<Vec<u8>> {
     out.iter()
         .filter_map(|o| match o {
             Output::Publish { payload, .. } => Some(payload.clone()),
-            Output::Event(_) => None,
+            _ => None,
         })
         .collect()
 }
@@ -43,7 +51,7 @@ fn events(out: &[Output]) -> Vec<RoomEvent> {
     out.iter()
         .filter_map(|o| match o {
             Output::Event(e) => Some(e.clone()),
-            Output::Publish { .. } => None,
+            _ => None,
         })
         .collect()
 }
@@ -201,13 +209,13 @@ fn an_explicit_leave_removes_the_peer_at_once() {
     assert!(a.tick(T0 + 100_000).is_empty());
     let hello = b.send_text(T0 + 20, "hi").unwrap();
     assert!(deliver(&hello, &mut a, T0 + 20).is_empty());
-    assert_eq!(a.send_text(T0 + 30, "x"), Err(SendError::NotJoined));
+    assert_eq!(a.send_text(T0 + 30, "x"), Err(SendError::Left));
 }
 
 #[test]
 fn the_last_will_is_a_signed_leave_that_removes_the_peer() {
     let (a, mut b) = two_peers();
-    let will = a.last_will(T0);
+    let will = will_payload(&a, T0);
     let received = decode(a.topic(), &will, T0 + 60_000).unwrap();
     assert!(matches!(received.envelope, Envelope::Leave(_)));
     assert!(received.verification.is_verified());
@@ -246,7 +254,7 @@ fn unknown_leaves_change_nothing() {
     let mut b = open_room(2);
     b.join(T0);
     let stranger = open_room(3);
-    assert!(b.receive(T0, &stranger.last_will(T0)).is_empty());
+    assert!(b.receive(T0, &will_payload(&stranger, T0)).is_empty());
 }
 
 #[test]
@@ -385,9 +393,10 @@ fn a_message_from_an_unseen_peer_also_reports_the_peer() {
 }
 
 #[test]
-fn send_refuses_before_join_and_for_bad_text() {
+fn a_room_composes_without_joining_but_refuses_bad_text() {
     let mut a = open_room(1);
-    assert_eq!(a.send_text(T0, "hi"), Err(SendError::NotJoined));
+    let once = a.send_text(T0, "said once, without joining").unwrap();
+    assert_eq!(types(&once), ["msg"], "no announce, no history request");
     a.join(T0);
     assert!(matches!(
         a.send_text(T0, "  "),
@@ -1109,5 +1118,10 @@ fn a_message_composed_by_a_member_who_then_left_is_never_signed() {
     let three = PeerId::from_bytes([3; 8]);
     let composed = bridge.compose_as(T0 + 1, &three, "too late").unwrap();
     bridge.remove_member(T0 + 2, &three);
-    assert!(bridge.seal_composed(composed).is_empty());
+    let out = bridge.seal_composed(composed);
+    assert!(payloads(&out).is_empty(), "nothing is published");
+    assert!(
+        matches!(events(&out).as_slice(), [RoomEvent::Rejected { reason, .. }] if reason.contains("left before")),
+        "the sender hears why: {out:?}"
+    );
 }

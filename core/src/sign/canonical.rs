@@ -1,9 +1,8 @@
 //! The canonical signing form (specified in `docs/protocol.md`, "Canonical form").
 
-use ed25519_dalek::VerifyingKey;
 use sha2::{Digest, Sha256};
 
-use super::Auth;
+use super::{Auth, PublicKey};
 use crate::envelope::{Body, Envelope, FieldSink, LogEntry};
 use crate::ids::PeerId;
 
@@ -51,7 +50,7 @@ impl FieldSink for Writer<'_> {
 pub fn canonical_bytes(
     topic: &str,
     envelope: &Envelope,
-    signer: Option<(&VerifyingKey, Auth)>,
+    signer: Option<(&PublicKey, Auth)>,
 ) -> Vec<u8> {
     canonical_form(
         topic,
@@ -69,7 +68,7 @@ fn canonical_form(
     fields: impl FnOnce(&mut Writer<'_>),
     from: &PeerId,
     t: u64,
-    signer: Option<(&VerifyingKey, Auth)>,
+    signer: Option<(&PublicKey, Auth)>,
 ) -> Vec<u8> {
     let mut w = Writer {
         out: DOMAIN_TAG.to_vec(),
@@ -94,7 +93,10 @@ fn canonical_form(
 /// responder vouches for exactly these entries with exactly these signatures.
 pub fn entry_digest(topic: &str, entry: &LogEntry) -> [u8; 32] {
     let msg = entry.msg();
-    let signer = entry.seal().map(|seal| (seal.verifying_key(), seal.auth()));
+    let public_key = entry.seal().map(|seal| seal.public_key());
+    let signer = public_key
+        .as_ref()
+        .zip(entry.seal().map(|seal| seal.auth()));
     let form = canonical_form(topic, "msg", |w| msg.fields(w), &msg.from, msg.t, signer);
     let mut hasher = Sha256::new();
     hasher.update(form);

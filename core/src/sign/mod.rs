@@ -15,7 +15,7 @@ pub use auth::{Auth, AuthFields, KeyOrigin};
 pub use canonical::{canonical_bytes, entry_digest, DOMAIN_TAG};
 pub use public_key::{PublicKey, PublicKeyError};
 pub use seal::{sign, sign_with, verify, Seal, SignatureError};
-pub use signer::Signer;
+pub use signer::{PeerKey, Signer};
 
 /// Whether an envelope's signature was checked, and with which key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]

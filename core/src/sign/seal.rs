@@ -40,6 +40,25 @@ pub enum SignatureError {
 }
 
 impl Seal {
+    /// A seal from a signature made elsewhere (an external key), checked against
+    /// `envelope` and `topic` before it is trusted.
+    pub(crate) fn from_external(
+        topic: &str,
+        envelope: &Envelope,
+        public_key: &PublicKey,
+        signature: &[u8; 64],
+        auth: Auth,
+    ) -> Result<Self, SignatureError> {
+        let seal = Self {
+            public_key: PublicKey::checked(public_key.as_bytes())
+                .map_err(SignatureError::BadPublicKey)?,
+            signature: Signature::from_bytes(signature),
+            auth,
+        };
+        verify(topic, envelope, &seal)?;
+        Ok(seal)
+    }
+
     /// Parses wire signature fields without checking them against anything yet.
     pub(crate) fn from_wire(pk: &str, sig: &str, auth: Auth) -> Result<Self, SignatureError> {
         let bytes = PublicKey::parse(pk).map_err(SignatureError::BadPublicKey)?;
@@ -93,7 +112,11 @@ pub fn sign(topic: &str, envelope: &Envelope, key: &SigningKey, auth: Auth) -> S
 /// Signs `envelope` for `topic`.
 pub fn sign_with(topic: &str, envelope: &Envelope, signer: &Signer, auth: Auth) -> Seal {
     let public_key = signer.verifying_key();
-    let signature = signer.sign(&canonical_bytes(topic, envelope, Some((&public_key, auth))));
+    let signature = signer.sign(&canonical_bytes(
+        topic,
+        envelope,
+        Some((&PublicKey::from_verifying_key(&public_key), auth)),
+    ));
     Seal {
         public_key,
         signature,
@@ -112,7 +135,7 @@ pub fn verify(topic: &str, envelope: &Envelope, seal: &Seal) -> Result<(), Signa
             });
         }
     }
-    let bytes = canonical_bytes(topic, envelope, Some((&seal.public_key, seal.auth)));
+    let bytes = canonical_bytes(topic, envelope, Some((&seal.public_key(), seal.auth)));
     seal.public_key
         .verify_strict(&bytes, &seal.signature)
         .map_err(|_| SignatureError::Invalid)

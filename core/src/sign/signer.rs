@@ -57,6 +57,26 @@ impl Signer {
     }
 }
 
+/// Where a local peer's private key lives.
+#[derive(Clone, Debug)]
+pub enum PeerKey {
+    /// In this process: signatures are made on the spot.
+    Held(Signer),
+    /// Outside it, where it cannot be read (a non-extractable WebCrypto key in the
+    /// browser): a room asks its driver for each signature with `Output::Sign` and
+    /// sends the envelope once the signature comes back (`Room::signed`).
+    External(super::PublicKey),
+}
+
+impl PeerKey {
+    pub fn public_key(&self) -> super::PublicKey {
+        match self {
+            PeerKey::Held(signer) => super::PublicKey::from_verifying_key(&signer.verifying_key()),
+            PeerKey::External(key) => *key,
+        }
+    }
+}
+
 /// Leaves the key out, so logging cannot leak it.
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

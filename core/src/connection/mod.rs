@@ -1,0 +1,355 @@
+//! The connection lifecycle around a room, sans-IO, for every client: the browser,
+//! `party listen` and each channel of the IRC bridge drive this one machine and only
+//! move bytes and time in and out (docs/design.md, "Connection lifecycle").
+//!
+//! The rules it keeps:
+//! - Subscribe on every (re)connect, and join (announce, ask for history) only once
+//!   the subscription is in place, so we never announce presence in a room we
+//!   cannot hear.
+//! - While offline, nothing is published: presence beats and history replies would
+//!   be stale by the time we are back, and joining again announces us afresh. A
+//!   message cannot be sent while offline: `send_text` says so (`SendError::Offline`)
+//!   instead of pretending.
+//! - The Last Will (our signed `leave`) is prepared at start and refreshed after
+//!   every loss, because MQTT fixes the will at CONNECT and it carries a timestamp.
+//! - Retained messages are ignored: Party never retains, so a retained envelope is
+//!   someone replaying old presence or history at every joiner.
+//! - Leaving says goodbye, then disconnects cleanly (which cancels the will).
+
+use crate::ids::{DisplayName, PeerId};
+use crate::room::{Composed, LocalPeer, MemberError, Output, Room, RoomEvent, SendError};
+
+/// Random bytes an MQTT client id is made of.
+pub const CLIENT_ID_RANDOM_BYTES: usize = 18;
+
+/// The MQTT client id for one connection, from fresh random bytes: `party` and 18
+/// letters or digits, 23 characters in all, the longest MQTT 3.1.1 obliges every
+/// broker to accept.
+///
+/// A broker drops the older of two sessions with one client id, so anyone who knows
+/// an id can kick its owner off, over and over. Ids are therefore secret and random
+/// (about 107 bits), and unrelated to anything peers see, such as the peer id.
+pub fn mqtt_client_id(random: [u8; CLIENT_ID_RANDOM_BYTES]) -> String {
+    const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut id = String::with_capacity(5 + CLIENT_ID_RANDOM_BYTES);
+    id.push_str("party");
+    id.extend(
+        random
+            .iter()
+            .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])),
+    );
+    id
+}
+
+/// How far the broker connection has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkState {
+    /// No broker session (not yet connected, or lost).
+    Offline,
+    /// Connected; the room subscription is on its way.
+    Subscribing,
+    /// Subscribed and joined: messages go out.
+    Live,
+    /// Left on purpose; nothing more happens.
+    Left,
+}
+
+/// A publish the broker delivered to us.
+#[derive(Clone, Copy, Debug)]
+pub struct Incoming<'a> {
+    pub topic: &'a str,
+    /// The MQTT RETAIN flag: set only on messages the broker stored and replays.
+    pub retained: bool,
+    pub payload: &'a [u8],
+}
+
+/// Why the connection cannot go on by itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectionError {
+    #[error("the broker refused the subscription to {0}")]
+    SubscriptionRefused(String),
+}
+
+/// Whether this connection registers a Last Will.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Will {
+    /// One room on its own MQTT session: the broker says our goodbye if we vanish.
+    Leave,
+    /// Several rooms or members on one shared session (the IRC bridge): one will
+    /// cannot speak for all of them, so there is none.
+    None,
+}
+
+/// One room and its broker connection.
+pub struct Connection {
+    room: Room,
+    state: LinkState,
+    will: Will,
+    /// The Last Will for the next CONNECT (once signed).
+    will_payload: Option<Vec<u8>>,
+}
+
+impl Connection {
+    pub fn new(room: Room, will: Will) -> Self {
+        Self {
+            room,
+            state: LinkState::Offline,
+            will,
+            will_payload: None,
+        }
+    }
+
+    /// Prepares the first Last Will: an `Output::Will` (or the request to sign it)
+    /// before the driver connects.
+    pub fn start(&mut self, now_ms: u64) -> Vec<Output> {
+        self.refresh_will(now_ms)
+    }
+
+    pub fn room(&self) -> &Room {
+        &self.room
+    }
+
+    pub fn topic(&self) -> &str {
+        self.room.topic()
+    }
+
+    pub fn state(&self) -> LinkState {
+        self.state
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.state == LinkState::Live
+    }
+
+    /// The Last Will to put in the next CONNECT, once it is signed.
+    pub fn will(&self) -> Option<&[u8]> {
+        self.will_payload.as_deref()
+    }
+
+    /// The broker accepted our CONNECT: subscribe to the room.
+    pub fn connected(&mut self, _now_ms: u64) -> Vec<Output> {
+        if self.state == LinkState::Left {
+            return Vec::new();
+        }
+        self.state = LinkState::Subscribing;
+        vec![Output::Subscribe {
+            topic: self.room.topic().to_owned(),
+        }]
+    }
+
+    /// The broker answered our SUBSCRIBE. Granted: we join (or rejoin) the room.
+    ///
+    /// Brokers handle one client's packets in order, so a driver that cannot match
+    /// SUBACKs to rooms (several rooms on one session) may report `granted` as soon
+    /// as the SUBSCRIBE is queued: the subscription is in place before our announce
+    /// reaches the broker.
+    pub fn subscribed(
+        &mut self,
+        now_ms: u64,
+        granted: bool,
+    ) -> Result<Vec<Output>, ConnectionError> {
+        if self.state != LinkState::Subscribing {
+            return Ok(Vec::new());
+        }
+        if !granted {
+            self.state = LinkState::Offline;
+            return Err(ConnectionError::SubscriptionRefused(
+                self.room.topic().to_owned(),
+            ));
+        }
+        self.state = LinkState::Live;
+        let outputs = self.room.join(now_ms);
+        Ok(self.pass(outputs))
+    }
+
+    /// The broker connection dropped (the driver reconnects with its backoff): stop
+    /// publishing, and prepare a fresh Last Will for the next CONNECT.
+    pub fn lost(&mut self, now_ms: u64) -> Vec<Output> {
+        if self.state == LinkState::Left {
+            return Vec::new();
+        }
+        self.state = LinkState::Offline;
+        self.refresh_will(now_ms)
+    }
+
+    /// A publish from the broker.
+    pub fn receive(&mut self, now_ms: u64, incoming: Incoming<'_>) -> Vec<Output> {
+        if incoming.topic != self.room.topic() || self.state == LinkState::Left {
+            return Vec::new();
+        }
+        if incoming.retained {
+            return vec![Output::Event(RoomEvent::Rejected {
+                reason: "ignored a retained message: Party never retains, so it is a replay".into(),
+                verified: false,
+            })];
+        }
+        let outputs = self.room.receive(now_ms, incoming.payload);
+        self.pass(outputs)
+    }
+
+    /// Runs the room's timers (see `Room::tick`).
+    pub fn tick(&mut self, now_ms: u64) -> Vec<Output> {
+        let outputs = self.room.tick(now_ms);
+        self.pass(outputs)
+    }
+
+    /// When `tick` must next run.
+    pub fn next_deadline(&self) -> Option<u64> {
+        self.room.next_deadline()
+    }
+
+    /// A message from the primary member, if the room is live.
+    pub fn send_text(&mut self, now_ms: u64, text: &str) -> Result<Vec<Output>, SendError> {
+        let from = self.room.me().peer_id().clone();
+        self.send_text_as(now_ms, &from, text)
+    }
+
+    /// A message from any member, if the room is live.
+    pub fn send_text_as(
+        &mut self,
+        now_ms: u64,
+        from: &PeerId,
+        text: &str,
+    ) -> Result<Vec<Output>, SendError> {
+        self.require_live()?;
+        let outputs = self.room.send_text_as(now_ms, from, text)?;
+        Ok(self.pass(outputs))
+    }
+
+    /// See `Room::compose_as`; only while live.
+    pub fn compose_as(
+        &mut self,
+        now_ms: u64,
+        from: &PeerId,
+        text: &str,
+    ) -> Result<Composed, SendError> {
+        self.require_live()?;
+        self.room.compose_as(now_ms, from, text)
+    }
+
+    /// See `Room::seal_composed`. If the connection went down in between, the message
+    /// is not sent, and the error says so.
+    pub fn seal_composed(&mut self, composed: Composed) -> Result<Vec<Output>, SendError> {
+        self.require_live()?;
+        let outputs = self.room.seal_composed(composed);
+        Ok(self.pass(outputs))
+    }
+
+    /// See `Room::add_member`.
+    pub fn add_member(&mut self, now_ms: u64, peer: LocalPeer) -> Result<Vec<Output>, MemberError> {
+        let outputs = self.room.add_member(now_ms, peer)?;
+        Ok(self.pass(outputs))
+    }
+
+    /// See `Room::remove_member`.
+    pub fn remove_member(&mut self, now_ms: u64, peer_id: &PeerId) -> Vec<Output> {
+        let outputs = self.room.remove_member(now_ms, peer_id);
+        self.pass(outputs)
+    }
+
+    /// See `Room::rename_member`.
+    pub fn rename_member(
+        &mut self,
+        now_ms: u64,
+        peer_id: &PeerId,
+        name: Option<DisplayName>,
+    ) -> Vec<Output> {
+        let outputs = self.room.rename_member(now_ms, peer_id, name);
+        self.pass(outputs)
+    }
+
+    /// An external key's signature (see `Room::signed`).
+    pub fn signed(&mut self, id: u64, signature: &[u8; 64]) -> Vec<Output> {
+        let outputs = self.room.signed(id, signature);
+        self.pass(outputs)
+    }
+
+    /// An external key could not sign (see `Room::signing_failed`).
+    pub fn signing_failed(&mut self, id: u64, reason: &str) -> Vec<Output> {
+        let outputs = self.room.signing_failed(id, reason);
+        self.pass(outputs)
+    }
+
+    /// Says goodbye and ends the session: every member's `leave`, then a clean
+    /// DISCONNECT. A leave an external key would still have to sign cannot wait (the
+    /// page is going away): the prepared will, which is the same signed `leave`, goes
+    /// out in its place.
+    pub fn leave(&mut self, now_ms: u64) -> Vec<Output> {
+        if self.state == LinkState::Left {
+            return Vec::new();
+        }
+        let was_live = self.state == LinkState::Live;
+        let outputs = self.room.leave(now_ms);
+        self.state = LinkState::Left;
+        if !was_live {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(outputs.len() + 1);
+        let mut unsigned = false;
+        for output in outputs {
+            match output {
+                Output::Sign(_) => unsigned = true,
+                other => out.push(other),
+            }
+        }
+        if unsigned {
+            if let Some(payload) = self.will_payload.clone() {
+                out.push(Output::Publish {
+                    topic: self.room.topic().to_owned(),
+                    payload,
+                });
+            }
+        }
+        out.push(Output::Disconnect);
+        out
+    }
+
+    /// Comes back after `leave` (a page restored from the back/forward cache): the
+    /// connection starts over as a new one, with a fresh Last Will.
+    pub fn resume(&mut self, now_ms: u64) -> Vec<Output> {
+        if self.state != LinkState::Left {
+            return Vec::new();
+        }
+        self.state = LinkState::Offline;
+        self.refresh_will(now_ms)
+    }
+
+    fn require_live(&self) -> Result<(), SendError> {
+        match self.state {
+            LinkState::Live => Ok(()),
+            LinkState::Left => Err(SendError::Left),
+            LinkState::Offline | LinkState::Subscribing => Err(SendError::Offline),
+        }
+    }
+
+    fn refresh_will(&mut self, now_ms: u64) -> Vec<Output> {
+        match self.will {
+            Will::None => Vec::new(),
+            Will::Leave => {
+                let output = self.room.will(now_ms);
+                self.pass(vec![output])
+            }
+        }
+    }
+
+    /// What the room asked for, as the link allows: publishes only while live, and
+    /// the latest will kept for the next CONNECT.
+    fn pass(&mut self, outputs: Vec<Output>) -> Vec<Output> {
+        let live = self.state == LinkState::Live;
+        let mut out = Vec::with_capacity(outputs.len());
+        for output in outputs {
+            match output {
+                Output::Publish { .. } if !live => {}
+                Output::Will { ref payload, .. } => {
+                    self.will_payload = Some(payload.clone());
+                    out.push(output);
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;
