@@ -1,8 +1,9 @@
 //! What the room page lists: chat messages and system lines, in time order, bounded.
 //! Core decides what happened; this only keeps the lines a person scrolls through.
 
+use party_core::ids::Handle;
 use party_core::limits::HISTORY_MAX_MESSAGES;
-use party_core::ChatMessage;
+use party_core::{ChatMessage, Trust};
 
 /// One line of the room log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +31,7 @@ impl LogLine {
     pub fn key(&self) -> String {
         match self {
             LogLine::Chat(message) => {
-                format!("m/{}/{}/{}", message.id, message.verified, message.history)
+                format!("m/{}/{:?}/{}", message.id, message.trust, message.history)
             }
             LogLine::System { seq, .. } => format!("s/{seq}"),
         }
@@ -63,6 +64,19 @@ impl RoomLog {
         }
     }
 
+    /// Two keys claim `handle` and neither can be told to be real: every message
+    /// shown under it, earlier ones included, is marked contested.
+    pub fn contest(&mut self, handle: &Handle) {
+        for line in &mut self.lines {
+            if let LogLine::Chat(message) = line {
+                if message.handle == *handle && message.trust != Trust::Impostor {
+                    message.trust = Trust::Contested;
+                    message.verified = false;
+                }
+            }
+        }
+    }
+
     /// Adds a system line at `t`.
     pub fn push_system(&mut self, t: u64, text: String, alarm: bool) {
         let seq = self.next_seq;
@@ -90,7 +104,7 @@ impl RoomLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use party_core::ids::{AvatarSeed, Handle, MessageId, PeerId};
+    use party_core::ids::{AvatarSeed, MessageId, PeerId};
 
     fn message(id: &str, t: u64, verified: bool) -> ChatMessage {
         ChatMessage {
@@ -102,6 +116,11 @@ mod tests {
             t,
             from: PeerId::parse("0011223344556677").unwrap(),
             verified,
+            trust: if verified {
+                Trust::Verified
+            } else {
+                Trust::Unverified
+            },
             history: false,
         }
     }
@@ -145,6 +164,20 @@ mod tests {
         }
         assert_eq!(log.lines().len(), HISTORY_MAX_MESSAGES);
         assert_eq!(ids(&log)[0], "m3");
+    }
+
+    #[test]
+    fn a_conflict_marks_every_line_of_the_handle_contested_and_redraws_it() {
+        let mut log = RoomLog::default();
+        log.upsert_message(message("a", 100, true));
+        let before = log.lines()[0].key();
+        log.contest(&Handle::parse("big-red-apple").unwrap());
+        assert!(
+            matches!(&log.lines()[0], LogLine::Chat(m) if m.trust == Trust::Contested && !m.verified)
+        );
+        assert_ne!(log.lines()[0].key(), before);
+        log.contest(&Handle::parse("tiny-red-apple").unwrap());
+        assert!(matches!(&log.lines()[0], LogLine::Chat(m) if m.trust == Trust::Contested));
     }
 
     #[test]

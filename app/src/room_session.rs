@@ -373,14 +373,24 @@ impl Driver {
             } => system(
                 match received_key {
                     Some(_) => format!(
-                        "Warning: someone claimed {handle} with a different key than the one first seen in this room. It may be an impersonation; their message was dropped."
+                        "Warning: someone else claims to be {handle}: they sign with another key than {handle}'s. What they say is marked impostor."
                     ),
                     None => format!(
-                        "Warning: an unsigned message claimed {handle}, whose key is known in this room. It may be an impersonation; it was dropped."
+                        "Warning: an unsigned client claims to be {handle}, whose key is known here. What it says is marked impostor."
                     ),
                 },
                 true,
             ),
+            RoomEvent::KeyConflict { handle, keys, .. } => {
+                log.update(|log| log.contest(&handle));
+                system(
+                    format!(
+                        "Warning: {} different keys claim to be {handle} here, and nothing vouched for either. Their messages are marked contested; ask the host for their link (it carries their key).",
+                        keys.len()
+                    ),
+                    true,
+                )
+            }
             RoomEvent::Rejected { reason, .. } => {
                 leptos::logging::warn!("party: rejected envelope: {reason}");
                 self.signals.rejections.update(|rejections| {

@@ -10,6 +10,7 @@ use common::{
     Dist, DEADLINE,
 };
 use party_core::limits::{MAX_PAYLOAD_BYTES, ROOM_NAME_CHARS, TOPIC_PREFIX};
+use rumqttc::{Packet, QoS};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -148,4 +149,35 @@ async fn a_client_that_keeps_talking_outlives_its_keepalive_period_many_times() 
             .expect("connection still open");
         assert_eq!(reply, PINGRESP);
     }
+}
+
+/// Party never retains: a retained envelope would be handed to every later joiner,
+/// who would pin whatever key it carries before the real one speaks
+/// (docs/design.md, "What the broker may and may not do").
+#[tokio::test]
+async fn retained_publishes_reach_current_subscribers_live_and_are_never_kept() {
+    let dist = Dist::new();
+    let broker = Broker::start(&dist.dir);
+    let topic = "party-2026-v1/party/retained-room";
+    let attacker = Client::connect(tcp_options(&broker, "attacker")).await;
+    let mut present = Client::connect(tcp_options(&broker, "present")).await;
+    present.subscribe(topic).await;
+    attacker
+        .client
+        .publish(topic, QoS::AtMostOnce, true, b"forged announce".to_vec())
+        .await
+        .expect("queue publish");
+    match present
+        .expect(|p| matches!(p, Packet::Publish(m) if m.topic == topic))
+        .await
+    {
+        Packet::Publish(m) => assert!(!m.retain, "live deliveries carry no retain flag"),
+        other => unreachable!("{other:?}"),
+    }
+
+    // A later joiner gets nothing but what is said after it subscribed.
+    let mut joiner = Client::connect(tcp_options(&broker, "joiner")).await;
+    joiner.subscribe(topic).await;
+    attacker.publish(topic, b"live".to_vec()).await;
+    assert_eq!(joiner.expect_publish(topic).await, b"live");
 }

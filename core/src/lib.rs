@@ -35,5 +35,5 @@ pub mod words;
 
 pub use room::{
     ChatMessage, Composed, LeaveReason, LocalPeer, MemberError, Output, PeerInfo, Room, RoomEvent,
-    SendError,
+    SendError, Trust,
 };

@@ -102,6 +102,22 @@ pub const MAX_LOCAL_MEMBERS: usize = 256;
 /// handles are forgotten first.
 pub const MAX_PINNED_HANDLES: usize = 1_024;
 
+/// Other keys remembered per pinned handle (impostors of a firm pin, rivals of a
+/// learned one): each is reported once, and a flood of keys for one handle cannot
+/// grow memory.
+pub const MAX_RIVAL_KEYS: usize = 4;
+
+/// How far from our clock an `announce` or `msg` may be dated and still count as a
+/// sign of life. Presence envelopes are signed but carry no nonce, so without this a
+/// captured `announce` of a host who left would bring the host back as "here". Two
+/// minutes leaves room for clocks that are off, and is far shorter than the life of a
+/// captured envelope.
+pub const PRESENCE_FRESHNESS_MS: u64 = 120_000;
+
+/// Connections that said `leave` and are remembered as gone, so a replay of their
+/// earlier envelopes does not bring them back.
+pub const DEPARTED_PEERS_REMEMBERED: usize = 1_024;
+
 /// Most history replies waiting for their jitter at once. A reply can be 256 KiB, so
 /// this caps what a flood of spoofed history-requests can make us publish.
 pub const MAX_PENDING_HISTORY_REPLIES: usize = 4;

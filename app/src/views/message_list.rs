@@ -5,6 +5,8 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use party_core::ChatMessage;
 
+use party_core::Trust;
+
 use crate::clock::local_hh_mm;
 use crate::room_log::{LogLine, RoomLog};
 use crate::views::avatar::Avatar;
@@ -61,15 +63,20 @@ fn Message(message: ChatMessage) -> impl IntoView {
         text,
         t,
         verified,
+        trust,
         history,
         ..
     } = message;
+    let impostor = trust == Trust::Impostor;
     view! {
         <li
             class="message"
+            class:impostor=impostor
             data-testid="message"
             data-id=id.to_string()
             data-verified=verified.to_string()
+            data-trust=trust_word(trust)
+            data-impostor=impostor.to_string()
             data-history=history.to_string()
         >
             <Avatar seed=avatar_seed />
@@ -77,14 +84,48 @@ fn Message(message: ChatMessage) -> impl IntoView {
                 <span class="message-sender" data-testid="message-sender">{handle.to_string()}</span>
                 {name.map(|name| view! { <span class="message-name">{format!("({name})")}</span> })}
                 <time class="message-time" data-testid="message-time">{local_hh_mm(t)}</time>
-                {if verified {
-                    view! { <span class="verified" title="signed, and the key matches the one pinned for this handle">"✓ verified"</span> }.into_any()
-                } else {
-                    view! { <span class="unverified" title="not signed or not verifiable: this may not be who it claims">"unverified"</span> }.into_any()
-                }}
+                <TrustTag trust />
                 {history.then(|| view! { <span class="history-tag">"history"</span> })}
             </div>
             <p class="message-text" data-testid="message-text">{text}</p>
         </li>
     }
+}
+
+/// The `data-trust` word (as core's events spell it).
+pub fn trust_word(trust: Trust) -> &'static str {
+    match trust {
+        Trust::Verified => "verified",
+        Trust::Unverified => "unverified",
+        Trust::Impostor => "impostor",
+        Trust::Contested => "contested",
+    }
+}
+
+/// How far the sender is known to be who it claims, in a word and a hover text.
+#[component]
+pub fn TrustTag(trust: Trust) -> impl IntoView {
+    let (class, label, title) = match trust {
+        Trust::Verified => (
+            "verified",
+            "✓ verified",
+            "signed, and the key matches the one known for this handle",
+        ),
+        Trust::Unverified => (
+            "unverified",
+            "unverified",
+            "not signed (a Party v1 client): this may not be who it claims",
+        ),
+        Trust::Impostor => (
+            "impostor",
+            "⚠ impostor",
+            "signed with another key than the one known for this handle: this is not who it claims",
+        ),
+        Trust::Contested => (
+            "contested",
+            "⚠ contested",
+            "two keys claim this handle here; neither can be trusted as it until you check the host's link",
+        ),
+    };
+    view! { <span class=class title=title>{label}</span> }
 }

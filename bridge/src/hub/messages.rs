@@ -2,7 +2,7 @@
 //! reports (messages, presence, host status, history) onto IRC.
 
 use party_core::ids::RoomName;
-use party_core::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent, SendError};
+use party_core::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent, SendError, Trust};
 
 use crate::irc::line::build;
 use crate::irc::names::{channel_of, channel_room, fold};
@@ -235,11 +235,12 @@ impl Hub {
             None => (false, chat.text.as_str()),
         };
         let marked;
-        let text = if chat.verified {
-            text
-        } else {
-            marked = format!("[unverified] {text}");
-            marked.as_str()
+        let text = match trust_mark(chat.trust) {
+            None => text,
+            Some(mark) => {
+                marked = format!("{mark} {text}");
+                marked.as_str()
+            }
         };
         // `:prefix COMMAND #channel :` and CRLF around the text, and the CTCP wrapping.
         let overhead =
@@ -326,6 +327,10 @@ impl Hub {
         let channel = channel_of(room);
         let members = self.members_of(room);
         match event {
+            // IRC shows a handle once: impostors never, and a second key of a handle
+            // that is already here neither joins nor parts it.
+            RoomEvent::PeerJoined { peer } | RoomEvent::PeerLeft { peer, .. }
+                if peer.trust == Trust::Impostor || self.handle_shown(room, &peer) => {}
             RoomEvent::PeerJoined { peer } if !peer.is_self => {
                 let body = build(
                     &peer_prefix(peer.handle.as_str()),
@@ -369,6 +374,12 @@ impl Hub {
                 match local {
                     // A member's own words come back only as an echo, which core drops.
                     Some(_) => {}
+                    // Not from the nick it claims: said by the server, flagged.
+                    None if chat.trust == Trust::Impostor => self.channel_notice(
+                        &members,
+                        &channel,
+                        &format!("<impostor of {}> {}", chat.handle, chat.text),
+                    ),
                     None => {
                         let prefix = peer_prefix(chat.handle.as_str());
                         self.deliver_text(room, &members, &prefix, "PRIVMSG", &chat);
@@ -376,12 +387,28 @@ impl Hub {
                 }
             }
             RoomEvent::KeyMismatch { handle, .. } => {
-                self.channel_notice(&members, &channel, &format!("Warning: someone claimed to be {handle} with a different key; ignored (possible impersonation)"));
+                self.channel_notice(&members, &channel, &format!("Warning: someone claims to be {handle} with a different key; what they say is shown as <impostor of {handle}> (possible impersonation)"));
+            }
+            RoomEvent::KeyConflict { handle, keys, .. } => {
+                self.channel_notice(&members, &channel, &format!("Warning: {} keys claim to be {handle} in this room and none was vouched for; their lines are marked [contested] (check the host's link before trusting either)", keys.len()));
             }
             RoomEvent::Rejected { reason, .. } => {
                 tracing::debug!(%channel, "room input rejected: {reason}");
             }
         }
+    }
+
+    /// Whether another identity of `peer`'s handle (not an impostor) is still in the
+    /// room, so IRC already shows, and keeps showing, that nick.
+    fn handle_shown(&self, room: &RoomName, peer: &PeerInfo) -> bool {
+        self.channels.get(room).is_some_and(|channel| {
+            channel.room().peers().iter().any(|other| {
+                other.handle == peer.handle
+                    && other.peer_id != peer.peer_id
+                    && other.trust != Trust::Impostor
+                    && !other.is_self
+            })
+        })
     }
 
     fn channel_notice(&mut self, to: &[ClientId], channel: &str, text: &str) {
@@ -445,6 +472,16 @@ impl Hub {
         };
         let body = build(&self.info.name, "NOTICE", &[&channel_of(room)], Some(&text));
         self.send_body(id, &body);
+    }
+}
+
+/// How a line's sender is marked on IRC (`None`: verified, no mark).
+fn trust_mark(trust: Trust) -> Option<&'static str> {
+    match trust {
+        Trust::Verified => None,
+        Trust::Unverified => Some("[unverified]"),
+        Trust::Contested => Some("[contested]"),
+        Trust::Impostor => Some("[impostor]"),
     }
 }
 

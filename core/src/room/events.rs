@@ -58,8 +58,8 @@ pub enum RoomEvent {
     /// verified copy replaces an unverified one with the same id: replace it by id.
     Message(ChatMessage),
     /// An envelope claimed `handle` with a key other than the one pinned for it in this
-    /// room (or with no key at all). It was dropped; show this loudly, it may be an
-    /// impersonation.
+    /// room (or with no key at all): an impostor. What it says is shown flagged
+    /// (`trust: impostor`), never as `handle`. Reported once per key; show it loudly.
     #[serde(rename_all = "camelCase")]
     KeyMismatch {
         handle: Handle,
@@ -69,6 +69,16 @@ pub enum RoomEvent {
         received_key: Option<PublicKey>,
         /// Always `false`: the envelope is not accepted as coming from `handle`. Kept
         /// so every event line has the flag consumers filter on.
+        verified: bool,
+    },
+    /// A second key claimed `handle` while the room only knew its first key from
+    /// traffic (no share link vouched for it): either may be the real one, so both are
+    /// shown as contested (`trust: contested`) and neither as verified. Reported once
+    /// per new key.
+    KeyConflict {
+        handle: Handle,
+        keys: Vec<PublicKey>,
+        /// Always `false`, like every alarm.
         verified: bool,
     },
     /// Input that was not accepted (undecodable, invalid, refused); never shown as
@@ -100,10 +110,34 @@ pub struct ChatMessage {
     /// The sender's time, clamped into `[now - 24 h, now]` on arrival.
     pub t: u64,
     pub from: PeerId,
-    /// Signed, the signature verified, and the key is the one pinned for `handle`.
+    /// Signed, the signature verified, and the key is the one pinned for `handle`
+    /// (`trust` is `verified`).
     pub verified: bool,
+    pub trust: Trust,
     /// Replayed from a history-response rather than received live.
     pub history: bool,
+}
+
+/// How far a sender is known to be who it claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Trust {
+    /// Signed with the key pinned for its handle (or the first key seen for it).
+    Verified,
+    /// Unsigned (a Party v1 client) for a handle with no key known here.
+    Unverified,
+    /// Another key, or none, for a handle pinned to a key: not that handle.
+    Impostor,
+    /// One of two or more keys claiming a handle whose key was only learned from
+    /// traffic: which is real cannot be told.
+    Contested,
+}
+
+impl Trust {
+    /// Whether the sender may be shown as the handle it claims (and as the host).
+    pub fn is_genuine(self) -> bool {
+        matches!(self, Trust::Verified | Trust::Unverified)
+    }
 }
 
 /// A present handle, as listed by `Room::peers`.
@@ -117,6 +151,7 @@ pub struct PeerInfo {
     pub is_host: bool,
     pub is_self: bool,
     pub verified: bool,
+    pub trust: Trust,
 }
 
 /// Why `Room::send_text` refused.
@@ -162,6 +197,7 @@ mod tests {
             is_host: true,
             is_self: false,
             verified: true,
+            trust: Trust::Verified,
         }
     }
 
@@ -173,7 +209,7 @@ mod tests {
             serde_json::json!({"event": "peer-joined",
                 "handle": "big-red-apple", "avatarSeed": "66687aadf862bd776c8fc18b8e9f8e20",
                 "name": null, "peerId": "0011223344556677", "isHost": true, "isSelf": false,
-                "verified": true})
+                "verified": true, "trust": "verified"})
         );
         let left = serde_json::to_value(RoomEvent::PeerLeft {
             peer: peer(),
@@ -226,6 +262,7 @@ mod tests {
             t: 5,
             from: PeerId::parse("0011223344556677").unwrap(),
             verified: false,
+            trust: Trust::Unverified,
             history: true,
         };
         let value = serde_json::to_value(RoomEvent::Message(msg)).unwrap();

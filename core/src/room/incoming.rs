@@ -2,15 +2,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::envelope::{decode, Envelope, HistoryResponse, LogEntry, Presence, Received};
+use crate::envelope::{decode, Envelope, HistoryResponse, LogEntry, Msg, Presence, Received};
 use crate::ids::{AvatarSeed, DisplayName, Handle, MessageId, PeerId};
-use crate::limits::{HISTORY_REPLY_JITTER_MS, MAX_PEERS};
+use crate::limits::{HISTORY_REPLY_JITTER_MS, MAX_PEERS, PRESENCE_FRESHNESS_MS};
 use crate::sign::PublicKey;
 
 use super::peers::PeerRecord;
-use super::pins::PinCheck;
+use super::pins::News;
 use super::replies::NotScheduled;
-use super::{chat_message, rejected, LeaveReason, Output, Room, RoomEvent, State};
+use super::{chat_message, rejected, LeaveReason, Output, Room, RoomEvent, State, Trust};
 
 /// Whether a sender may speak as it claims.
 enum Admission {
@@ -20,17 +20,20 @@ enum Admission {
     Refuse(Output),
 }
 
-/// The presence an announce, msg or leave claims.
+/// The presence an announce or msg claims.
 struct Claim<'a> {
     from: &'a PeerId,
     handle: &'a Handle,
     avatar_seed: &'a AvatarSeed,
     name: Option<&'a DisplayName>,
+    key: Option<&'a PublicKey>,
+    t: u64,
 }
 
 impl Room {
     /// Feeds one payload received on this room's topic. Never panics: anything that
-    /// cannot be accepted becomes `RoomEvent::Rejected` (or `KeyMismatch`), never chat.
+    /// cannot be accepted becomes `RoomEvent::Rejected`, never chat; a sender that is
+    /// not who it claims is shown flagged (`Trust`), never as the handle it claims.
     pub fn receive(&mut self, now_ms: u64, payload: &[u8]) -> Vec<Output> {
         if self.state == State::Left || self.echoes.take(payload) {
             return Vec::new();
@@ -41,34 +44,15 @@ impl Room {
         };
         let key = received.verification.public_key().copied();
         let key = key.as_ref();
-        let admission = self.admit(received.envelope.from(), received.envelope.handle(), key);
-        match admission {
+        let envelope = &received.envelope;
+        match self.admit(envelope.from(), envelope.handle(), key) {
             Admission::Accept => {}
             Admission::Echo => return Vec::new(),
             Admission::Refuse(output) => return vec![output],
         }
-        if let Some(handle) = received.envelope.handle() {
-            if let Some(mismatch) = self.check_pin(handle, received.envelope.from(), key) {
-                return vec![mismatch];
-            }
-        }
-        match &received.envelope {
-            Envelope::Announce(a) => self.on_presence(now_ms, &announce_claim(a), key),
-            Envelope::Msg(m) => {
-                let claim = Claim {
-                    from: &m.from,
-                    handle: &m.handle,
-                    avatar_seed: &m.avatar_seed,
-                    name: m.name.as_ref(),
-                };
-                let mut out = self.on_presence(now_ms, &claim, key);
-                if out.iter().any(is_rejection) {
-                    return out;
-                }
-                let entry = LogEntry::new(m.clone(), received.seal().cloned());
-                out.extend(self.record_message(now_ms, entry, false));
-                out
-            }
+        match envelope {
+            Envelope::Announce(a) => self.on_announce(now_ms, &presence_claim(a, key)),
+            Envelope::Msg(m) => self.on_msg(now_ms, m, key, &received),
             Envelope::Leave(l) => self.on_leave(now_ms, l),
             Envelope::HistoryRequest(r) => self.on_history_request(now_ms, &r.from),
             Envelope::HistoryResponse(r) => self.on_history_response(now_ms, r, &received),
@@ -104,71 +88,153 @@ impl Room {
         }
     }
 
-    /// Trust on first use: the first key seen for a handle is its key in this room.
-    fn check_pin(
+    /// Records a claim to `handle` against the pins and reports anything alarming.
+    fn judge_claim(
         &mut self,
         handle: &Handle,
         from: &PeerId,
         key: Option<&PublicKey>,
-    ) -> Option<Output> {
+        out: &mut Vec<Output>,
+    ) -> Trust {
         let peers = &self.peers;
-        match self.pins.check(handle, key, |h| peers.handle_present(h)) {
-            PinCheck::Accepted => None,
-            PinCheck::Mismatch { pinned } => Some(Output::Event(RoomEvent::KeyMismatch {
+        let verdict = self.pins.claim(handle, key, |h| peers.handle_present(h));
+        match verdict.news {
+            Some(News::Impostor { pinned }) => out.push(Output::Event(RoomEvent::KeyMismatch {
                 handle: handle.clone(),
                 peer_id: from.clone(),
                 pinned_key: pinned,
                 received_key: key.copied(),
                 verified: false,
             })),
+            Some(News::Conflict { keys }) => out.push(Output::Event(RoomEvent::KeyConflict {
+                handle: handle.clone(),
+                keys,
+                verified: false,
+            })),
+            None => {}
         }
+        verdict.trust
     }
 
-    /// An announce or msg: the connection is here now.
+    /// Why a presence claim does not count as a sign of life, if it does not: it
+    /// comes from a connection that said goodbye, or it is dated too far from now
+    /// (a replay of a captured envelope, docs/design.md "Presence that cannot be
+    /// replayed").
+    fn not_alive(&self, claim: &Claim<'_>, now_ms: u64) -> Option<String> {
+        if self.departed.is_replay(claim.from, claim.t) {
+            return Some(format!(
+                "peer {} already left; an envelope it sent before is a replay",
+                claim.from
+            ));
+        }
+        let skew = claim.t.abs_diff(now_ms);
+        (skew > PRESENCE_FRESHNESS_MS).then(|| {
+            format!(
+                "{} ({}) is dated {} s from our clock: not taken as presence",
+                claim.handle,
+                claim.from,
+                skew / 1000
+            )
+        })
+    }
+
+    fn on_announce(&mut self, now_ms: u64, claim: &Claim<'_>) -> Vec<Output> {
+        if let Some(reason) = self.not_alive(claim, now_ms) {
+            return vec![rejected(reason)];
+        }
+        let mut out = Vec::new();
+        self.on_presence(now_ms, claim, &mut out);
+        out
+    }
+
+    /// A msg: a sign of life if it is fresh, and a message to show, flagged as its
+    /// key deserves.
+    fn on_msg(
+        &mut self,
+        now_ms: u64,
+        msg: &Msg,
+        key: Option<&PublicKey>,
+        received: &Received,
+    ) -> Vec<Output> {
+        let claim = Claim {
+            from: &msg.from,
+            handle: &msg.handle,
+            avatar_seed: &msg.avatar_seed,
+            name: msg.name.as_ref(),
+            key,
+            t: msg.t,
+        };
+        let mut out = Vec::new();
+        let trust = match self.not_alive(&claim, now_ms) {
+            None => match self.on_presence(now_ms, &claim, &mut out) {
+                Some(trust) => trust,
+                None => return out,
+            },
+            Some(reason) if self.departed.is_replay(&msg.from, msg.t) => {
+                return vec![rejected(reason)]
+            }
+            // A message dated far from now (a clock that is off) is still shown, but
+            // is no sign of life.
+            Some(_) => self.judge_claim(&msg.handle, &msg.from, key, &mut out),
+        };
+        let entry = LogEntry::new(msg.clone(), received.seal().cloned());
+        out.extend(self.record_message(now_ms, entry, trust, false));
+        out
+    }
+
+    /// An announce or a fresh msg: the connection is here now. `None` if the room has
+    /// no place for another connection (nothing about the claim is recorded then).
     fn on_presence(
         &mut self,
         now_ms: u64,
         claim: &Claim<'_>,
-        key: Option<&PublicKey>,
-    ) -> Vec<Output> {
+        out: &mut Vec<Output>,
+    ) -> Option<Trust> {
         let is_new = self.peers.get(claim.from).is_none();
         if is_new && self.peers.is_full() {
-            return vec![rejected(format!(
+            out.push(rejected(format!(
                 "the room already tracks {MAX_PEERS} connections; peer {} ignored",
                 claim.from
-            ))];
+            )));
+            return None;
         }
-        // Presence events are about remote connections: a handle we also speak for
+        let trust = self.judge_claim(claim.handle, claim.from, claim.key, out);
+        // Presence events are about remote identities: a handle we also speak for
         // locally (the same key in a browser and on IRC) still comes and goes.
-        let was_present = self.peers.handle_present(claim.handle);
+        let was_present = self.peers.identity_present(claim.handle, claim.key);
         let record = PeerRecord {
             handle: claim.handle.clone(),
             avatar_seed: claim.avatar_seed.clone(),
             name: claim.name.cloned(),
-            key: key.copied(),
+            key: claim.key.copied(),
             last_seen: now_ms,
         };
         self.peers.upsert(claim.from.clone(), record.clone());
+        self.departed.returned(claim.from);
         if is_new {
             self.greet_newcomer(now_ms);
         }
-        let mut out = Vec::new();
         if !was_present {
             out.push(Output::Event(RoomEvent::PeerJoined {
                 peer: self.peer_info(claim.from, &record),
             }));
         }
         out.extend(self.update_host(now_ms));
-        out
+        Some(trust)
     }
 
     fn on_leave(&mut self, now_ms: u64, leave: &Presence) -> Vec<Output> {
-        // Unknown connections (already timed out, or never seen) have nothing to end.
+        // Unknown connections (already timed out, or never seen) have nothing to end,
+        // and pin nothing: a flood of fresh keys saying goodbye changes nothing.
         let Some(record) = self.peers.remove(&leave.from) else {
             return Vec::new();
         };
+        self.departed.left(leave.from.clone(), leave.t);
         let mut out = Vec::new();
-        if !self.peers.handle_present(&record.handle) {
+        if !self
+            .peers
+            .identity_present(&record.handle, record.key.as_ref())
+        {
             out.push(Output::Event(RoomEvent::PeerLeft {
                 peer: self.peer_info(&leave.from, &record),
                 reason: LeaveReason::Left,
@@ -181,13 +247,18 @@ impl Room {
     /// Shows a message once. A duplicate id is dropped (that is how the broker's echo
     /// of our own message disappears), except that a verified copy replaces an
     /// unverified one, so a forged replay cannot shadow the real message.
-    fn record_message(&mut self, now_ms: u64, entry: LogEntry, history: bool) -> Option<Output> {
+    fn record_message(
+        &mut self,
+        now_ms: u64,
+        entry: LogEntry,
+        trust: Trust,
+        history: bool,
+    ) -> Option<Output> {
         let msg = entry.msg();
-        let verified = entry.seal().is_some();
-        let chat = chat_message(msg, verified, history, now_ms);
+        let chat = chat_message(msg, trust, history, now_ms);
         if let Some(index) = self.history.position(&msg.id) {
             let held_verified = self.history.message(index).is_some_and(|m| m.verified);
-            if held_verified || !verified {
+            if held_verified || !chat.verified {
                 return None;
             }
             self.history.replace(index, entry, chat.clone());
@@ -197,6 +268,12 @@ impl Room {
             return None;
         }
         self.seen.insert(msg.id.clone());
+        if let (Some(seal), Trust::Verified) = (entry.seal(), trust) {
+            let key = seal.public_key();
+            let peers = &self.peers;
+            self.pins
+                .spoke(&msg.handle, &key, |h| peers.handle_present(h));
+        }
         self.history.insert(entry, chat.clone());
         Some(Output::Event(RoomEvent::Message(chat)))
     }
@@ -234,14 +311,9 @@ impl Room {
         let mut out = Vec::new();
         for entry in &response.log {
             let msg = entry.msg();
-            let verification = entry.verification();
-            if let Some(mismatch) =
-                self.check_pin(&msg.handle, &msg.from, verification.public_key())
-            {
-                out.push(mismatch);
-                continue;
-            }
-            out.extend(self.record_message(now_ms, entry.clone(), true));
+            let key = entry.seal().map(|seal| seal.public_key());
+            let trust = self.judge_claim(&msg.handle, &msg.from, key.as_ref(), &mut out);
+            out.extend(self.record_message(now_ms, entry.clone(), trust, true));
         }
         if let Some(first) = received.rejected_entries.first() {
             out.push(rejected(format!(
@@ -275,15 +347,13 @@ impl Room {
     }
 }
 
-fn announce_claim(a: &Presence) -> Claim<'_> {
+fn presence_claim<'a>(p: &'a Presence, key: Option<&'a PublicKey>) -> Claim<'a> {
     Claim {
-        from: &a.from,
-        handle: &a.handle,
-        avatar_seed: &a.avatar_seed,
-        name: a.name.as_ref(),
+        from: &p.from,
+        handle: &p.handle,
+        avatar_seed: &p.avatar_seed,
+        name: p.name.as_ref(),
+        key,
+        t: p.t,
     }
-}
-
-fn is_rejection(output: &Output) -> bool {
-    matches!(output, Output::Event(RoomEvent::Rejected { .. }))
 }

@@ -17,10 +17,15 @@ mod replies;
 mod sealing;
 mod seen;
 #[cfg(test)]
+mod takeover_tests;
+#[cfg(test)]
 mod tests;
 
-pub use events::{ChatMessage, LeaveReason, MemberError, Output, PeerInfo, RoomEvent, SendError};
+pub use events::{
+    ChatMessage, LeaveReason, MemberError, Output, PeerInfo, RoomEvent, SendError, Trust,
+};
 pub use local_peer::LocalPeer;
+pub use pins::LinkPinError;
 pub use sealing::{SignRequest, SignatureRefused};
 
 use std::collections::VecDeque;
@@ -41,7 +46,7 @@ use peers::{PeerRecord, Peers};
 use pins::Pins;
 use replies::PendingReplies;
 use sealing::Sealer;
-use seen::SeenIds;
+use seen::{Departed, SeenIds};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -79,6 +84,8 @@ pub struct Room {
     peers: Peers,
     pins: Pins,
     seen: SeenIds,
+    /// Connections that said goodbye: a replay of their envelopes is not presence.
+    departed: Departed,
     history: History,
     echoes: Echoes,
     /// Until when history-responses to us are merged.
@@ -93,8 +100,8 @@ impl Room {
     /// message-id suffixes.
     pub fn new(room: RoomName, me: LocalPeer, now_ms: u64, entropy: u64) -> Room {
         let primary = Member::new(me);
-        let mut pins = Pins::default();
-        pins.pin_permanently(primary.peer.handle().clone(), primary.key);
+        let mut pins = Pins::new(room.host());
+        pins.pin_own(primary.peer.handle().clone(), primary.key);
         Room {
             topic: room_topic(&room),
             host: HostWatch::new(room.host()),
@@ -103,6 +110,7 @@ impl Room {
             peers: Peers::default(),
             pins,
             seen: SeenIds::default(),
+            departed: Departed::default(),
             history: History::default(),
             echoes: Echoes::default(),
             history_window_until: None,
@@ -111,6 +119,13 @@ impl Room {
             // Mixing in the clock keeps rooms apart even if a caller reuses entropy.
             rng: Rng::new(entropy ^ now_ms.rotate_left(32)),
         }
+    }
+
+    /// Pins `handle` to `key` before any traffic, from the share link's `k=`: every
+    /// other key claiming it is an impostor (docs/design.md, "Pins"). Refused only if
+    /// it contradicts our own key for our own handle.
+    pub fn pin_from_link(&mut self, handle: &Handle, key: PublicKey) -> Result<(), LinkPinError> {
+        self.pins.pin_from_link(handle.clone(), key)
     }
 
     /// The MQTT topic to subscribe to and publish on.
@@ -183,7 +198,7 @@ impl Room {
                 return Err(MemberError::HandlePinnedToAnotherKey(handle));
             }
         }
-        self.pins.pin_permanently(handle, member.key);
+        self.pins.pin_own(handle, member.key);
         self.members.push(member);
         let mut out = self.beat(&id, now_ms);
         out.extend(self.update_host(now_ms));
@@ -288,7 +303,7 @@ impl Room {
             from: me.peer_id().clone(),
             t: now_ms,
         };
-        let chat = chat_message(&msg, true, false, now_ms);
+        let chat = chat_message(&msg, Trust::Verified, false, now_ms);
         Ok(Composed { msg, chat })
     }
 
@@ -327,12 +342,18 @@ impl Room {
         let expired = self.peers.expire(now_ms);
         let mut gone: Vec<(PeerId, PeerRecord)> = Vec::new();
         for (id, record) in expired {
-            if !gone.iter().any(|(_, r)| r.handle == record.handle) {
+            if !gone
+                .iter()
+                .any(|(_, r)| r.handle == record.handle && r.key == record.key)
+            {
                 gone.push((id, record));
             }
         }
         for (id, record) in gone {
-            if !self.peers.handle_present(&record.handle) {
+            if !self
+                .peers
+                .identity_present(&record.handle, record.key.as_ref())
+            {
                 out.push(Output::Event(RoomEvent::PeerLeft {
                     peer: self.peer_info(&id, &record),
                     reason: LeaveReason::Timeout,
@@ -397,21 +418,25 @@ impl Room {
     }
 
     /// Remote handles present, one entry per handle (what the bridge shows as channel
-    /// members besides its own users): host first, then by handle.
+    /// members besides its own users): host first, then by handle. Impostors are left
+    /// out, since they are not who their handle says; a contested handle is listed
+    /// once.
     pub fn remote_peers(&self) -> Vec<PeerInfo> {
-        let mut list: Vec<PeerInfo> = self
-            .peers
-            .handles()
-            .into_iter()
-            .filter_map(|handle| self.peers.representative(handle))
-            .map(|(id, record)| self.peer_info(id, record))
-            .collect();
-        list.sort_by(|a, b| (!a.is_host, &a.handle).cmp(&(!b.is_host, &b.handle)));
+        let mut list: Vec<PeerInfo> = Vec::new();
+        for (id, record) in self.peers.identities() {
+            let info = self.peer_info(id, record);
+            if info.trust == Trust::Impostor || list.iter().any(|p| p.handle == info.handle) {
+                continue;
+            }
+            list.push(info);
+        }
+        sort_host_first(&mut list);
         list
     }
 
-    /// Everyone present, one entry per handle, our members included (`is_self`): host
-    /// first, then by handle.
+    /// Everyone present, our members included (`is_self`), one entry per handle and
+    /// key: an impostor or a rival key of a handle is listed beside it, flagged by its
+    /// `trust`. Host first, then by handle.
     pub fn peers(&self) -> Vec<PeerInfo> {
         let mut list: Vec<PeerInfo> = Vec::new();
         for member in self.members.iter() {
@@ -419,15 +444,16 @@ impl Room {
                 list.push(self.self_info(&member.peer));
             }
         }
-        for handle in self.peers.handles() {
-            if self.members.has_handle(handle) {
-                continue;
-            }
-            if let Some((id, record)) = self.peers.representative(handle) {
+        for (id, record) in self.peers.identities() {
+            let ours = self
+                .members
+                .iter()
+                .any(|m| *m.peer.handle() == record.handle && Some(&m.key) == record.key.as_ref());
+            if !ours {
                 list.push(self.peer_info(id, record));
             }
         }
-        list.sort_by(|a, b| (!a.is_host, &a.handle).cmp(&(!b.is_host, &b.handle)));
+        sort_host_first(&mut list);
         list
     }
 
@@ -477,15 +503,22 @@ impl Room {
     }
 
     /// `Some(verified)` while the host is here: whether its presence is signed with
-    /// its pinned key (always, when we are the host).
+    /// its pinned key (always, when we are the host). Impostors and contested keys do
+    /// not make the host present.
     fn host_presence(&self) -> Option<bool> {
         let host = self.host.host()?;
         if self.state == State::Joined && self.members.has_handle(host) {
             return Some(true);
         }
-        self.peers
-            .representative(host)
-            .map(|(_, record)| record.key.is_some())
+        let mut here = None;
+        for (_, record) in self.peers.claiming(host) {
+            match self.pins.trust(host, record.key.as_ref()) {
+                Trust::Verified => return Some(true),
+                Trust::Unverified => here = Some(false),
+                Trust::Impostor | Trust::Contested => {}
+            }
+        }
+        here
     }
 
     fn update_host(&mut self, now_ms: u64) -> Option<Output> {
@@ -506,24 +539,32 @@ impl Room {
             is_host: self.is_host(me.handle()),
             is_self: true,
             verified: true,
+            trust: Trust::Verified,
         }
     }
 
     fn peer_info(&self, id: &PeerId, record: &PeerRecord) -> PeerInfo {
+        let trust = self.pins.trust(&record.handle, record.key.as_ref());
         PeerInfo {
             handle: record.handle.clone(),
             avatar_seed: record.avatar_seed.clone(),
             name: record.name.as_ref().map(|n| n.as_str().to_owned()),
             peer_id: id.clone(),
-            is_host: self.is_host(&record.handle),
+            is_host: self.is_host(&record.handle) && trust.is_genuine(),
             is_self: false,
-            verified: record.key.is_some(),
+            verified: trust == Trust::Verified,
+            trust,
         }
     }
 }
 
-/// How a msg is shown; `verified` is decided by the caller (signature and pin).
-fn chat_message(msg: &Msg, verified: bool, history: bool, now_ms: u64) -> ChatMessage {
+/// Host first, then by handle.
+fn sort_host_first(list: &mut [PeerInfo]) {
+    list.sort_by(|a, b| (!a.is_host, &a.handle).cmp(&(!b.is_host, &b.handle)));
+}
+
+/// How a msg is shown; `trust` is decided by the caller (signature and pin).
+fn chat_message(msg: &Msg, trust: Trust, history: bool, now_ms: u64) -> ChatMessage {
     ChatMessage {
         id: msg.id.clone(),
         handle: msg.handle.clone(),
@@ -532,7 +573,8 @@ fn chat_message(msg: &Msg, verified: bool, history: bool, now_ms: u64) -> ChatMe
         text: msg.text.as_str().to_owned(),
         t: clamp_timestamp(msg.t, now_ms),
         from: msg.from.clone(),
-        verified,
+        verified: trust == Trust::Verified,
+        trust,
         history,
     }
 }

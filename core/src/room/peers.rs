@@ -1,5 +1,5 @@
-//! Remote connections in the room, keyed by peer id. A handle is present while at
-//! least one of its connections is.
+//! Remote connections in the room, keyed by peer id. An identity (a handle and the
+//! key it speaks with) is present while at least one of its connections is.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +17,12 @@ pub(super) struct PeerRecord {
     pub last_seen: u64,
 }
 
+impl PeerRecord {
+    fn is(&self, handle: &Handle, key: Option<&PublicKey>) -> bool {
+        self.handle == *handle && self.key.as_ref() == key
+    }
+}
+
 #[derive(Default)]
 pub(super) struct Peers {
     by_id: BTreeMap<PeerId, PeerRecord>,
@@ -29,6 +35,11 @@ impl Peers {
 
     pub(super) fn handle_present(&self, handle: &Handle) -> bool {
         self.by_id.values().any(|p| &p.handle == handle)
+    }
+
+    /// Whether `handle` speaking with `key` has a connection here.
+    pub(super) fn identity_present(&self, handle: &Handle, key: Option<&PublicKey>) -> bool {
+        self.by_id.values().any(|p| p.is(handle, key))
     }
 
     /// Whether a new connection would exceed `MAX_PEERS`.
@@ -67,21 +78,28 @@ impl Peers {
             .min()
     }
 
-    /// The connection that stands for `handle`: a verified one first, then the most
-    /// recently heard.
-    pub(super) fn representative(&self, handle: &Handle) -> Option<(&PeerId, &PeerRecord)> {
-        self.by_id
-            .iter()
-            .filter(|(_, p)| &p.handle == handle)
-            .max_by_key(|(_, p)| (p.key.is_some(), p.last_seen))
+    /// Every present identity once, each with the connection that stands for it (the
+    /// most recently heard), ordered by handle.
+    pub(super) fn identities(&self) -> Vec<(&PeerId, &PeerRecord)> {
+        let mut latest: BTreeMap<(&Handle, Option<&PublicKey>), (&PeerId, &PeerRecord)> =
+            BTreeMap::new();
+        for (id, record) in &self.by_id {
+            let slot = latest
+                .entry((&record.handle, record.key.as_ref()))
+                .or_insert((id, record));
+            if record.last_seen > slot.1.last_seen {
+                *slot = (id, record);
+            }
+        }
+        latest.into_values().collect()
     }
 
-    /// Every present handle once.
-    pub(super) fn handles(&self) -> Vec<&Handle> {
-        let mut handles: Vec<&Handle> = self.by_id.values().map(|p| &p.handle).collect();
-        handles.sort();
-        handles.dedup();
-        handles
+    /// The connections claiming `handle`.
+    pub(super) fn claiming<'a>(
+        &'a self,
+        handle: &'a Handle,
+    ) -> impl Iterator<Item = (&'a PeerId, &'a PeerRecord)> + 'a {
+        self.by_id.iter().filter(move |(_, p)| &p.handle == handle)
     }
 
     pub(super) fn clear(&mut self) {
@@ -118,13 +136,16 @@ mod tests {
     }
 
     #[test]
-    fn a_verified_connection_represents_its_handle() {
+    fn each_identity_is_listed_once_by_its_latest_connection() {
         let mut peers = Peers::default();
         peers.upsert(id(1), record("big-red-apple", Some(1), 1));
-        peers.upsert(id(2), record("big-red-apple", None, 9));
-        peers.upsert(id(3), record("tiny-red-apple", None, 5));
-        let handle = Handle::parse("big-red-apple").unwrap();
-        assert_eq!(peers.representative(&handle).map(|(i, _)| i), Some(&id(1)));
-        assert_eq!(peers.handles().len(), 2);
+        peers.upsert(id(2), record("big-red-apple", Some(1), 9));
+        peers.upsert(id(3), record("big-red-apple", Some(2), 5));
+        peers.upsert(id(4), record("tiny-red-apple", None, 5));
+        let listed: Vec<&PeerId> = peers.identities().into_iter().map(|(i, _)| i).collect();
+        assert_eq!(listed.len(), 3, "one per handle and key");
+        assert!(listed.contains(&&id(2)) && !listed.contains(&&id(1)));
+        let apple = Handle::parse("big-red-apple").unwrap();
+        assert_eq!(peers.claiming(&apple).count(), 3);
     }
 }

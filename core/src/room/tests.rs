@@ -505,7 +505,7 @@ fn a_signed_envelope_from_another_room_is_rejected() {
 }
 
 #[test]
-fn another_key_for_a_pinned_handle_is_flagged_and_dropped() {
+fn another_key_for_a_learned_handle_is_a_conflict_and_both_are_contested() {
     let (a, mut b) = two_peers();
     let impostor = secret(66).signing_key();
     let forged = Envelope::Announce(Presence {
@@ -520,24 +520,38 @@ fn another_key_for_a_pinned_handle_is_flagged_and_dropped() {
         &encode_signed(b.topic(), &forged, &impostor, Auth::Agent),
     );
     assert_eq!(
-        events(&out),
-        [RoomEvent::KeyMismatch {
+        events(&out)[0],
+        RoomEvent::KeyConflict {
             handle: a.me().handle().clone(),
-            peer_id: PeerId::from_bytes([66; 8]),
-            pinned_key: secret(1).public_key(),
-            received_key: Some(PublicKey::of(&impostor)),
+            keys: vec![secret(1).public_key(), PublicKey::of(&impostor)],
             verified: false,
-        }]
+        }
     );
-    let unsigned = b.receive(T0, &encode_unsigned(&forged));
+    let claimants: Vec<PeerInfo> = b
+        .peers()
+        .into_iter()
+        .filter(|p| p.handle == *a.me().handle())
+        .collect();
+    assert_eq!(claimants.len(), 2, "both keys are listed, neither dropped");
+    assert!(claimants
+        .iter()
+        .all(|p| p.trust == Trust::Contested && !p.verified));
+    // An unsigned claim of the handle (from another connection) is an impostor.
+    let mut unsigned_claim = forged.clone();
+    if let Envelope::Announce(p) = &mut unsigned_claim {
+        p.from = PeerId::from_bytes([67; 8]);
+    }
+    let unsigned = b.receive(T0, &encode_unsigned(&unsigned_claim));
     assert!(matches!(
         events(&unsigned).as_slice(),
-        [RoomEvent::KeyMismatch {
-            received_key: None,
-            ..
-        }]
+        [
+            RoomEvent::KeyMismatch {
+                received_key: None,
+                ..
+            },
+            RoomEvent::PeerJoined { .. }
+        ]
     ));
-    assert_eq!(b.peers().len(), 2, "the impostor is not listed");
     assert_eq!(b.pinned_key(a.me().handle()), Some(&secret(1).public_key()));
 }
 
@@ -546,11 +560,12 @@ fn nobody_else_can_claim_our_handle() {
     let mut b = open_room(2);
     b.join(T0);
     let mine = b.me().handle().to_string();
-    let out = b.receive(T0, &v1_announce(&mine, 7));
-    assert!(matches!(
-        events(&out).as_slice(),
-        [RoomEvent::KeyMismatch { .. }]
-    ));
+    let out = events(&b.receive(T0, &v1_announce(&mine, 7)));
+    assert!(matches!(out[0], RoomEvent::KeyMismatch { .. }), "{out:?}");
+    assert!(
+        matches!(&out[1], RoomEvent::PeerJoined { peer } if peer.trust == Trust::Impostor),
+        "listed, flagged as an impostor: {out:?}"
+    );
 }
 
 #[test]

@@ -202,6 +202,12 @@ pub struct RouterConfig {
     // defaults to Round Robin
     #[serde(default)]
     pub shared_subscriptions_strategy: Strategy,
+    /// PARTY-PATCH 11: store retained publishes and hand them to later subscribers
+    /// (MQTT's behaviour). Off by default in this copy: Party never retains, and a
+    /// retained envelope would be replayed to every joiner. A retained publish is
+    /// then delivered live, like any other, and not kept.
+    #[serde(default)]
+    pub keep_retained: bool,
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]

@@ -255,12 +255,16 @@ impl DataLog {
         inflight
     }
 
+    /// Does nothing unless `keep_retained` is on (PARTY-PATCH 11).
     pub fn insert_to_retained_publishes(
         &mut self,
         publish: Publish,
         publish_properties: Option<PublishProperties>,
         topic: Topic,
     ) {
+        if !self.config.keep_retained {
+            return;
+        }
         let pub_with_props = (publish, publish_properties);
         self.retained_publishes.insert(topic, pub_with_props.into());
     }
