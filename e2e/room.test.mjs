@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import { startBroker, launchBrowser, party, uniqueRoom } from './support/stack.mjs';
-import { enterRoom, passAgentDoor, ownHandle, waitLive } from './support/door.mjs';
+import { enterRoom, openAgentDoor, passAgentDoor, ownHandle, waitLive } from './support/door.mjs';
 import { expect } from './support/expect.mjs';
 
 let stack;
@@ -33,6 +33,7 @@ test('a wrong captcha answer says "Not quite. Try again." and keeps the door shu
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(stack.page);
+  await openAgentDoor(page);
   await page.getByTestId('answer').fill('00000000');
   await page.getByTestId('answer-submit').click();
   await expect(page.getByTestId('answer-error')).toHaveText('Not quite. Try again.');
@@ -61,6 +62,7 @@ test('a returning agent pastes its key and gets the same handle back', async () 
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(stack.page);
+  await openAgentDoor(page);
   await page.getByTestId('returning-key').fill('not a key!');
   await page.getByTestId('returning-submit').click();
   await expect(page.getByTestId('returning-error')).toBeVisible();

@@ -1,21 +1,27 @@
-//! The app shell: reads the address once, loads the saved identity and picks the page.
+//! The app shell: reads the address once, loads the saved identity and the deploy's
+//! config, and picks the page.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use party_core::share_link::HostLink;
 
 use crate::broker_url::broker_url;
 use crate::identity::{self, Identity};
-use crate::js_error;
 use crate::route::{route, Route};
 use crate::views::bad_room::BadRoom;
+use crate::views::entry_doors::{AfterStart, EntryDoors};
 use crate::views::identity_card::IdentityCard;
-use crate::views::landing::AgentDoor;
 use crate::views::room::RoomView;
+use crate::views::room_entry::RoomEntry;
 use crate::views::room_opener::RoomOpener;
+use crate::{config, js_error};
 
 /// The parts of the page address the app depends on.
+#[derive(Clone)]
 struct PageAddress {
     pathname: String,
     search: String,
+    hash: String,
     base_uri: String,
 }
 
@@ -28,6 +34,7 @@ fn page_address() -> Result<PageAddress, String> {
     Ok(PageAddress {
         pathname: text(location.pathname())?,
         search: text(location.search())?,
+        hash: text(location.hash())?,
         base_uri: match document.base_uri().map_err(|err| js_error::text(&err))? {
             Some(base) => base,
             None => text(location.href())?,
@@ -35,46 +42,29 @@ fn page_address() -> Result<PageAddress, String> {
     })
 }
 
+/// Something still loading, or loaded.
+#[derive(Clone, PartialEq)]
+enum Loaded<T> {
+    Loading,
+    Ready(T),
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    let (saved, load_problem) = match identity::load() {
-        Ok(saved) => (saved, None),
-        Err(err) => (
-            None,
-            Some(format!(
-                "{err}. Pass the agent door again or paste your key."
-            )),
-        ),
-    };
-    let identity = RwSignal::new(saved);
-    let storage_warning = RwSignal::new(load_problem);
-    let page = match page_address() {
-        Ok(address) => {
-            let broker = broker_url(&address.base_uri, &address.search).map_err(|err| err.to_string());
-            match route(&address.pathname) {
-                Route::Home => view! { <Home identity storage_warning /> }.into_any(),
-                Route::Room(room) => view! {
-                    {move || match identity.get() {
-                        Some(current) => view! {
-                            <RoomView room=room.clone() identity=current broker=broker.clone() />
-                        }
-                        .into_any(),
-                        None => view! {
-                            <div class="stack narrow">
-                                <section class="card intro">
-                                    <h2>"Entering " <span class="room-ref">{room.to_string()}</span></h2>
-                                    <p>"Pass the agent door first; you will walk straight in."</p>
-                                </section>
-                                <AgentDoor identity storage_warning />
-                            </div>
-                        }
-                        .into_any(),
-                    }}
-                }
-                .into_any(),
-                Route::BadRoom { segment, error } => view! { <BadRoom segment error /> }.into_any(),
-            }
+    let identity = RwSignal::new(None::<Identity>);
+    let identity_loaded = RwSignal::new(false);
+    let storage_warning = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        match identity::load().await {
+            Ok(saved) => identity.set(saved),
+            Err(err) => storage_warning.set(Some(format!(
+                "{err}. Sign in with your passkey, or pass the agent door again or paste your key."
+            ))),
         }
+        identity_loaded.set(true);
+    });
+    let page = match page_address() {
+        Ok(address) => pages(address, identity, identity_loaded, storage_warning).into_any(),
         Err(why) => view! { <p class="error" role="alert">{format!("Cannot read the page address: {why}")}</p> }
             .into_any(),
     };
@@ -95,7 +85,65 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The front page: the door for newcomers, the identity card for known agents.
+fn pages(
+    address: PageAddress,
+    identity: RwSignal<Option<Identity>>,
+    identity_loaded: RwSignal<bool>,
+    storage_warning: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let broker = RwSignal::new(Loaded::Loading);
+    {
+        let address = address.clone();
+        spawn_local(async move {
+            let configured = config::configured_broker(&address.base_uri).await;
+            broker.set(Loaded::Ready(configured.and_then(|configured| {
+                broker_url(&address.base_uri, &address.search, configured.as_deref())
+                    .map_err(|err| err.to_string())
+            })));
+        });
+    }
+    let ready = move || identity_loaded.get() && broker.with(|b| *b != Loaded::Loading);
+    let loading = || view! { <p class="hint" role="status" data-testid="loading">"Loading…"</p> };
+    match route(&address.pathname) {
+        Route::Home => view! {
+            <Show when=ready fallback=loading>
+                <Home identity storage_warning />
+            </Show>
+        }
+        .into_any(),
+        Route::Room(room) => {
+            let link = HostLink::parse(&address.hash);
+            view! {
+                <Show when=ready fallback=loading>
+                    {
+                        let room = room.clone();
+                        let link = link.clone();
+                        move || {
+                            let broker = match broker.get() {
+                                Loaded::Ready(broker) => broker,
+                                Loaded::Loading => Err("still loading".into()),
+                            };
+                            match identity.get() {
+                                Some(current) => view! {
+                                    <RoomView room=room.clone() identity=current broker link=link.clone() />
+                                }
+                                .into_any(),
+                                None => view! {
+                                    <RoomEntry room=room.clone() link=link.clone() broker identity storage_warning />
+                                }
+                                .into_any(),
+                            }
+                        }
+                    }
+                </Show>
+            }
+            .into_any()
+        }
+        Route::BadRoom { segment, error } => view! { <BadRoom segment error /> }.into_any(),
+    }
+}
+
+/// The front page: what Party is and the ways in, or, once known, who you are.
 #[component]
 fn Home(
     identity: RwSignal<Option<Identity>>,
@@ -115,11 +163,10 @@ fn Home(
                 <section class="hero">
                     <h1>"Rooms are links. Nothing is kept."</h1>
                     <p>
-                        "Every handle owns a room at its own address. Agents hold court; humans drop in. "
-                        "When the last peer leaves, the room is gone."
+                        "Party is chat for people and AI agents: your room is a link, your name comes from a passkey, and when the last one leaves the room is gone."
                     </p>
                 </section>
-                <AgentDoor identity storage_warning />
+                <EntryDoors identity storage_warning after_start=AfterStart::OwnRoom />
             </div>
         }
         .into_any(),

@@ -1,6 +1,7 @@
-//! Which broker the app talks to: by default the same-origin WebSocket `mqtt` next to
-//! the page's base (so it works under any base path), or whatever `?sig=` names, for
-//! pointing a page at another broker without rebuilding.
+//! Which broker the app talks to, first match wins: the link's `?sig=` (for this
+//! visit), the deploy's `config.json` (a static fork edits that one file), or the
+//! same-origin WebSocket `mqtt` next to the page's base (self-hosted, under any base
+//! path).
 
 use std::fmt;
 
@@ -10,19 +11,25 @@ use crate::percent;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BrokerUrlError {
     /// `?sig=` is not a `ws://` or `wss://` URL.
-    BadOverride(String),
+    Override(String),
+    /// `config.json` names a broker that is not a `ws://` or `wss://` URL.
+    Config(String),
     /// The page itself is not served over http(s), so there is no origin to derive from.
-    BadBase(String),
+    Base(String),
 }
 
 impl fmt::Display for BrokerUrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BrokerUrlError::BadOverride(sig) => write!(
+            BrokerUrlError::Override(sig) => write!(
                 f,
                 "?sig= must be a ws:// or wss:// URL with a host, got {sig:?}"
             ),
-            BrokerUrlError::BadBase(base) => write!(
+            BrokerUrlError::Config(broker) => write!(
+                f,
+                "this site's config.json names the broker {broker:?}, which is not a ws:// or wss:// URL; the site's owner must fix config.json (or pass ?sig=wss://…)"
+            ),
+            BrokerUrlError::Base(base) => write!(
                 f,
                 "cannot derive a broker address from a page at {base:?}; open it over http(s) or pass ?sig=ws://…"
             ),
@@ -31,15 +38,25 @@ impl fmt::Display for BrokerUrlError {
 }
 
 /// The broker URL for a page with base URI `base_uri` and query string `search`
-/// (`location.search`, with or without its leading `?`).
-pub fn broker_url(base_uri: &str, search: &str) -> Result<String, BrokerUrlError> {
+/// (`location.search`, with or without its leading `?`), given the broker the
+/// deploy's `config.json` names, if any.
+pub fn broker_url(
+    base_uri: &str,
+    search: &str,
+    configured: Option<&str>,
+) -> Result<String, BrokerUrlError> {
     match query_param(search, "sig") {
-        Some(sig) if !sig.is_empty() => check_ws_url(&sig),
-        _ => derive_from_base(base_uri),
+        Some(sig) if !sig.is_empty() => check_ws_url(&sig).ok_or(BrokerUrlError::Override(sig)),
+        _ => match configured {
+            Some(broker) => {
+                check_ws_url(broker).ok_or_else(|| BrokerUrlError::Config(broker.to_owned()))
+            }
+            None => derive_from_base(base_uri),
+        },
     }
 }
 
-fn check_ws_url(url: &str) -> Result<String, BrokerUrlError> {
+fn check_ws_url(url: &str) -> Option<String> {
     let lower = url.to_ascii_lowercase();
     let rest = lower
         .strip_prefix("ws://")
@@ -50,15 +67,15 @@ fn check_ws_url(url: &str) -> Result<String, BrokerUrlError> {
                 && !rest.starts_with('/')
                 && !url.chars().any(char::is_whitespace) =>
         {
-            Ok(url.to_owned())
+            Some(url.to_owned())
         }
-        _ => Err(BrokerUrlError::BadOverride(url.to_owned())),
+        _ => None,
     }
 }
 
 /// `new URL("mqtt", base)` with http→ws and https→wss, without a DOM.
 fn derive_from_base(base_uri: &str) -> Result<String, BrokerUrlError> {
-    let bad = || BrokerUrlError::BadBase(base_uri.to_owned());
+    let bad = || BrokerUrlError::Base(base_uri.to_owned());
     let without_fragment = base_uri.split('#').next().unwrap_or_default();
     let without_query = without_fragment.split('?').next().unwrap_or_default();
     let (scheme, rest) = without_query.split_once("://").ok_or_else(bad)?;
@@ -96,22 +113,23 @@ mod tests {
     #[test]
     fn default_broker_is_mqtt_beside_the_page_base() {
         assert_eq!(
-            broker_url("http://localhost:8080/calc-study", ""),
+            broker_url("http://localhost:8080/calc-study", "", None),
             Ok("ws://localhost:8080/mqtt".into())
         );
         assert_eq!(
             broker_url(
                 "https://example.org/party/soft-lilac-tower-bot?x=1#frag",
-                "?x=1"
+                "?x=1",
+                None
             ),
             Ok("wss://example.org/party/mqtt".into())
         );
         assert_eq!(
-            broker_url("https://example.org/party/", ""),
+            broker_url("https://example.org/party/", "", None),
             Ok("wss://example.org/party/mqtt".into())
         );
         assert_eq!(
-            broker_url("http://example.org", ""),
+            broker_url("http://example.org", "", None),
             Ok("ws://example.org/mqtt".into())
         );
     }
@@ -119,13 +137,18 @@ mod tests {
     #[test]
     fn sig_overrides_the_default_and_is_percent_decoded() {
         assert_eq!(
-            broker_url("http://localhost:8080/room", "?sig=ws://127.0.0.1:9001"),
+            broker_url(
+                "http://localhost:8080/room",
+                "?sig=ws://127.0.0.1:9001",
+                None
+            ),
             Ok("ws://127.0.0.1:9001".into())
         );
         assert_eq!(
             broker_url(
                 "http://localhost/room",
-                "?a=b&sig=wss%3A%2F%2Fbroker.example%2Fmqtt"
+                "?a=b&sig=wss%3A%2F%2Fbroker.example%2Fmqtt",
+                None
             ),
             Ok("wss://broker.example/mqtt".into())
         );
@@ -133,7 +156,10 @@ mod tests {
 
     #[test]
     fn empty_sig_falls_back_to_the_default() {
-        assert_eq!(broker_url("http://h/r", "?sig="), Ok("ws://h/mqtt".into()));
+        assert_eq!(
+            broker_url("http://h/r", "?sig=", None),
+            Ok("ws://h/mqtt".into())
+        );
     }
 
     #[test]
@@ -146,18 +172,35 @@ mod tests {
             "x",
         ] {
             assert_eq!(
-                broker_url("http://h/r", &format!("?sig={sig}")),
-                Err(BrokerUrlError::BadOverride(sig.into())),
+                broker_url("http://h/r", &format!("?sig={sig}"), None),
+                Err(BrokerUrlError::Override(sig.into())),
                 "{sig}"
             );
         }
     }
 
     #[test]
+    fn the_deploys_config_comes_after_sig_and_before_the_same_origin_default() {
+        let config = Some("wss://broker.emqx.io:8084/mqtt");
+        assert_eq!(
+            broker_url("https://me.github.io/party/room", "", config),
+            Ok("wss://broker.emqx.io:8084/mqtt".into())
+        );
+        assert_eq!(
+            broker_url("https://me.github.io/party/room", "?sig=ws://h:1", config),
+            Ok("ws://h:1".into())
+        );
+        assert_eq!(
+            broker_url("https://me.github.io/party/room", "", Some("mqtt://x")),
+            Err(BrokerUrlError::Config("mqtt://x".into()))
+        );
+    }
+
+    #[test]
     fn a_page_not_served_over_http_has_no_default_broker() {
         assert!(matches!(
-            broker_url("file:///home/me/index.html", ""),
-            Err(BrokerUrlError::BadBase(_))
+            broker_url("file:///home/me/index.html", "", None),
+            Err(BrokerUrlError::Base(_))
         ));
     }
 

@@ -4,9 +4,12 @@
 mod app;
 mod broker_url;
 mod clock;
+mod config;
 mod identity;
 mod js_error;
+mod key_store;
 mod mqtt;
+mod passkey;
 mod percent;
 mod random;
 mod room_log;

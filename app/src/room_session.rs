@@ -13,7 +13,9 @@ use party_core::ids::{PeerId, RoomName};
 use party_core::limits::MQTT_KEEP_ALIVE_SECS;
 use party_core::reconnect::Backoff;
 use party_core::room::{LeaveReason, SignRequest};
-use party_core::{Output, PeerInfo, Room, RoomEvent};
+use party_core::secret::AgentSecret;
+use party_core::sign::PublicKey;
+use party_core::{LocalPeer, Output, PeerInfo, Room, RoomEvent};
 
 use crate::clock::now_ms;
 use crate::identity::Identity;
@@ -72,25 +74,54 @@ pub struct RoomSession {
 }
 
 impl RoomSession {
-    /// Creates the room and starts connecting to `broker_url`.
-    pub fn start(room: RoomName, identity: &Identity, broker_url: String) -> Result<Self, String> {
-        let peer = PeerId::from_bytes(random::bytes::<8>().map_err(|err| err.to_string())?);
+    /// Enters the room as `identity` and starts connecting to `broker_url`. A share
+    /// link's host key, if any, is pinned before any traffic.
+    pub fn start(
+        room: RoomName,
+        identity: &Identity,
+        broker_url: String,
+        host_key: Option<PublicKey>,
+    ) -> Result<Self, String> {
+        let mut room = new_room(room, identity.local_peer(fresh_peer_id()?))?;
+        if let (Some(host), Some(key)) = (room.host().cloned(), host_key) {
+            room.pin_from_link(&host, key)
+                .map_err(|err| format!("{err}: this link does not belong to you"))?;
+        }
+        Self::drive(
+            Connection::new(room, Will::Leave),
+            identity.external_key(),
+            broker_url,
+        )
+    }
+
+    /// Watches the room without entering it (the entry screen: who is inside now).
+    /// Nothing is published, so nobody sees the watcher.
+    pub fn watch(room: RoomName, broker_url: String) -> Result<Self, String> {
+        let throwaway = AgentSecret::from_bytes(random::bytes().map_err(|err| err.to_string())?);
+        let room = new_room(room, LocalPeer::agent(&throwaway, fresh_peer_id()?))?;
+        Self::drive(Connection::watcher(room), None, broker_url)
+    }
+
+    fn drive(
+        connection: Connection,
+        external_key: Option<WebCryptoKey>,
+        broker_url: String,
+    ) -> Result<Self, String> {
         let client_id = mqtt_client_id(random::bytes().map_err(|err| err.to_string())?);
-        let entropy = random::u64().map_err(|err| err.to_string())?;
-        let room = Room::new(room, identity.local_peer(peer), now_ms(), entropy);
         let session = Session::new(client_id, MQTT_KEEP_ALIVE_SECS);
+        let peers = connection.room().peers();
         let signals = RoomSignals {
             state: RwSignal::new(ConnectionState::Connecting),
             detail: RwSignal::new(None),
-            peers: RwSignal::new(room.peers()),
+            peers: RwSignal::new(peers),
             log: RwSignal::new(RoomLog::default()),
             rejections: RwSignal::new(Rejections::default()),
         };
         let driver = Rc::new_cyclic(|me| {
             RefCell::new(Driver {
                 me: me.clone(),
-                connection: Connection::new(room, Will::Leave),
-                external_key: identity.external_key(),
+                connection,
+                external_key,
                 session,
                 url: broker_url,
                 transport: None,
@@ -136,6 +167,17 @@ impl RoomSession {
         let driver = self.driver.try_get_value()?;
         with_driver(&Rc::downgrade(&driver), f)
     }
+}
+
+fn fresh_peer_id() -> Result<PeerId, String> {
+    random::bytes::<8>()
+        .map(PeerId::from_bytes)
+        .map_err(|err| err.to_string())
+}
+
+fn new_room(room: RoomName, me: LocalPeer) -> Result<Room, String> {
+    let entropy = random::u64().map_err(|err| err.to_string())?;
+    Ok(Room::new(room, me, now_ms(), entropy))
 }
 
 /// Runs `f` on the driver if it still exists. Browser callbacks never nest, so the

@@ -17,7 +17,21 @@ impl Identicon {
     /// the bits of bytes 2–3 (bit `row * 3 + col`, least significant first); columns
     /// 3–4 mirror columns 1–0.
     pub fn from_seed(seed: &AvatarSeed) -> Self {
-        let bytes = seed.to_bytes();
+        Self::from_bytes(&seed.to_bytes())
+    }
+
+    /// The same identicon from a seed's leading hex (at least 8 characters), as a
+    /// share link carries it (v1 writes only 16 of the 32).
+    pub fn from_hex_prefix(hex: &str) -> Option<Self> {
+        let prefix = hex.get(..8)?;
+        let mut bytes = [0u8; 4];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(prefix.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(Self::from_bytes(&bytes))
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Self {
         let hue = u16::from_be_bytes([bytes[0], bytes[1]]) % 360;
         let bits = u16::from_be_bytes([bytes[2], bytes[3]]);
         let mut cells = [[false; 5]; 5];

@@ -13,9 +13,10 @@
 //! - `sign`: the canonical form, seals, `auth`, public keys, signers.
 //! - `room`: one room as seen by the local peers we speak for.
 //! - `connection`: a room and its broker session (subscribe, join, will, offline).
+//! - `share_link`: the host's avatar and key in a share link's fragment.
 //! - `limits`, `topic`, `reconnect`: every limit and timing, topics, backoff.
 
-mod b64;
+pub mod b64;
 mod hex;
 
 pub mod avatar;
@@ -29,6 +30,7 @@ pub mod passkey;
 pub mod reconnect;
 pub mod room;
 pub mod secret;
+pub mod share_link;
 pub mod sign;
 pub mod topic;
 pub mod words;

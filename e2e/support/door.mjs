@@ -2,8 +2,17 @@
 import { expect } from './expect.mjs';
 import { captchaAnswer } from './stack.mjs';
 
+/** Opens the agent door ("Host as agent"), which the entry screens keep folded. */
+export async function openAgentDoor(page) {
+  const toggle = page.getByTestId('host-as-agent');
+  await toggle.waitFor();
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await page.getByTestId('challenge').waitFor();
+}
+
 /** Answers the reverse-CAPTCHA on the current page and returns the new handle. */
 export async function passAgentDoor(page) {
+  await openAgentDoor(page);
   const challenge = (await page.getByTestId('challenge').textContent()).trim();
   await page.getByTestId('answer').fill(captchaAnswer(challenge));
   await page.getByTestId('answer-submit').click();

@@ -10,7 +10,12 @@ use party_core::ids::AvatarSeed;
 /// The identicon of `seed`, sized by CSS (`.avatar`).
 #[component]
 pub fn Avatar(seed: AvatarSeed) -> impl IntoView {
-    let icon = Identicon::from_seed(&seed);
+    view! { <LinkAvatar icon=Identicon::from_seed(&seed) /> }
+}
+
+/// An identicon already computed (from a share link's partial seed, say).
+#[component]
+pub fn LinkAvatar(icon: Identicon) -> impl IntoView {
     let background = format!("hsl({} 55% 88%)", icon.hue);
     let foreground = format!("hsl({} 60% 42%)", icon.hue);
     view! {

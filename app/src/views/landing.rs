@@ -1,5 +1,6 @@
 //! The agent door: a reverse-CAPTCHA that any program solves in one line and a person
-//! would rather not, plus the way back in for an agent that kept its key.
+//! would rather not, plus the way back in for an agent that kept its key ("Returning
+//! agent? Paste your key").
 
 use leptos::prelude::*;
 use party_core::captcha::Challenge;
@@ -23,10 +24,12 @@ pub fn AgentDoor(
 ) -> impl IntoView {
     let challenge = random::bytes::<8>().map(Challenge::from_nonce);
     let adopt = move |new: Identity| {
-        storage_warning.set(identity::save(&new).err().map(|err| {
-            format!("{err}. Your identity works on this page but will be lost on reload: copy your key now.")
-        }));
-        identity.set(Some(new));
+        leptos::task::spawn_local(async move {
+            storage_warning.set(identity::save(&new).await.err().map(|err| {
+                format!("{err}. Your identity works on this page but will be lost on reload: copy your key now.")
+            }));
+            identity.set(Some(new));
+        });
     };
     view! {
         <section class="card door" aria-labelledby="door-title">

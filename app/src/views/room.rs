@@ -1,33 +1,51 @@
-//! The room page: header with the connection state, the log, the peers and the
-//! composer, around one `RoomSession` that lives as long as the page shows the room.
+//! The room page: header with the host and the connection state, the log, the peers
+//! and the composer, around one `RoomSession` that lives as long as the page shows
+//! the room.
 
 use leptos::prelude::*;
 use party_core::ids::RoomName;
+use party_core::share_link::HostLink;
 
 use crate::identity::Identity;
 use crate::room_session::RoomSession;
+use crate::views::avatar::{Avatar, LinkAvatar};
 use crate::views::composer::Composer;
 use crate::views::connection_badge::ConnectionBadge;
 use crate::views::message_list::MessageList;
 use crate::views::peer_list::PeerList;
 
-/// `broker` is the broker URL, or why there is none.
+/// `broker` is the broker URL, or why there is none; `link` is what the address's
+/// fragment says about the host.
 #[component]
 pub fn RoomView(
     room: RoomName,
     identity: Identity,
     broker: Result<String, String>,
+    link: HostLink,
 ) -> impl IntoView {
+    let own = room.host() == Some(identity.handle());
     let kind = match room.host() {
-        Some(host) if host == identity.handle() => "Your room".to_owned(),
-        Some(host) => format!("{host}'s room"),
+        Some(_) if own => "Your party".to_owned(),
+        Some(host) => format!("{host}'s party"),
         None => "Open room".to_owned(),
     };
+    let face = if own {
+        Some(view! { <Avatar seed=identity.avatar_seed() /> }.into_any())
+    } else {
+        link.identicon()
+            .map(|icon| view! { <LinkAvatar icon /> }.into_any())
+    };
     let heading = view! {
+        <span class="room-face" data-testid="room-host-avatar">{face}</span>
         <h1 data-testid="room-name">{room.to_string()}</h1>
         <span class="room-kind">{kind}</span>
     };
-    let started = broker.and_then(|url| RoomSession::start(room.clone(), &identity, url));
+    if own {
+        show_own_link(&identity);
+    }
+    let damaged_key = matches!(link.key, Some(Err(_)));
+    let host_key = link.key.and_then(Result::ok);
+    let started = broker.and_then(|url| RoomSession::start(room.clone(), &identity, url, host_key));
     match started {
         Ok(session) => {
             watch_page_lifecycle(session);
@@ -40,6 +58,11 @@ pub fn RoomView(
                         <Rejected session />
                         <ConnectionBadge signals />
                     </div>
+                    {damaged_key.then(|| view! {
+                        <p class="warning-banner" role="alert" data-testid="link-key-damaged">
+                            "This link's host key is damaged, so the host is recognised by the first key seen. Ask the host for their link again."
+                        </p>
+                    })}
                     <MessageList log=signals.log />
                     <PeerList peers=signals.peers />
                     <Composer session />
@@ -60,10 +83,33 @@ pub fn RoomView(
     }
 }
 
+/// In your own party the address bar carries your share link (avatar and key in the
+/// fragment), so copying the address shares the right thing. Only here: other
+/// pages keep their own address (v1 wrote its fragment onto other pages).
+fn show_own_link(identity: &Identity) {
+    let fragment = HostLink::fragment(&identity.avatar_seed(), &identity.public_key());
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    if location.hash().ok().as_deref() == Some(&format!("#{fragment}")) {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let url = format!(
+            "{}{}#{fragment}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        // Without history access the address just stays as it is.
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// Says goodbye when the page goes away (a `leave`, so peers see it at once rather
 /// than after the timeout), comes back if the page is restored from the back/forward
 /// cache, and leaves when the view itself goes.
-fn watch_page_lifecycle(session: RoomSession) {
+pub fn watch_page_lifecycle(session: RoomSession) {
     let hide = window_event_listener(leptos::ev::pagehide, move |_| session.stop());
     let show = window_event_listener(leptos::ev::pageshow, move |ev| {
         if ev.persisted() {

@@ -38,7 +38,7 @@ pub fn RoomOpener() -> impl IntoView {
 
 /// Navigates relative to the current page, keeping `?sig=` so an overridden broker
 /// stays in force.
-fn go_to(relative: &str) -> Result<(), String> {
+pub fn go_to(relative: &str) -> Result<(), String> {
     let location = web_sys::window().ok_or("no window")?.location();
     let search = location.search().map_err(|err| js_error::text(&err))?;
     location

@@ -85,6 +85,9 @@ pub struct Connection {
     room: Room,
     state: LinkState,
     will: Will,
+    /// Only listening: never joins, never publishes (a room's entry screen showing
+    /// who is inside before the person enters).
+    watching: bool,
     /// The Last Will for the next CONNECT (once signed).
     will_payload: Option<Vec<u8>>,
 }
@@ -95,7 +98,18 @@ impl Connection {
             room,
             state: LinkState::Offline,
             will,
+            watching: false,
             will_payload: None,
+        }
+    }
+
+    /// A connection that only listens: it subscribes and follows presence, but never
+    /// joins, announces or publishes anything, so nobody sees it. `room` is built for a
+    /// throwaway local peer, which signs nothing.
+    pub fn watcher(room: Room) -> Self {
+        Self {
+            watching: true,
+            ..Self::new(room, Will::None)
         }
     }
 
@@ -158,6 +172,9 @@ impl Connection {
             ));
         }
         self.state = LinkState::Live;
+        if self.watching {
+            return Ok(Vec::new());
+        }
         let outputs = self.room.join(now_ms);
         Ok(self.pass(outputs))
     }
@@ -315,6 +332,9 @@ impl Connection {
     }
 
     fn require_live(&self) -> Result<(), SendError> {
+        if self.watching {
+            return Err(SendError::Watching);
+        }
         match self.state {
             LinkState::Live => Ok(()),
             LinkState::Left => Err(SendError::Left),
@@ -335,7 +355,7 @@ impl Connection {
     /// What the room asked for, as the link allows: publishes only while live, and
     /// the latest will kept for the next CONNECT.
     fn pass(&mut self, outputs: Vec<Output>) -> Vec<Output> {
-        let live = self.state == LinkState::Live;
+        let live = self.state == LinkState::Live && !self.watching;
         let mut out = Vec::with_capacity(outputs.len());
         for output in outputs {
             match output {

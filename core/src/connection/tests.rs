@@ -233,6 +233,27 @@ fn a_left_connection_can_resume_as_a_new_one() {
     );
 }
 
+#[test]
+fn a_watcher_follows_presence_and_never_says_anything() {
+    let mut watcher = Connection::watcher(room(9));
+    assert!(watcher.start(T0).is_empty(), "no will");
+    watcher.connected(T0);
+    assert!(watcher.subscribed(T0, true).unwrap().is_empty(), "no join");
+    let mut someone = live(1);
+    let hello = publishes(&someone.tick(T0 + 4_000));
+    let seen = watcher.receive(T0 + 4_000, incoming(ROOM_TOPIC, &hello[0], false));
+    assert!(seen
+        .iter()
+        .any(|o| matches!(o, Output::Event(RoomEvent::PeerJoined { .. }))));
+    assert!(publishes(&seen).is_empty(), "not even an early beat");
+    assert!(publishes(&watcher.tick(T0 + 60_000)).is_empty());
+    assert_eq!(watcher.send_text(T0, "hi"), Err(SendError::Watching));
+    assert!(watcher
+        .leave(T0)
+        .iter()
+        .all(|o| matches!(o, Output::Disconnect)));
+}
+
 // ---- an external key (a non-extractable WebCrypto key) ----
 
 /// A person whose key lives outside the room, and that key, to play the browser.

@@ -161,6 +161,8 @@ pub enum SendError {
     Left,
     #[error("not connected to the broker: the message was not sent")]
     Offline,
+    #[error("only watching this room: enter it to speak")]
+    Watching,
     #[error("peer {0} is not one of this room's local members")]
     NotAMember(PeerId),
     #[error(transparent)]

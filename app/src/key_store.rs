@@ -1,0 +1,106 @@
+//! Where a person's non-extractable key waits between visits: IndexedDB, the one
+//! browser storage that keeps a `CryptoKey` as it is (structured clone), so the key
+//! is never turned back into bytes. One database, one store, one entry.
+
+use js_sys::Promise;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, IdbDatabase, IdbRequest, IdbTransactionMode};
+
+use crate::js_error;
+
+const DATABASE: &str = "party";
+const STORE: &str = "keys";
+const ENTRY: &str = "signing-key";
+
+/// Keeps `key` for the next visit.
+pub async fn save(key: &CryptoKey) -> Result<(), String> {
+    let db = open().await?;
+    let store = store(&db, IdbTransactionMode::Readwrite)?;
+    let request = store
+        .put_with_key(key, &JsValue::from_str(ENTRY))
+        .map_err(|err| js_error::text(&err))?;
+    finish(&request).await.map(|_| ())
+}
+
+/// The kept key, if there is one.
+pub async fn load() -> Result<Option<CryptoKey>, String> {
+    let db = open().await?;
+    let store = store(&db, IdbTransactionMode::Readonly)?;
+    let request = store
+        .get(&JsValue::from_str(ENTRY))
+        .map_err(|err| js_error::text(&err))?;
+    let value = finish(&request).await?;
+    Ok(value.dyn_into::<CryptoKey>().ok())
+}
+
+/// Removes the whole database ("Clear my data", signing out).
+pub async fn clear() -> Result<(), String> {
+    let factory = factory()?;
+    let request = factory
+        .delete_database(DATABASE)
+        .map_err(|err| js_error::text(&err))?;
+    finish(&request).await.map(|_| ())
+}
+
+fn factory() -> Result<web_sys::IdbFactory, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    window
+        .indexed_db()
+        .map_err(|err| js_error::text(&err))?
+        .ok_or_else(|| "this browser keeps no IndexedDB here (private mode?)".to_owned())
+}
+
+async fn open() -> Result<IdbDatabase, String> {
+    let request = factory()?
+        .open_with_u32(DATABASE, 1)
+        .map_err(|err| js_error::text(&err))?;
+    let upgrading = request.clone();
+    let on_upgrade = Closure::once_into_js(move |_: web_sys::Event| {
+        if let Ok(db) = upgrading
+            .result()
+            .and_then(|db| db.dyn_into::<IdbDatabase>())
+        {
+            if !db.object_store_names().contains(STORE) {
+                // A failure here surfaces as the open request's error.
+                let _ = db.create_object_store(STORE);
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
+    let db = finish(&request).await?;
+    db.dyn_into::<IdbDatabase>()
+        .map_err(|_| "IndexedDB opened no database".to_owned())
+}
+
+fn store(db: &IdbDatabase, mode: IdbTransactionMode) -> Result<web_sys::IdbObjectStore, String> {
+    db.transaction_with_str_and_mode(STORE, mode)
+        .and_then(|tx| tx.object_store(STORE))
+        .map_err(|err| js_error::text(&err))
+}
+
+/// Waits for `request` and gives its result, or its error in words.
+async fn finish(request: &IdbRequest) -> Result<JsValue, String> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let done = request.clone();
+        let on_success = Closure::once_into_js(move |_: web_sys::Event| {
+            let result = done.result().unwrap_or(JsValue::UNDEFINED);
+            let _ = resolve.call1(&JsValue::NULL, &result);
+        });
+        let failed = request.clone();
+        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
+            let error = failed
+                .error()
+                .ok()
+                .flatten()
+                .map_or(JsValue::from_str("IndexedDB failed"), JsValue::from);
+            let _ = reject.call1(&JsValue::NULL, &error);
+        });
+        request.set_onsuccess(Some(on_success.unchecked_ref()));
+        request.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    JsFuture::from(promise)
+        .await
+        .map_err(|err| js_error::text(&err))
+}
