@@ -31,6 +31,8 @@ pub enum PasskeyError {
     Unsupported,
     /// Passkeys need https or localhost.
     InsecurePage,
+    /// The page's address cannot own passkeys (an IP address, say).
+    BadAddress,
     /// Creating: the person cancelled, or the prompt timed out.
     Cancelled,
     /// Signing in: cancelled, timed out, or no Party passkey on this device (WebAuthn
@@ -48,6 +50,9 @@ impl fmt::Display for PasskeyError {
             ),
             PasskeyError::InsecurePage => f.write_str(
                 "Passkeys only work on a secure page. Open Party over https:// (or on localhost).",
+            ),
+            PasskeyError::BadAddress => f.write_str(
+                "Passkeys do not work on this address: they need a domain name (not an IP address), such as localhost or your site's name.",
             ),
             PasskeyError::Cancelled => {
                 f.write_str("No passkey was made: the prompt was cancelled or timed out. Try again when you are ready.")
@@ -230,7 +235,7 @@ fn failure(error: &JsValue, not_allowed: PasskeyError) -> PasskeyError {
         .unwrap_or_default();
     match name.as_str() {
         "NotAllowedError" | "AbortError" => not_allowed,
-        "SecurityError" => PasskeyError::InsecurePage,
+        "SecurityError" => PasskeyError::BadAddress,
         "NotSupportedError" => PasskeyError::Unsupported,
         _ => PasskeyError::Failed(js_error::text(error)),
     }

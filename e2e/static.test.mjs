@@ -1,0 +1,76 @@
+// The static deploy, as GitHub Pages serves it: dist/ from a plain static server
+// under /party/, 404.html as the fallback, and a config.json naming a broker on
+// another port. A person joins a room there with a passkey.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBroker, launchBrowser, distDir, uniqueRoom } from './support/stack.mjs';
+import { waitLive } from './support/door.mjs';
+import { expect } from './support/expect.mjs';
+import { addAuthenticator } from './support/passkey.mjs';
+import { startStaticHost } from './support/static_host.mjs';
+import { partyListen } from '../tests/irc/support/party.mjs';
+
+let broker;
+let pages;
+let browser;
+
+before(async () => {
+  broker = await startBroker();
+  pages = await startStaticHost(distDir, '/party/', {
+    'config.json': JSON.stringify({ broker: broker.ws }),
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await pages?.stop();
+  await broker?.stop();
+});
+
+test('on a static deploy under /party/, a person opens a room link, makes a passkey and talks through the configured broker', async () => {
+  const room = uniqueRoom('e2e-pages');
+  const listener = await partyListen(broker.mqtt, room);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(pages.url + room);
+    await addAuthenticator(page);
+    await page.getByTestId('start-party').click();
+    await waitLive(page);
+    await page.getByTestId('composer-input').fill('hello from the static deploy');
+    await page.getByTestId('composer-input').press('Enter');
+    const heard = await listener.waitFor((e) => e.event === 'message' && e.text === 'hello from the static deploy');
+    assert.equal(heard.verified, true);
+    assert.ok(!heard.handle.endsWith('-bot'), 'a person');
+    assert.deepEqual(errors, []);
+  } finally {
+    await listener.stop();
+    await context.close();
+  }
+});
+
+test('the front page works under the base path, and a broken config.json is reported, not ignored', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pages.url);
+  await page.getByTestId('start-party').waitFor();
+  await context.close();
+
+  const broken = await startStaticHost(distDir, '/party/', {
+    'config.json': JSON.stringify({ broker: 'mqtt://not-a-websocket' }),
+  });
+  const other = await browser.newContext();
+  try {
+    const room = await other.newPage();
+    await room.goto(broken.url + uniqueRoom('e2e-broken'));
+    await addAuthenticator(room);
+    await room.getByTestId('start-party').click();
+    await expect(room.getByTestId('room-error')).toHaveText('config.json');
+  } finally {
+    await other.close();
+    await broken.stop();
+  }
+});
