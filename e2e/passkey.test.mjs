@@ -9,7 +9,7 @@ import mqtt from 'mqtt';
 import { startBroker, launchBrowser, uniqueRoom } from './support/stack.mjs';
 import { passAgentDoor, waitLive } from './support/door.mjs';
 import { expect } from './support/expect.mjs';
-import { addAuthenticator, clearSiteData, linkKey, startParty } from './support/passkey.mjs';
+import { addAuthenticator, clearSiteData, countCeremonies, linkKey, startParty } from './support/passkey.mjs';
 import { newKey, peerId, signed, v1Identity } from './support/envelope.mjs';
 import { partyListen } from '../tests/irc/support/party.mjs';
 
@@ -60,15 +60,21 @@ test('Start party makes a passkey whose handle is Party v1\'s derivation of its 
   await context.close();
 });
 
-test('after clearing all site data, signing in gives back the same handle and key: a listener that pinned it sees no mismatch', async () => {
+test('a reload asks for no passkey; after clearing all site data, signing in gives back the same handle and key: a listener that pinned it sees no mismatch', async () => {
   const room = uniqueRoom('e2e-pk');
-  const { context, page } = await newPage(stack.page + room);
+  const context = await browser.newContext();
+  await countCeremonies(context);
+  const page = await context.newPage();
+  await page.goto(stack.page + room);
   const authenticator = await addAuthenticator(page);
   await page.getByTestId('start-party').click();
   await waitLive(page);
   const handle = await page.locator('[data-testid=peer][data-self=true]').getAttribute('data-handle');
   const listener = await partyListen(stack.mqtt, room);
   try {
+    await page.reload();
+    await waitLive(page);
+    assert.equal(await page.evaluate(() => window.partyWebAuthnCalls), 0, 'no prompt on reload');
     await page.getByTestId('composer-input').fill('before clearing');
     await page.getByTestId('composer-input').press('Enter');
     await listener.waitFor((e) => e.event === 'message' && e.text === 'before clearing' && e.verified);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startBroker, launchBrowser, distDir, uniqueRoom } from './support/stack.mjs';
 import { waitLive } from './support/door.mjs';
 import { expect } from './support/expect.mjs';
-import { addAuthenticator } from './support/passkey.mjs';
+import { addAuthenticator, clearSiteData } from './support/passkey.mjs';
 import { startStaticHost } from './support/static_host.mjs';
 import { partyListen } from '../tests/irc/support/party.mjs';
 
@@ -28,7 +28,7 @@ after(async () => {
   await broker?.stop();
 });
 
-test('on a static deploy under /party/, a person opens a room link, makes a passkey and talks through the configured broker', async () => {
+test('on a static deploy under /party/, a person opens a room link, makes a passkey, talks through the configured broker, clears everything, signs in and is the same handle with the same key', async () => {
   const room = uniqueRoom('e2e-pages');
   const listener = await partyListen(broker.mqtt, room);
   const context = await browser.newContext();
@@ -37,7 +37,7 @@ test('on a static deploy under /party/, a person opens a room link, makes a pass
   page.on('pageerror', (e) => errors.push(e.message));
   try {
     await page.goto(pages.url + room);
-    await addAuthenticator(page);
+    const authenticator = await addAuthenticator(page);
     await page.getByTestId('start-party').click();
     await waitLive(page);
     await page.getByTestId('composer-input').fill('hello from the static deploy');
@@ -45,6 +45,20 @@ test('on a static deploy under /party/, a person opens a room link, makes a pass
     const heard = await listener.waitFor((e) => e.event === 'message' && e.text === 'hello from the static deploy');
     assert.equal(heard.verified, true);
     assert.ok(!heard.handle.endsWith('-bot'), 'a person');
+
+    await clearSiteData(page, authenticator.cdp);
+    await page.reload();
+    await page.getByTestId('passkey-sign-in').click();
+    await waitLive(page);
+    await page.getByTestId('composer-input').fill('back again');
+    await page.getByTestId('composer-input').press('Enter');
+    const again = await listener.waitFor((e) => e.event === 'message' && e.text === 'back again');
+    assert.equal(again.handle, heard.handle, 'the same handle');
+    assert.equal(again.verified, true, 'the same key: still the pinned one');
+    assert.deepEqual(
+      listener.events.events.filter((e) => ['key-mismatch', 'key-conflict'].includes(e.event)),
+      [],
+    );
     assert.deepEqual(errors, []);
   } finally {
     await listener.stop();

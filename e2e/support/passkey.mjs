@@ -2,6 +2,24 @@
 // as WebAuthn's own tests do (no real Face ID needed, everything else is real).
 import { expect } from './expect.mjs';
 
+/**
+ * Counts WebAuthn ceremonies on every page of `context` (in `window.partyWebAuthnCalls`),
+ * to tell that a reload asked for no passkey.
+ */
+export async function countCeremonies(context) {
+  await context.addInitScript(() => {
+    window.partyWebAuthnCalls = 0;
+    const container = navigator.credentials;
+    for (const name of ['create', 'get']) {
+      const original = container[name].bind(container);
+      container[name] = (...args) => {
+        window.partyWebAuthnCalls += 1;
+        return original(...args);
+      };
+    }
+  });
+}
+
 /** Adds a platform authenticator with resident keys and user verification to `page`'s context. */
 export async function addAuthenticator(page, { hasPrf = true, isUserVerified = true } = {}) {
   const cdp = await page.context().newCDPSession(page);
