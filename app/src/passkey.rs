@@ -104,13 +104,11 @@ pub async fn create() -> Result<PasskeyResult, PasskeyError> {
     ])?;
     let options: CredentialCreationOptions =
         object(&[("publicKey", public_key.into())])?.unchecked_into();
-    let promise = container
-        .create_with_options(&options)
-        .map_err(|err| failure(&err, PasskeyError::Cancelled))?;
-    let created = JsFuture::from(promise)
-        .await
-        .map_err(|err| failure(&err, PasskeyError::Cancelled))?;
-    read_credential(created, PasskeyError::Cancelled)
+    ceremony(
+        container.create_with_options(&options),
+        PasskeyError::Cancelled,
+    )
+    .await
 }
 
 /// Uses a passkey: `credential` to ask that one (right after making it, for its PRF
@@ -133,18 +131,21 @@ pub async fn get(credential: Option<&Credential>) -> Result<PasskeyResult, Passk
     }
     let options: CredentialRequestOptions =
         object(&[("publicKey", object(&fields)?.into())])?.unchecked_into();
-    let promise = container
-        .get_with_options(&options)
-        .map_err(|err| failure(&err, PasskeyError::NoneUsed))?;
-    let asserted = JsFuture::from(promise)
-        .await
-        .map_err(|err| failure(&err, PasskeyError::NoneUsed))?;
-    read_credential(asserted, PasskeyError::NoneUsed)
+    ceremony(container.get_with_options(&options), PasskeyError::NoneUsed).await
 }
 
-fn read_credential(value: JsValue, absent: PasskeyError) -> Result<PasskeyResult, PasskeyError> {
+/// Waits for the browser's ceremony; `refused` is what a cancel (or no credential)
+/// means for this one.
+async fn ceremony(
+    started: Result<js_sys::Promise, JsValue>,
+    refused: PasskeyError,
+) -> Result<PasskeyResult, PasskeyError> {
+    let promise = started.map_err(|err| failure(&err, refused.clone()))?;
+    let value = JsFuture::from(promise)
+        .await
+        .map_err(|err| failure(&err, refused.clone()))?;
     if value.is_null() || value.is_undefined() {
-        return Err(absent);
+        return Err(refused);
     }
     let credential: PublicKeyCredential = value.dyn_into().map_err(|_| {
         PasskeyError::Failed("the browser returned no public-key credential".into())

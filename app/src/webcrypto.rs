@@ -74,12 +74,7 @@ impl WebCryptoKey {
             .ok()
             .and_then(|key| key.dyn_into().ok())
             .ok_or("generateKey gave no public key")?;
-        let promise = subtle()?
-            .export_key("raw", &public)
-            .map_err(|err| js_error::text(&err))?;
-        let raw = JsFuture::from(promise)
-            .await
-            .map_err(|err| js_error::text(&err))?;
+        let raw = settle(subtle()?.export_key("raw", &public)).await?;
         let bytes = Uint8Array::new(&raw).to_vec();
         let bytes = <[u8; 32]>::try_from(bytes.as_slice())
             .map_err(|_| format!("WebCrypto gave a {}-byte public key", bytes.len()))?;
@@ -105,16 +100,20 @@ impl WebCryptoKey {
 
     /// Ed25519 over `message`: 64 bytes, or why the browser would not sign.
     pub async fn sign(&self, message: &[u8]) -> Result<[u8; 64], String> {
-        let promise = subtle()?
-            .sign_with_str_and_u8_array("Ed25519", &self.key, message)
-            .map_err(|err| js_error::text(&err))?;
-        let signature = JsFuture::from(promise)
-            .await
-            .map_err(|err| js_error::text(&err))?;
+        let signature =
+            settle(subtle()?.sign_with_str_and_u8_array("Ed25519", &self.key, message)).await?;
         let bytes = Uint8Array::new(&signature).to_vec();
         <[u8; 64]>::try_from(bytes.as_slice())
             .map_err(|_| format!("WebCrypto gave a {}-byte signature", bytes.len()))
     }
+}
+
+/// What a WebCrypto call's promise settled to, or why it failed, in words.
+async fn settle(started: Result<js_sys::Promise, JsValue>) -> Result<JsValue, String> {
+    let promise = started.map_err(|err| js_error::text(&err))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(|err| js_error::text(&err))
 }
 
 fn subtle() -> Result<SubtleCrypto, String> {

@@ -35,6 +35,9 @@ pub mod sign;
 pub mod topic;
 pub mod words;
 
+#[cfg(test)]
+mod test_support;
+
 pub use room::{
     ChatMessage, Composed, LeaveReason, LocalPeer, MemberError, Output, PeerInfo, Room, RoomEvent,
     SendError, Trust,

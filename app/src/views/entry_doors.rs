@@ -19,6 +19,13 @@ pub enum AfterStart {
     Stay,
 }
 
+/// A passkey door.
+#[derive(Clone, Copy)]
+enum Door {
+    Start,
+    SignIn,
+}
+
 /// The doors. `identity` is set once someone is in; `storage_warning` says when the
 /// identity works on this page but could not be saved for the next one.
 #[component]
@@ -49,26 +56,18 @@ pub fn EntryDoors(
             busy.set(false);
         });
     };
-    let start = move |_| {
+    // One ceremony at a time: the browser shows one passkey prompt.
+    let open = move |door: Door| {
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let made = start_party().await;
-            enter(made, after_start);
-        });
-    };
-    let sign_in = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let made = sign_in_with_passkey().await;
-            enter(made, AfterStart::Stay);
+            match door {
+                Door::Start => enter(start_party().await, after_start),
+                Door::SignIn => enter(sign_in_with_passkey().await, AfterStart::Stay),
+            }
         });
     };
     view! {
@@ -79,7 +78,7 @@ pub fn EntryDoors(
                 class="primary wide"
                 data-testid="start-party"
                 prop:disabled=move || busy.get()
-                on:click=start
+                on:click=move |_| open(Door::Start)
             >
                 "Start party"
                 <span class="button-hint">"with Face ID, Touch ID or a security key"</span>
@@ -89,7 +88,7 @@ pub fn EntryDoors(
                 class="secondary wide"
                 data-testid="passkey-sign-in"
                 prop:disabled=move || busy.get()
-                on:click=sign_in
+                on:click=move |_| open(Door::SignIn)
             >
                 "I already have a passkey"
             </button>

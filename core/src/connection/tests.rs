@@ -6,9 +6,9 @@ use super::*;
 use crate::envelope::decode;
 use crate::ids::RoomName;
 use crate::passkey::Credential;
-use crate::room::ChatMessage;
 use crate::secret::AgentSecret;
 use crate::sign::{KeyOrigin, PeerKey, PublicKey};
+use crate::test_support::{messages, payloads as publishes, types};
 
 const T0: u64 = 1_767_225_600_000;
 const ROOM: &str = "calc-study";
@@ -29,41 +29,11 @@ fn live(n: u8) -> Connection {
     c
 }
 
-fn types(out: &[Output]) -> Vec<String> {
-    out.iter()
-        .filter_map(|o| match o {
-            Output::Publish { payload, .. } => {
-                let v: serde_json::Value = serde_json::from_slice(payload).unwrap();
-                Some(v["type"].as_str().unwrap().to_owned())
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-fn publishes(out: &[Output]) -> Vec<Vec<u8>> {
-    out.iter()
-        .filter_map(|o| match o {
-            Output::Publish { payload, .. } => Some(payload.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn will_of(out: &[Output]) -> Option<Vec<u8>> {
     out.iter().find_map(|o| match o {
         Output::Will { payload, .. } => Some(payload.clone()),
         _ => None,
     })
-}
-
-fn messages(out: &[Output]) -> Vec<ChatMessage> {
-    out.iter()
-        .filter_map(|o| match o {
-            Output::Event(RoomEvent::Message(m)) => Some(m.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn incoming<'a>(topic: &'a str, payload: &'a [u8], retained: bool) -> Incoming<'a> {

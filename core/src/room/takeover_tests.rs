@@ -9,6 +9,7 @@ use crate::envelope::{encode_signed, HistoryResponse, Presence};
 use crate::limits::PRESENCE_FRESHNESS_MS;
 use crate::secret::AgentSecret;
 use crate::sign::{Auth, PublicKey};
+use crate::test_support::{deliver, events, payloads as publishes};
 
 const T0: u64 = 1_767_225_600_000;
 
@@ -31,31 +32,6 @@ fn host_room(n: u8) -> Room {
         T0,
         u64::from(n),
     )
-}
-
-fn publishes(out: &[Output]) -> Vec<Vec<u8>> {
-    out.iter()
-        .filter_map(|o| match o {
-            Output::Publish { payload, .. } => Some(payload.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn events(out: &[Output]) -> Vec<RoomEvent> {
-    out.iter()
-        .filter_map(|o| match o {
-            Output::Event(e) => Some(e.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn deliver(out: &[Output], room: &mut Room, now: u64) -> Vec<Output> {
-    publishes(out)
-        .iter()
-        .flat_map(|p| room.receive(now, p))
-        .collect()
 }
 
 /// An envelope claiming the host's handle, signed by `key` (not the host's).

@@ -12,6 +12,7 @@ use crate::limits::{
 };
 use crate::secret::AgentSecret;
 use crate::sign::{Auth, Verification};
+use crate::test_support::{deliver, events, messages, payloads, types};
 
 const T0: u64 = 1_767_225_600_000;
 
@@ -36,52 +37,6 @@ fn will_payload(room: &Room, now: u64) -> Vec<u8> {
         Output::Will { payload, .. } => payload,
         other => panic!("a held key gives its will at once, got {other:?}"),
     }
-}
-
-fn payloads(out: &[Output]) -> Vec<Vec<u8>> {
-    out.iter()
-        .filter_map(|o| match o {
-            Output::Publish { payload, .. } => Some(payload.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn events(out: &[Output]) -> Vec<RoomEvent> {
-    out.iter()
-        .filter_map(|o| match o {
-            Output::Event(e) => Some(e.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn types(out: &[Output]) -> Vec<String> {
-    payloads(out)
-        .iter()
-        .map(|p| {
-            let v: serde_json::Value = serde_json::from_slice(p).unwrap();
-            v["type"].as_str().unwrap().to_owned()
-        })
-        .collect()
-}
-
-/// Delivers every publish in `out` to `room`, as the broker would.
-fn deliver(out: &[Output], room: &mut Room, now: u64) -> Vec<Output> {
-    payloads(out)
-        .iter()
-        .flat_map(|p| room.receive(now, p))
-        .collect()
-}
-
-fn messages(out: &[Output]) -> Vec<ChatMessage> {
-    events(out)
-        .into_iter()
-        .filter_map(|e| match e {
-            RoomEvent::Message(m) => Some(m),
-            _ => None,
-        })
-        .collect()
 }
 
 fn rejections(out: &[Output]) -> Vec<String> {
