@@ -102,6 +102,29 @@ test('a reload asks for no passkey; after clearing all site data, signing in giv
   }
 });
 
+test('Sign out and Clear my data, each on a second tap, leave the passkey to sign back in as the same person', async () => {
+  const { context, page } = await newPage();
+  await addAuthenticator(page);
+  const handle = await startParty(page);
+  const key = linkKey(page.url());
+  await page.goto(stack.page);
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('sign-out-confirm').click();
+  await page.getByTestId('passkey-sign-in').click();
+  await expect(page.getByTestId('identity-handle')).toHaveText(handle);
+  assert.equal(linkKey(await page.getByTestId('my-link').textContent()), key);
+
+  await page.getByTestId('clear-data').click();
+  assert.equal(await page.getByTestId('identity-handle').count(), 1, 'one tap is not enough');
+  await page.getByTestId('clear-data-confirm').click();
+  await page.getByTestId('start-party').waitFor();
+  await page.reload();
+  await page.getByTestId('passkey-sign-in').click();
+  await expect(page.getByTestId('identity-handle')).toHaveText(handle);
+  assert.equal(linkKey(await page.getByTestId('my-link').textContent()), key);
+  await context.close();
+});
+
 test('the same passkey on a second device gives the same handle', async (t) => {
   const first = await newPage();
   const one = await addAuthenticator(first.page);

@@ -16,32 +16,51 @@ const ENTRY: &str = "signing-key";
 
 /// Keeps `key` for the next visit.
 pub async fn save(key: &CryptoKey) -> Result<(), String> {
-    let db = open().await?;
-    let store = store(&db, IdbTransactionMode::Readwrite)?;
-    let request = store
-        .put_with_key(key, &JsValue::from_str(ENTRY))
-        .map_err(|err| js_error::text(&err))?;
-    finish(&request).await.map(|_| ())
+    with_store(IdbTransactionMode::Readwrite, |store| {
+        store.put_with_key(key, &JsValue::from_str(ENTRY))
+    })
+    .await
+    .map(|_| ())
 }
 
 /// The kept key, if there is one.
 pub async fn load() -> Result<Option<CryptoKey>, String> {
-    let db = open().await?;
-    let store = store(&db, IdbTransactionMode::Readonly)?;
-    let request = store
-        .get(&JsValue::from_str(ENTRY))
-        .map_err(|err| js_error::text(&err))?;
-    let value = finish(&request).await?;
+    let value = with_store(IdbTransactionMode::Readonly, |store| {
+        store.get(&JsValue::from_str(ENTRY))
+    })
+    .await?;
     Ok(value.dyn_into::<CryptoKey>().ok())
 }
 
-/// Removes the whole database ("Clear my data", signing out).
+/// Forgets the kept key ("Clear my data", signing out). A browser that keeps no
+/// IndexedDB here kept no key either.
 pub async fn clear() -> Result<(), String> {
-    let factory = factory()?;
-    let request = factory
-        .delete_database(DATABASE)
-        .map_err(|err| js_error::text(&err))?;
-    finish(&request).await.map(|_| ())
+    if factory().is_err() {
+        return Ok(());
+    }
+    with_store(IdbTransactionMode::Readwrite, |store| {
+        store.delete(&JsValue::from_str(ENTRY))
+    })
+    .await
+    .map(|_| ())
+}
+
+/// One request on the store, in a connection closed right after, so nothing holds
+/// the database open between visits.
+async fn with_store(
+    mode: IdbTransactionMode,
+    request: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>,
+) -> Result<JsValue, String> {
+    let db = open().await?;
+    let outcome = match store(&db, mode) {
+        Ok(store) => match request(&store) {
+            Ok(request) => finish(&request).await,
+            Err(err) => Err(js_error::text(&err)),
+        },
+        Err(why) => Err(why),
+    };
+    db.close();
+    outcome
 }
 
 fn factory() -> Result<web_sys::IdbFactory, String> {
