@@ -56,6 +56,10 @@ test('Start party makes a passkey whose handle is Party v1\'s derivation of its 
     await page.locator(`[data-testid=peer][data-handle="${handle}"]`).getAttribute('data-host'),
     'true',
   );
+  // Other rooms keep their own address: the host's fragment is not written there.
+  await page.goto(stack.page + uniqueRoom('e2e-elsewhere'));
+  await waitLive(page);
+  assert.equal(new URL(page.url()).hash, '');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -202,6 +206,18 @@ test('a browser without WebAuthn, and a page on an IP address, are told what to 
   await byIp.page.getByTestId('start-party').click();
   await expect(byIp.page.getByTestId('passkey-error')).toHaveText('domain name');
   await byIp.context.close();
+
+  // A plain http:// page on a real host name is not a secure context.
+  const port = new URL(stack.http).port;
+  const insecure = await launchBrowser({ hostRules: 'MAP party.example 127.0.0.1' });
+  try {
+    const page = await (await insecure.newContext()).newPage();
+    await page.goto(`http://party.example:${port}/`);
+    await page.getByTestId('start-party').click();
+    await expect(page.getByTestId('passkey-error')).toHaveText('secure page');
+  } finally {
+    await insecure.close();
+  }
 });
 
 test('refused storage still lets a person in, and says a reload will ask again', async () => {
@@ -227,9 +243,11 @@ test('a guest who comes by the host\'s link sees an impostor flagged, and the re
   const link = host.page.url();
   const fragment = new URLSearchParams(new URL(link).hash.slice(1));
 
-  // The guest's entry screen shows the host's face from a= before any traffic.
+  // The guest's entry screen shows the host's face from a= before any traffic, and
+  // who is inside (seen without entering).
   const guest = await newPage(link);
   assert.equal(await guest.page.getByTestId('room-host-avatar').locator('svg').count(), 1);
+  await guest.page.locator(`[data-testid=entry-peer][data-handle="${hostHandle}"]`).waitFor();
   await passAgentDoor(guest.page);
   await waitLive(guest.page);
   await guest.page.locator(`[data-testid=peer][data-handle="${hostHandle}"][data-host=true]`).waitFor();

@@ -180,11 +180,12 @@ async fn ceremony(
 /// `navigator.credentials`, after checking that passkeys can work on this page.
 fn credentials() -> Result<web_sys::CredentialsContainer, PasskeyError> {
     let window = web_sys::window().ok_or(PasskeyError::Unsupported)?;
-    if !Reflect::has(&window, &"PublicKeyCredential".into()).unwrap_or(false) {
-        return Err(PasskeyError::Unsupported);
-    }
+    // First: browsers hide WebAuthn entirely from pages that are not secure.
     if !window.is_secure_context() {
         return Err(PasskeyError::InsecurePage);
+    }
+    if !Reflect::has(&window, &"PublicKeyCredential".into()).unwrap_or(false) {
+        return Err(PasskeyError::Unsupported);
     }
     Ok(window.navigator().credentials())
 }

@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
-use party_core::connection::{mqtt_client_id, Connection, Incoming, Will};
+use party_core::connection::{mqtt_client_id, Connection, Incoming, NextWill, Will};
 use party_core::ids::{PeerId, RoomName};
 use party_core::limits::MQTT_KEEP_ALIVE_SECS;
 use party_core::reconnect::Backoff;
@@ -261,12 +261,19 @@ impl Driver {
     /// it is ready (see `apply`).
     fn send_connect(&mut self) {
         let topic = self.connection.topic().to_owned();
-        let Some(will) = self.connection.will().map(<[u8]>::to_vec) else {
-            self.awaiting_will = true;
-            return;
+        let will = match self.connection.next_will() {
+            NextWill::Pending => {
+                self.awaiting_will = true;
+                return;
+            }
+            NextWill::None => None,
+            NextWill::Ready(payload) => Some(payload.to_vec()),
         };
         self.awaiting_will = false;
-        match self.session.open(Some((&topic, &will))) {
+        match self
+            .session
+            .open(will.as_deref().map(|will| (topic.as_str(), will)))
+        {
             Ok(connect) => self.send(&connect),
             Err(err) => self.lost(err.to_string()),
         }

@@ -52,8 +52,10 @@ export async function startBroker() {
   };
 }
 
-export async function launchBrowser() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/** Debian's chromium, headless; `hostRules` maps host names (e.g. 'MAP a.example 127.0.0.1'). */
+export async function launchBrowser({ hostRules } = {}) {
+  const args = hostRules ? [...CHROMIUM_ARGS, `--host-resolver-rules=${hostRules}`] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args });
 }
 
 /** Runs the `party` CLI to completion and returns its stdout. */

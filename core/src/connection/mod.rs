@@ -80,6 +80,17 @@ pub enum Will {
     None,
 }
 
+/// What the next CONNECT carries as its Last Will.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextWill<'a> {
+    /// No will by design: connect without one.
+    None,
+    /// The will waits for an external key's signature: connect once `Output::Will`
+    /// comes.
+    Pending,
+    Ready(&'a [u8]),
+}
+
 /// One room and its broker connection.
 pub struct Connection {
     room: Room,
@@ -138,6 +149,17 @@ impl Connection {
     /// The Last Will to put in the next CONNECT, once it is signed.
     pub fn will(&self) -> Option<&[u8]> {
         self.will_payload.as_deref()
+    }
+
+    /// Whether the next CONNECT can go out now, and with which Last Will.
+    pub fn next_will(&self) -> NextWill<'_> {
+        match self.will {
+            Will::None => NextWill::None,
+            Will::Leave => self
+                .will_payload
+                .as_deref()
+                .map_or(NextWill::Pending, NextWill::Ready),
+        }
     }
 
     /// The broker accepted our CONNECT: subscribe to the room.

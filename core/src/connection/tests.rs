@@ -70,11 +70,16 @@ fn start_prepares_a_signed_leave_as_the_last_will() {
 }
 
 #[test]
-fn a_shared_session_has_no_will() {
+fn a_shared_session_has_no_will_and_connects_without_one() {
     let mut c = Connection::new(room(1), Will::None);
     assert!(c.start(T0).is_empty());
     assert!(c.lost(T0).is_empty());
     assert_eq!(c.will(), None);
+    assert_eq!(c.next_will(), NextWill::None);
+    assert_eq!(Connection::watcher(room(2)).next_will(), NextWill::None);
+    let mut own = Connection::new(room(3), Will::Leave);
+    own.start(T0);
+    assert!(matches!(own.next_will(), NextWill::Ready(_)));
 }
 
 #[test]
@@ -259,6 +264,7 @@ fn an_external_key_is_asked_for_each_signature_and_sends_once_it_answers() {
     let asked = requests(&c.start(T0));
     assert_eq!(asked.len(), 1, "the will");
     assert_eq!(c.will(), None, "not before it is signed");
+    assert_eq!(c.next_will(), NextWill::Pending);
     let out = c.signed(asked[0].id, &sign(&key, &asked[0]));
     assert!(will_of(&out).is_some());
     assert!(c.will().is_some());
