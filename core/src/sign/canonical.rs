@@ -29,6 +29,21 @@ impl Writer<'_> {
     }
 }
 
+impl Writer<'_> {
+    /// `item("auth.<name>", value)`, without building the name (every signature and
+    /// every verification writes these).
+    fn auth_item(&mut self, name: &str, value: &[u8]) {
+        const PREFIX: &[u8] = b"auth.";
+        self.out
+            .push(u8::try_from(PREFIX.len() + name.len()).unwrap_or(u8::MAX));
+        self.out.extend_from_slice(PREFIX);
+        self.out.extend_from_slice(name.as_bytes());
+        self.out
+            .extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
+        self.out.extend_from_slice(value);
+    }
+}
+
 impl FieldSink for Writer<'_> {
     fn text(&mut self, name: &'static str, value: &str) {
         self.item(name, value.as_bytes());
@@ -82,7 +97,7 @@ fn canonical_form(
     if let Some((key, auth)) = signer {
         w.item("pk", key.as_bytes());
         for (name, value) in auth.fields() {
-            w.item(&format!("auth.{name}"), value.as_bytes());
+            w.auth_item(name, value.as_bytes());
         }
     }
     w.out
