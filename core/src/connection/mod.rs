@@ -239,19 +239,8 @@ impl Connection {
 
     /// A message from the primary member, if the room is live.
     pub fn send_text(&mut self, now_ms: u64, text: &str) -> Result<Vec<Output>, SendError> {
-        let from = self.room.me().peer_id().clone();
-        self.send_text_as(now_ms, &from, text)
-    }
-
-    /// A message from any member, if the room is live.
-    pub fn send_text_as(
-        &mut self,
-        now_ms: u64,
-        from: &PeerId,
-        text: &str,
-    ) -> Result<Vec<Output>, SendError> {
         self.require_live()?;
-        let outputs = self.room.send_text_as(now_ms, from, text)?;
+        let outputs = self.room.send_text(now_ms, text)?;
         Ok(self.pass(outputs))
     }
 

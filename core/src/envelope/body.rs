@@ -4,7 +4,7 @@
 
 use super::fields::Object;
 use super::{DecodeError, EntryRejection, LogEntry};
-use crate::ids::{Handle, PeerId};
+use crate::ids::Handle;
 
 /// Receives an envelope's own fields (those between `type` and `from`), in order. The
 /// JSON encoder and the canonical form are both sinks, so the two can never list the
@@ -37,14 +37,9 @@ pub(crate) trait Body: Sized {
     /// Emits the type's own fields, in wire and canonical order.
     fn fields<S: FieldSink>(&self, sink: &mut S);
 
-    /// Reads and validates the type's fields (`from` and `t` included).
+    /// Reads and validates the type's fields (`from` and `t` included: every body
+    /// has those two as fields, which `envelope_types!` reads directly).
     fn parse(obj: &Object, ctx: &mut ParseContext) -> Result<Self, DecodeError>;
-
-    /// The sender's per-connection peer id.
-    fn from(&self) -> &PeerId;
-
-    /// The sender's clock, exactly as sent (and signed).
-    fn t(&self) -> u64;
 
     /// The handle the sender claims, for the types that carry one.
     fn handle(&self) -> Option<&Handle> {

@@ -20,12 +20,4 @@ impl Body for HistoryRequest {
             t: req_time(obj)?,
         })
     }
-
-    fn from(&self) -> &PeerId {
-        &self.from
-    }
-
-    fn t(&self) -> u64 {
-        self.t
-    }
 }

@@ -60,14 +60,6 @@ impl Body for HistoryResponse {
         Ok(HistoryResponse { to, log, from, t })
     }
 
-    fn from(&self) -> &PeerId {
-        &self.from
-    }
-
-    fn t(&self) -> u64 {
-        self.t
-    }
-
     /// Each entry stands or falls on its own signature, against the same topic.
     /// Rejections keep the entry's index in the log as received.
     fn verify_parts(&mut self, topic: &str, rejected: &mut Vec<EntryRejection>) {

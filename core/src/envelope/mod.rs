@@ -60,14 +60,14 @@ macro_rules! envelope_types {
             /// The sender's per-connection peer id.
             pub fn from(&self) -> &PeerId {
                 match self {
-                    $(Envelope::$variant(body) => body.from(),)*
+                    $(Envelope::$variant(body) => &body.from,)*
                 }
             }
 
             /// The sender's clock, exactly as sent (and signed).
             pub fn t(&self) -> u64 {
                 match self {
-                    $(Envelope::$variant(body) => body.t(),)*
+                    $(Envelope::$variant(body) => body.t,)*
                 }
             }
 

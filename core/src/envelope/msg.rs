@@ -37,14 +37,6 @@ impl Body for Msg {
         })
     }
 
-    fn from(&self) -> &PeerId {
-        &self.from
-    }
-
-    fn t(&self) -> u64 {
-        self.t
-    }
-
     fn handle(&self) -> Option<&Handle> {
         Some(&self.handle)
     }

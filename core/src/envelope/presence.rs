@@ -33,14 +33,6 @@ impl Body for Presence {
         })
     }
 
-    fn from(&self) -> &PeerId {
-        &self.from
-    }
-
-    fn t(&self) -> u64 {
-        self.t
-    }
-
     fn handle(&self) -> Option<&Handle> {
         Some(&self.handle)
     }
