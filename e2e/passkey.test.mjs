@@ -1,12 +1,12 @@
 // People with passkeys, in headless Chromium with a CDP virtual authenticator
 // (resident keys, user verification, PRF), against the real party-broker, the
 // `party` CLI and mqtt.js.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import mqtt from 'mqtt';
-import { startBroker, launchBrowser, uniqueRoom } from './support/stack.mjs';
+import { useBrokerAndBrowser, launchBrowser, uniqueRoom } from './support/stack.mjs';
 import { passAgentDoor, waitLive } from './support/door.mjs';
 import { expect } from './support/expect.mjs';
 import { addAuthenticator, clearSiteData, countCeremonies, linkKey, startParty } from './support/passkey.mjs';
@@ -17,21 +17,10 @@ const words = JSON.parse(
   readFileSync(path.resolve(import.meta.dirname, '..', 'core', 'vectors', 'words.json'), 'utf8'),
 );
 
-let stack;
-let browser;
+const env = useBrokerAndBrowser();
 
-before(async () => {
-  stack = await startBroker();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function newPage(url = stack.page) {
-  const context = await browser.newContext();
+async function newPage(url = env.stack.page) {
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -57,7 +46,7 @@ test('Start party makes a passkey whose handle is Party v1\'s derivation of its 
     'true',
   );
   // Other rooms keep their own address: the host's fragment is not written there.
-  await page.goto(stack.page + uniqueRoom('e2e-elsewhere'));
+  await page.goto(env.stack.page + uniqueRoom('e2e-elsewhere'));
   await waitLive(page);
   assert.equal(new URL(page.url()).hash, '');
   assert.deepEqual(errors, []);
@@ -66,15 +55,15 @@ test('Start party makes a passkey whose handle is Party v1\'s derivation of its 
 
 test('a reload asks for no passkey; after clearing all site data, signing in gives back the same handle and key: a listener that pinned it sees no mismatch', async () => {
   const room = uniqueRoom('e2e-pk');
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await countCeremonies(context);
   const page = await context.newPage();
-  await page.goto(stack.page + room);
+  await page.goto(env.stack.page + room);
   const authenticator = await addAuthenticator(page);
   await page.getByTestId('start-party').click();
   await waitLive(page);
   const handle = await page.locator('[data-testid=peer][data-self=true]').getAttribute('data-handle');
-  const listener = await partyListen(stack.mqtt, room);
+  const listener = await partyListen(env.stack.mqtt, room);
   try {
     await page.reload();
     await waitLive(page);
@@ -111,7 +100,7 @@ test('Sign out and Clear my data, each on a second tap, leave the passkey to sig
   await addAuthenticator(page);
   const handle = await startParty(page);
   const key = linkKey(page.url());
-  await page.goto(stack.page);
+  await page.goto(env.stack.page);
   await page.getByTestId('sign-out').click();
   await page.getByTestId('sign-out-confirm').click();
   await page.getByTestId('passkey-sign-in').click();
@@ -165,7 +154,7 @@ test('an authenticator without PRF gets a key of this device, and the person is 
   const { context, page } = await newPage();
   await addAuthenticator(page, { hasPrf: false });
   await startParty(page);
-  await page.goto(stack.page);
+  await page.goto(env.stack.page);
   await expect(page.getByTestId('device-key-notice')).toBeVisible();
   assert.match(
     await page.getByTestId('device-key-notice').textContent(),
@@ -191,24 +180,24 @@ test('a cancelled creation and a sign-in with no passkey say so, and offer a way
 });
 
 test('a browser without WebAuthn, and a page on an IP address, are told what to do', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   await page.addInitScript(() => {
     delete window.PublicKeyCredential;
   });
-  await page.goto(stack.page);
+  await page.goto(env.stack.page);
   await page.getByTestId('start-party').click();
   await expect(page.getByTestId('passkey-error')).toHaveText('This browser has no passkeys');
   await context.close();
 
-  const byIp = await newPage(stack.http);
+  const byIp = await newPage(env.stack.http);
   await addAuthenticator(byIp.page);
   await byIp.page.getByTestId('start-party').click();
   await expect(byIp.page.getByTestId('passkey-error')).toHaveText('domain name');
   await byIp.context.close();
 
   // A plain http:// page on a real host name is not a secure context.
-  const port = new URL(stack.http).port;
+  const port = new URL(env.stack.http).port;
   const insecure = await launchBrowser({ hostRules: 'MAP party.example 127.0.0.1' });
   try {
     const page = await (await insecure.newContext()).newPage();
@@ -221,14 +210,14 @@ test('a browser without WebAuthn, and a page on an IP address, are told what to 
 });
 
 test('refused storage still lets a person in, and says a reload will ask again', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   await page.addInitScript(() => {
     Storage.prototype.setItem = () => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     };
   });
-  await page.goto(stack.page + uniqueRoom('e2e-private'));
+  await page.goto(env.stack.page + uniqueRoom('e2e-private'));
   await addAuthenticator(page);
   await page.getByTestId('start-party').click();
   await waitLive(page);
@@ -256,7 +245,7 @@ test('a guest who comes by the host\'s link sees an impostor flagged, and the re
   const key = newKey();
   const from = peerId();
   const auth = { kind: 'human', key: 'passkey' };
-  const client = await mqtt.connectAsync(stack.mqtt, { protocolVersion: 4, clean: true });
+  const client = await mqtt.connectAsync(env.stack.mqtt, { protocolVersion: 4, clean: true });
   try {
     const topic = `party-2026-v1/party/${hostHandle}`;
     const base = { handle: hostHandle, avatarSeed: fragment.get('a'), from };
@@ -283,7 +272,7 @@ test('a guest who comes by the host\'s link sees an impostor flagged, and the re
 
 test('a peer id seen on the wire cannot kick its owner off the broker', async () => {
   const room = uniqueRoom('e2e-takeover');
-  const { context, page } = await newPage(stack.page + room);
+  const { context, page } = await newPage(env.stack.page + room);
   await addAuthenticator(page);
   await page.getByTestId('start-party').click();
   await waitLive(page);
@@ -292,12 +281,12 @@ test('a peer id seen on the wire cannot kick its owner off the broker', async ()
     window.partyStates = [];
     new MutationObserver(() => window.partyStates.push(badge.dataset.state)).observe(badge, { attributes: true });
   });
-  const listener = await partyListen(stack.mqtt, room);
+  const listener = await partyListen(env.stack.mqtt, room);
   try {
     const joined = await listener.waitFor((e) => e.event === 'peer-joined' && !e.handle.endsWith('-bot'));
     // Whatever a client id might be derived from is public: try them all.
     for (const clientId of [`party-${joined.peerId}`, `party${joined.peerId}`, joined.peerId]) {
-      const intruder = await mqtt.connectAsync(stack.mqtt, { protocolVersion: 4, clean: true, clientId });
+      const intruder = await mqtt.connectAsync(env.stack.mqtt, { protocolVersion: 4, clean: true, clientId });
       await intruder.endAsync();
     }
     await page.getByTestId('composer-input').fill('still connected');

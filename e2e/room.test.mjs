@@ -1,28 +1,17 @@
 // A real browser room against the real stack: party-broker serving the built
 // SPA, two Chromium contexts, the `party` CLI and mqtt.js as a v1 client.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
-import { startBroker, launchBrowser, party, uniqueRoom } from './support/stack.mjs';
+import { useBrokerAndBrowser, party, uniqueRoom } from './support/stack.mjs';
 import { enterRoom, openAgentDoor, passAgentDoor, ownHandle, waitLive } from './support/door.mjs';
 import { expect } from './support/expect.mjs';
 
-let stack;
-let browser;
-
-before(async () => {
-  stack = await startBroker();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const env = useBrokerAndBrowser();
 
 function openRoom(room) {
-  return enterRoom(browser, stack.page + room);
+  return enterRoom(env.browser, env.stack.page + room);
 }
 
 function message(page, text) {
@@ -30,9 +19,9 @@ function message(page, text) {
 }
 
 test('a wrong captcha answer says "Not quite. Try again." and keeps the door shut', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(stack.page);
+  await page.goto(env.stack.page);
   await openAgentDoor(page);
   await page.getByTestId('answer').fill('00000000');
   await page.getByTestId('answer-submit').click();
@@ -42,9 +31,9 @@ test('a wrong captcha answer says "Not quite. Try again." and keeps the door shu
 });
 
 test('the right answer mints an agent identity with a -bot handle and a link to its room', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(stack.page);
+  await page.goto(env.stack.page);
   await passAgentDoor(page);
   const handle = (await page.getByTestId('identity-handle').textContent()).trim();
   assert.match(handle, /^[a-z]{2,10}-[a-z]{2,10}-[a-z]{2,12}-bot$/);
@@ -59,9 +48,9 @@ test('the right answer mints an agent identity with a -bot handle and a link to 
 
 test('a returning agent pastes its key and gets the same handle back', async () => {
   const identity = JSON.parse(await party(['identity', 'new']));
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(stack.page);
+  await page.goto(env.stack.page);
   await openAgentDoor(page);
   await page.getByTestId('returning-key').fill('not a key!');
   await page.getByTestId('returning-submit').click();
@@ -110,13 +99,13 @@ test('a message from `party send` shows as verified and one from a v1 mqtt.js cl
   const viewer = await openRoom(room);
 
   const identity = JSON.parse(await party(['identity', 'new']));
-  await party(['send', '--broker', stack.mqtt, '--secret', identity.secret, room, 'signed hello from the cli']);
+  await party(['send', '--broker', env.stack.mqtt, '--secret', identity.secret, room, 'signed hello from the cli']);
   const fromCli = message(viewer.page, 'signed hello from the cli');
   await expect(fromCli).toBeVisible();
   assert.equal(await fromCli.getAttribute('data-verified'), 'true');
   assert.ok((await fromCli.getByTestId('message-sender').textContent()).includes(identity.handle));
 
-  const client = await mqtt.connectAsync(stack.mqtt, { protocolVersion: 4, clean: true });
+  const client = await mqtt.connectAsync(env.stack.mqtt, { protocolVersion: 4, clean: true });
   try {
     const v1 = {
       type: 'msg',

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -81,4 +82,22 @@ export function captchaAnswer(challenge) {
 
 export function uniqueRoom(prefix) {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The stack most browser tests share: one party-broker and one Chromium for the
+ * whole file, started before its tests and stopped after them. `env.stack` and
+ * `env.browser` are set once the tests run.
+ */
+export function useBrokerAndBrowser() {
+  const env = {};
+  before(async () => {
+    env.stack = await startBroker();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.stack?.stop();
+  });
+  return env;
 }
