@@ -235,7 +235,7 @@ test('a guest who comes by the host\'s link sees an impostor flagged, and the re
   // The guest's entry screen shows the host's face from a= before any traffic, and
   // who is inside (seen without entering).
   const guest = await newPage(link);
-  assert.equal(await guest.page.getByTestId('room-host-avatar').locator('svg').count(), 1);
+  await guest.page.getByTestId('room-host-avatar').locator('svg').waitFor();
   await guest.page.locator(`[data-testid=entry-peer][data-handle="${hostHandle}"]`).waitFor();
   await passAgentDoor(guest.page);
   await waitLive(guest.page);
