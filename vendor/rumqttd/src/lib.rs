@@ -22,6 +22,7 @@ pub use link::alerts;
 pub use link::local;
 pub use link::meters;
 pub use router::{Alert, Forward, IncomingMeter, Meter, Notification, OutgoingMeter, Router};
+// PARTY-PATCH 12: RouterGauges is defined below, next to RouterConfig.
 use segments::Storage;
 pub use server::{Broker, LinkType, RemoteAcceptor, Server}; // PARTY-PATCH 2: RemoteAcceptor
 
@@ -208,6 +209,29 @@ pub struct RouterConfig {
     /// then delivered live, like any other, and not kept.
     #[serde(default)]
     pub keep_retained: bool,
+    /// PARTY-PATCH 12: most filters one connection may hold; a SUBSCRIBE past it gets
+    /// return code 0x80 for each filter over (EMQX's `max_subscriptions`). `None`:
+    /// unbounded, upstream's behaviour.
+    #[serde(default)]
+    pub max_subscriptions_per_connection: Option<usize>,
+    /// PARTY-PATCH 12: asked for every valid filter a client subscribes to (after any
+    /// `$share/<group>/` prefix); `false` refuses that filter with return code 0x80 and
+    /// the connection stays. `None` admits every valid filter.
+    #[serde(skip)]
+    pub admit_filter: Option<fn(&str) -> bool>,
+    /// PARTY-PATCH 12: counts the embedder can read while the router runs (a status
+    /// page, tests), updated by the router as connections and topics come and go.
+    #[serde(skip)]
+    pub gauges: Option<std::sync::Arc<RouterGauges>>,
+}
+
+/// PARTY-PATCH 12: live counts of the router's state, readable from any thread.
+#[derive(Debug, Default)]
+pub struct RouterGauges {
+    /// Connections the router holds.
+    pub connections: std::sync::atomic::AtomicUsize,
+    /// Topic logs the router holds (one per distinct filter with subscribers).
+    pub topics: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]

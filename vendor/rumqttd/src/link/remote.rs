@@ -21,8 +21,9 @@ use tracing::{trace, Span};
 pub enum Error {
     #[error("I/O")]
     Io(#[from] io::Error),
-    #[error("Zero keep alive")]
-    ZeroKeepAlive,
+    // PARTY-PATCH 12: keepalive 0 is accepted; a will's topic is checked instead.
+    #[error("Last Will topic is not a valid topic name")]
+    InvalidWillTopic,
     #[error("Not connect packet")]
     NotConnectPacket(Packet),
     #[error("Network {0}")]
@@ -217,16 +218,22 @@ where
         Packet::Connect(ref connect, ref props, _, _, ref login) => (connect, props, login),
         packet => return Err(Error::NotConnectPacket(packet)),
     };
+    // PARTY-PATCH 12: a will is published like any message, so its topic must be a
+    // valid topic name (MQTT 3.1.1 §3.1.3.3); Mosquitto refuses the CONNECT too.
+    if let Packet::Connect(_, _, Some(will), _, _) = &packet {
+        let valid = std::str::from_utf8(&will.topic).is_ok_and(crate::protocol::valid_topic_name);
+        if !valid {
+            return Err(Error::InvalidWillTopic);
+        }
+    }
 
     Span::current().record("client_id", &connect.client_id);
 
     handle_auth(config.clone(), login.as_ref(), &connect.client_id).await?;
 
-    // When keep_alive feature is disabled client can live forever, which is not good in
-    // distributed broker context so currenlty we don't allow it.
-    if connect.keep_alive == 0 {
-        return Err(Error::ZeroKeepAlive);
-    }
+    // PARTY-PATCH 12: keepalive 0 (no keepalive) is allowed by MQTT 3.1.1 §3.1.2.10 and
+    // accepted by Mosquitto; upstream refused it. Dead peers are still found by the
+    // embedder's TCP keepalive and WebSocket pings.
 
     let empty_client_id = connect.client_id.is_empty();
     let clean_session = connect.clean_session;

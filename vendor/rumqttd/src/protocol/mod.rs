@@ -613,11 +613,18 @@ pub fn valid_topic(topic: &str) -> bool {
     true
 }
 
+/// PARTY-PATCH 12: a topic name a client may publish to: non-empty, no wildcard, no
+/// NUL (MQTT 3.1.1 §3.3.2.1, §4.7.3, §1.5.3).
+pub fn valid_topic_name(topic: &str) -> bool {
+    !topic.is_empty() && valid_topic(topic) && !topic.contains('\0')
+}
+
 /// Checks if the filter is valid
 ///
 /// <https://docs.oasis-open.org/mqtt/mqtt/v3.1.1/os/mqtt-v3.1.1-os.html#_Toc398718106>
 pub fn valid_filter(filter: &str) -> bool {
-    if filter.is_empty() {
+    // PARTY-PATCH 12: NUL is never allowed in a topic string (§1.5.3).
+    if filter.is_empty() || filter.contains('\0') {
         return false;
     }
 

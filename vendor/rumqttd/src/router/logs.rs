@@ -225,6 +225,37 @@ impl DataLog {
         Ok((next, o))
     }
 
+    /// PARTY-PATCH 12: one more subscription reads from this log.
+    pub fn retain(&mut self, filter_idx: FilterIdx) {
+        if let Some(data) = self.native.get_mut(filter_idx) {
+            data.subscriptions += 1;
+        }
+    }
+
+    /// PARTY-PATCH 12: one subscription of `filter` has gone (its waiters and data
+    /// requests are already removed). With the last one the log is freed: every
+    /// session is clean, so nobody can come back for what it holds, and upstream kept
+    /// a log per filter ever subscribed, for as long as the process ran.
+    pub fn release(&mut self, filter: &str) {
+        let Some(&idx) = self.filter_indexes.get(filter) else {
+            return;
+        };
+        let Some(data) = self.native.get_mut(idx) else {
+            return;
+        };
+        data.subscriptions = data.subscriptions.saturating_sub(1);
+        if data.subscriptions > 0 {
+            return;
+        }
+        self.native.remove(idx);
+        self.filter_indexes.remove(filter);
+        // The topic -> logs cache must not point at the freed (and reusable) index.
+        self.publish_filters.retain(|_, idxs| {
+            idxs.retain(|&i| i != idx);
+            !idxs.is_empty()
+        });
+    }
+
     pub fn shadow(&mut self, filter: &str) -> Option<PubWithProp> {
         let data = self.native.get_mut(*self.filter_indexes.get(filter)?)?;
         data.log.last().map(|p| (p.publish, p.properties))
@@ -314,6 +345,8 @@ impl DataLog {
 
 pub struct Data<T> {
     filter: Filter,
+    /// PARTY-PATCH 12: subscriptions reading this log; at zero it is freed.
+    subscriptions: usize,
     pub log: CommitLog<T>,
     pub waiters: Waiters<DataRequest>,
     meter: SubscriptionMeter,
@@ -345,6 +378,7 @@ where
         let metrics = SubscriptionMeter::default();
         Data {
             filter: filter.to_owned(),
+            subscriptions: 0,
             log,
             waiters,
             meter: metrics,

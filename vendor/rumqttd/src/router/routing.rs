@@ -4,6 +4,7 @@ use crate::protocol::{
     PubRecReason, PubRel, PubRelReason, Publish, PublishProperties, QoS, SubAck,
     SubscribeReasonCode, UnsubAck, UnsubAckReason,
 };
+use crate::protocol::{valid_filter, valid_topic_name}; // PARTY-PATCH 12
 use crate::router::alertlog::alert;
 use crate::router::scheduler::{PauseReason, Tracker};
 use crate::router::{ConnectionEvents, Forward};
@@ -407,6 +408,7 @@ impl Router {
 
         self.connection_map.insert(client_id.clone(), connection_id);
         info!(connection_id, "Client connection registered");
+        self.update_gauges(); // PARTY-PATCH 12
 
         assert_eq!(self.ackslog.insert(ackslog), connection_id);
         assert_eq!(self.scheduler.add(tracker), connection_id);
@@ -525,7 +527,17 @@ impl Router {
         for filter in connection.subscriptions.iter() {
             if let Some(connections) = self.subscription_map.get_mut(filter) {
                 connections.remove(&id);
+                // PARTY-PATCH 12: an empty entry would outlive every subscriber.
+                if connections.is_empty() {
+                    self.subscription_map.remove(filter);
+                }
             }
+            // PARTY-PATCH 12: the topic's log goes with its last subscriber (waiters
+            // and data requests of this connection are gone above).
+            if !connection.clean {
+                continue;
+            }
+            self.datalog.release(unshared(filter));
         }
 
         // Add disconnection event to metrics
@@ -568,13 +580,21 @@ impl Router {
                 connection.events,
                 outgoing.unacked_pubrels,
             );
-        } else {
-            tracker.pause(PauseReason::Busy);
-            let id = tracker.id.clone();
-            // Only save metrics in clean session
-            self.graveyard.save_metrics(id, connection.events);
         }
+        // PARTY-PATCH 12: upstream saved the events of every clean session in the
+        // graveyard, under its client id, forever: with a fresh random id per
+        // connection (as Party's clients use) that grew without bound. Nothing is kept.
         self.router_meters.total_connections -= 1;
+        self.update_gauges();
+    }
+
+    /// PARTY-PATCH 12: publishes the router's counts to the embedder.
+    fn update_gauges(&self) {
+        if let Some(gauges) = &self.config.gauges {
+            use std::sync::atomic::Ordering::Relaxed;
+            gauges.connections.store(self.connections.len(), Relaxed);
+            gauges.topics.store(self.datalog.native.len(), Relaxed);
+        }
     }
 
     /// Handles new incoming data on a topic
@@ -723,6 +743,27 @@ impl Router {
                             filter = filter_path;
                         };
 
+                        // PARTY-PATCH 12: a filter the spec forbids is a protocol
+                        // violation (MQTT 3.1.1 §4.7.1, §4.8): disconnect, as Mosquitto
+                        // does. A valid one the embedder refuses, or one past the
+                        // connection's budget, gets 0x80 and the connection stays.
+                        if !valid_filter(&filter) {
+                            warn!(%client_id, filter = f.path, "Invalid topic filter, disconnecting");
+                            disconnect = true;
+                            break;
+                        }
+                        let admitted = self.config.admit_filter.is_none_or(|admit| admit(&filter));
+                        let over_budget = !connection.subscriptions.contains(&f.path)
+                            && self
+                                .config
+                                .max_subscriptions_per_connection
+                                .is_some_and(|max| connection.subscriptions.len() >= max);
+                        if !admitted || over_budget {
+                            debug!(%client_id, filter = f.path, admitted, over_budget, "Subscription refused");
+                            return_codes.push(SubscribeReasonCode::Failure);
+                            continue;
+                        }
+
                         let subscription_id = props.as_ref().and_then(|p| p.id);
 
                         if subscription_id == Some(0) {
@@ -770,6 +811,10 @@ impl Router {
                             if !removed {
                                 continue;
                             }
+                            // PARTY-PATCH 12: an empty entry would outlive every subscriber.
+                            if connection_ids.is_empty() {
+                                self.subscription_map.remove(filter);
+                            }
 
                             let meter = &mut self.ibufs.get_mut(id).unwrap().meter;
                             meter.unregister_subscription(filter);
@@ -806,6 +851,8 @@ impl Router {
                             ackslog.unsuback(unsuback);
                             self.scheduler.untrack(id, filter);
                             self.datalog.remove_waiters_for_id(id, filter);
+                            // PARTY-PATCH 12: the topic's log goes with its last subscriber.
+                            self.datalog.release(unshared(filter));
                             force_ack = true;
                         }
                     }
@@ -955,6 +1002,7 @@ impl Router {
         if disconnect {
             self.handle_disconnection(id, disconnect_reason);
         }
+        self.update_gauges(); // PARTY-PATCH 12
     }
 
     /// Apply filter and prepare this connection to receive subscription data
@@ -1015,6 +1063,8 @@ impl Router {
         // call to `insert(_)` returns `true` if it didn't contain the filter_path already
         // i.e. its a new subscription
         if connection.subscriptions.insert(filter_path.clone()) {
+            // PARTY-PATCH 12: counted so the log can go with its last subscriber.
+            self.datalog.retain(filter_idx);
             let request = DataRequest {
                 filter: filter_path.clone(),
                 filter_idx,
@@ -1265,6 +1315,14 @@ fn append_to_commitlog(
     };
 
     let topic = std::str::from_utf8(&publish.topic)?;
+    // PARTY-PATCH 12: a topic name must be non-empty and free of wildcards and NUL
+    // (MQTT 3.1.1 §3.3.2.1, §4.7.3, §1.5.3); anything else is a protocol violation and
+    // its sender is disconnected, as Mosquitto does.
+    if !valid_topic_name(topic) {
+        return Err(RouterError::Disconnect(
+            DisconnectReasonCode::TopicNameInvalid,
+        ));
+    }
 
     // Ensure that only clients associated with a tenant can publish to tenant's topic
     #[cfg(feature = "validate-tenant-prefix")]
@@ -1336,6 +1394,14 @@ fn append_will_message(
     }
 
     let topic = std::str::from_utf8(&publish.topic)?;
+    // PARTY-PATCH 12: a topic name must be non-empty and free of wildcards and NUL
+    // (MQTT 3.1.1 §3.3.2.1, §4.7.3, §1.5.3); anything else is a protocol violation and
+    // its sender is disconnected, as Mosquitto does.
+    if !valid_topic_name(topic) {
+        return Err(RouterError::Disconnect(
+            DisconnectReasonCode::TopicNameInvalid,
+        ));
+    }
 
     // Ensure that only clients associated with a tenant can publish to tenant's topic
     #[cfg(feature = "validate-tenant-prefix")]
@@ -1798,6 +1864,14 @@ fn validate_clientid(client_id: &str) -> Result<(), RouterError> {
     }
 
     Ok(())
+}
+
+/// PARTY-PATCH 12: the filter a subscription path reads from: `$share/<group>/<f>`
+/// and `<f>` share one topic log.
+fn unshared(path: &str) -> &str {
+    path.strip_prefix("$share/")
+        .and_then(|s| s.split_once('/'))
+        .map_or(path, |(_, filter)| filter)
 }
 
 fn extract_group(filter: &str) -> Option<(String, String)> {

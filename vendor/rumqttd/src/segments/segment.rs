@@ -29,14 +29,20 @@ where
 {
     pub(crate) fn with_offset(absolute_offset: u64) -> Self {
         Self {
-            data: Vec::with_capacity(1024),
+            // PARTY-PATCH 12: grown as messages come. Upstream reserved 1024 entries
+            // (about 200 KiB) for every topic up front, so each subscribed room cost
+            // that much before its first message.
+            data: Vec::new(),
             absolute_offset,
             total_size: 0,
         }
     }
     pub(crate) fn new() -> Self {
         Self {
-            data: Vec::with_capacity(1024),
+            // PARTY-PATCH 12: grown as messages come. Upstream reserved 1024 entries
+            // (about 200 KiB) for every topic up front, so each subscribed room cost
+            // that much before its first message.
+            data: Vec::new(),
             absolute_offset: 0,
             total_size: 0,
         }
