@@ -171,6 +171,22 @@ pub const BROKER_WS_READ_BATCH_PACKETS: usize = 4;
 /// Concurrent MQTT sessions (TCP and WebSocket together); the router refuses more.
 pub const BROKER_MAX_CONNECTIONS: usize = 10_000;
 
+/// Topic filters one MQTT connection may hold (default of `--max-subscriptions-per-client`).
+/// A browser or `party listen` holds one per room it is in, the IRC bridge one per
+/// channel its users are in; past this, each further filter is refused (SUBACK 0x80)
+/// rather than let one client make the router build thousands of topic logs.
+pub const BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT: usize = 1_000;
+
+/// Connections one client address may hold (default of `--max-connections-per-ip`):
+/// a household behind one NAT with many tabs fits, a script opening thousands does
+/// not (Ergo limits per address the same way). IPv6 addresses count per /64, since one
+/// host usually has a whole /64.
+pub const BROKER_MAX_CONNECTIONS_PER_IP: usize = 64;
+
+/// File descriptors the broker keeps for itself (listeners, files it serves, logs)
+/// beyond its connections; the connection budget is the descriptor limit minus this.
+pub const BROKER_RESERVED_FILE_DESCRIPTORS: usize = 64;
+
 /// Packets the router writes to one subscriber per scheduling turn.
 pub const BROKER_ROUTER_PACKETS_PER_TURN: u64 = 200;
 
@@ -186,6 +202,13 @@ pub const BROKER_ROUTER_SEGMENTS_PER_TOPIC: usize = 2;
 /// default costs that much per browser and measured slower for small MQTT packets
 /// (round trip 28 us at 128 KiB, 21 us at 4 KiB); larger messages still arrive whole.
 pub const BROKER_WEBSOCKET_READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// TCP keepalive on every socket our servers accept: first probe after this much
+/// silence, then one every `TCP_KEEPALIVE_INTERVAL_SECS`, and the peer is declared
+/// gone after `TCP_KEEPALIVE_PROBES` unanswered ones, about 30 s after it vanished.
+pub const TCP_KEEPALIVE_IDLE_SECS: u64 = 15;
+pub const TCP_KEEPALIVE_INTERVAL_SECS: u64 = 5;
+pub const TCP_KEEPALIVE_PROBES: u32 = 3;
 
 /// Pause after a failed `accept` (e.g. out of file descriptors) so the loop does not
 /// spin while the condition lasts.
