@@ -5,6 +5,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
+use ipnet::IpNet;
+use party_core::limits::{
+    BROKER_MAX_CONNECTIONS, BROKER_MAX_CONNECTIONS_PER_IP, BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT,
+};
 
 use crate::route::Base;
 
@@ -31,6 +35,38 @@ pub struct Args {
     /// URL path the app is served under, e.g. /party/ for https://host/party/<room>.
     #[arg(long, env = "PARTY_BASE", default_value = "/", value_parser = Base::parse)]
     pub base: Base,
+
+    /// Connections of all kinds (MQTT, WebSocket, HTTP) held at once. The broker also
+    /// stays within its file-descriptor limit, which it raises to the hard limit at
+    /// start; beyond either, new connections are closed at once.
+    #[arg(long, env = "PARTY_MAX_CONNECTIONS", default_value_t = BROKER_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+
+    /// Connections one client address may hold (IPv6: one /64). Trusted proxies are
+    /// exempt; WebSockets through them count against the address they forward.
+    #[arg(long, env = "PARTY_MAX_CONNECTIONS_PER_IP", default_value_t = BROKER_MAX_CONNECTIONS_PER_IP)]
+    pub max_connections_per_ip: usize,
+
+    /// Addresses or networks of reverse proxies in front of --http (comma-separated
+    /// CIDRs). Their X-Forwarded-For names the client of a WebSocket.
+    #[arg(
+        long,
+        env = "PARTY_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        default_value = "127.0.0.1/32,::1/128"
+    )]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Topic filters one MQTT client may hold; each filter past it is refused
+    /// (SUBACK 0x80).
+    #[arg(long, env = "PARTY_MAX_SUBSCRIPTIONS_PER_CLIENT", default_value_t = BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT)]
+    pub max_subscriptions_per_client: usize,
+
+    /// Let clients subscribe with wildcards that match room topics (`#`,
+    /// `party-2026-v1/party/+`, ...). Off: anyone could read every room without
+    /// knowing its name. Wildcards elsewhere are always allowed.
+    #[arg(long, env = "PARTY_ALLOW_WILDCARD_SUBSCRIPTIONS")]
+    pub allow_wildcard_subscriptions: bool,
 }
 
 #[cfg(test)]
@@ -50,6 +86,19 @@ mod tests {
         assert!(args.mqtt.ip().is_loopback());
         assert_eq!(args.base.as_str(), "/");
         assert_eq!(args.dist, PathBuf::from("dist"));
+        assert!(!args.allow_wildcard_subscriptions);
+        assert_eq!(args.max_connections_per_ip, BROKER_MAX_CONNECTIONS_PER_IP);
+        let trusted: Vec<String> = args.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(trusted, ["127.0.0.1/32", "::1/128"]);
+    }
+
+    #[test]
+    fn trusted_proxies_take_a_list_and_refuse_garbage() {
+        let args =
+            Args::try_parse_from(["party-broker", "--trusted-proxies", "10.0.0.0/8,fd00::/8"])
+                .unwrap();
+        assert_eq!(args.trusted_proxies.len(), 2);
+        assert!(Args::try_parse_from(["party-broker", "--trusted-proxies", "nonsense"]).is_err());
     }
 
     #[test]

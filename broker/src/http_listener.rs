@@ -1,6 +1,7 @@
 //! The HTTP port: the SPA's files and MQTT over WebSocket at `<base>mqtt`.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use hyper::body::Incoming;
@@ -13,6 +14,8 @@ use rumqttd::RemoteAcceptor;
 use tokio::net::{TcpListener, TcpStream};
 use tracing::debug;
 
+use crate::admission::{self, Admission, Refused, Ticket};
+use crate::mqtt_broker::RouterCounts;
 use crate::response::{self, HttpResponse};
 use crate::route::{self, Base, Target};
 use crate::static_files::StaticFiles;
@@ -20,26 +23,52 @@ use crate::websocket;
 use party_core::limits::BROKER_HTTP_HEADER_READ_TIMEOUT_MS;
 use party_link::accept;
 
+type CountsReader = Box<dyn Fn() -> RouterCounts + Send + Sync>;
+
 pub struct HttpApp {
     base: Base,
     files: StaticFiles,
     acceptor: RemoteAcceptor,
+    admission: Arc<Admission>,
+    counts: CountsReader,
 }
 
 impl HttpApp {
-    pub fn new(base: Base, files: StaticFiles, acceptor: RemoteAcceptor) -> Self {
+    pub fn new(
+        base: Base,
+        files: StaticFiles,
+        acceptor: RemoteAcceptor,
+        admission: Arc<Admission>,
+        counts: CountsReader,
+    ) -> Self {
         HttpApp {
             base,
             files,
             acceptor,
+            admission,
+            counts,
         }
     }
 
-    async fn handle(&self, request: Request<Incoming>) -> HttpResponse {
+    async fn handle(
+        &self,
+        request: Request<Incoming>,
+        peer: SocketAddr,
+        socket: &Arc<Ticket>,
+    ) -> HttpResponse {
         let target = route::classify(&self.base, request.uri().path());
         if target == Target::Mqtt {
             return if websocket::is_upgrade_request(request.headers()) {
-                websocket::accept(request, self.acceptor.clone())
+                match self.forwarded_ticket(&request, peer) {
+                    // The upgraded stream outlives this HTTP connection's task, so it
+                    // holds the socket's place in the budget from here on.
+                    Ok(forwarded) => websocket::accept(
+                        request,
+                        self.acceptor.clone(),
+                        (socket.clone(), forwarded),
+                    ),
+                    Err(refused) => refusal(refused),
+                }
             } else {
                 response::text(
                     StatusCode::UPGRADE_REQUIRED,
@@ -57,6 +86,9 @@ impl HttpApp {
                 .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
             return refused;
         }
+        if target == Target::Status {
+            return self.status();
+        }
         let headers = request.headers();
         match target {
             Target::Index => self.files.index(headers).await,
@@ -69,8 +101,65 @@ impl HttpApp {
                 moved
             }
             Target::Rejected => response::text(StatusCode::BAD_REQUEST, "invalid path"),
-            Target::NotFound | Target::Mqtt => response::text(StatusCode::NOT_FOUND, "not found"),
+            Target::NotFound | Target::Mqtt | Target::Status => {
+                response::text(StatusCode::NOT_FOUND, "not found")
+            }
         }
+    }
+
+    /// A WebSocket through a trusted proxy counts against the client the proxy names,
+    /// since the proxy's own address is every client's.
+    fn forwarded_ticket(
+        &self,
+        request: &Request<Incoming>,
+        peer: SocketAddr,
+    ) -> Result<Option<Ticket>, Refused> {
+        if !self.admission.is_trusted_proxy(peer.ip()) {
+            return Ok(None);
+        }
+        let header = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        match admission::forwarded_client(&self.admission, header) {
+            Some(client) => self.admission.admit_forwarded(client).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn status(&self) -> HttpResponse {
+        let counts = (self.counts)();
+        response::json(
+            StatusCode::OK,
+            format!(
+                "{{\"connections\":{},\"topics\":{},\"sockets\":{}}}",
+                counts.connections,
+                counts.topics,
+                self.admission.held()
+            ),
+        )
+    }
+}
+
+fn refusal(refused: Refused) -> HttpResponse {
+    match refused {
+        Refused::AddressFull => response::text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many connections from your address",
+        ),
+        Refused::ServerFull => response::text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is at its connection limit; try again shortly",
+        ),
+    }
+}
+
+/// A whole HTTP response for a socket turned away before HTTP was read, written in
+/// one non-blocking attempt: a refused client must not hold anything while we wait.
+fn refusal_bytes(refused: Refused) -> &'static [u8] {
+    match refused {
+        Refused::AddressFull => b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 39\r\nconnection: close\r\n\r\ntoo many connections from your address\n",
+        Refused::ServerFull => b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 57\r\nconnection: close\r\n\r\nthe server is at its connection limit; try again shortly\n",
     }
 }
 
@@ -78,19 +167,35 @@ impl HttpApp {
 pub async fn run(listener: TcpListener, app: Arc<HttpApp>) -> Infallible {
     loop {
         let (stream, peer) = accept::next(&listener, "http").await;
+        let ticket = match app.admission.admit(peer.ip()) {
+            Ok(ticket) => ticket,
+            Err(refused) => {
+                debug!(%peer, ?refused, "http connection refused");
+                let _ = stream.try_write(refusal_bytes(refused));
+                continue;
+            }
+        };
         let app = app.clone();
         tokio::spawn(async move {
-            if let Err(e) = serve_connection(stream, app).await {
+            if let Err(e) = serve_connection(stream, peer, app, Arc::new(ticket)).await {
                 debug!(%peer, error = %e, "http connection ended with an error");
             }
         });
     }
 }
 
-async fn serve_connection(stream: TcpStream, app: Arc<HttpApp>) -> hyper::Result<()> {
+/// `ticket` is this socket's place in the budget: given back when the connection
+/// closes, or, after a WebSocket upgrade, when that stream does.
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    app: Arc<HttpApp>,
+    ticket: Arc<Ticket>,
+) -> hyper::Result<()> {
     let service = service_fn(move |request| {
         let app = app.clone();
-        async move { Ok::<_, Infallible>(app.handle(request).await) }
+        let ticket = ticket.clone();
+        async move { Ok::<_, Infallible>(app.handle(request, peer, &ticket).await) }
     });
     http1::Builder::new()
         .timer(TokioTimer::new())

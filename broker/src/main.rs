@@ -1,5 +1,6 @@
 //! `party-broker`: rumqttd embedded behind our own listeners, plus the SPA's files.
 
+mod admission;
 mod cli;
 mod content_type;
 mod http_listener;
@@ -21,12 +22,14 @@ use tokio::net::TcpListener;
 use tracing::{error, info, warn};
 use tracing_subscriber::EnvFilter;
 
+use crate::admission::{Admission, Limits};
 use crate::cli::Args;
 use crate::http_listener::HttpApp;
-use crate::mqtt_broker::MqttBroker;
+use crate::mqtt_broker::{MqttBroker, Policy};
 use crate::route::{Base, MQTT_SEGMENT};
 use crate::shutdown::Shutdown;
 use crate::static_files::StaticFiles;
+use party_core::limits::BROKER_RESERVED_FILE_DESCRIPTORS;
 
 /// Our own logs at info; rumqttd logs every connection at info, which drowns the rest,
 /// so it only speaks up for warnings and errors (malformed packets are errors there).
@@ -96,16 +99,30 @@ async fn run(args: Args) -> Result<(), String> {
         warn!(dist = %args.dist.display(), "no index.html in the dist directory: the app will not load (MQTT works)");
     }
 
-    let mut broker = MqttBroker::start();
+    let budget = connection_budget(args.max_connections);
+    let admission = Admission::new(Limits {
+        total: budget,
+        per_address: args.max_connections_per_ip,
+        trusted_proxies: args.trusted_proxies.clone(),
+    });
+    let mut broker = MqttBroker::start(&Policy {
+        // Never the limit that bites: admission keeps below it, and a session the
+        // router refused would be left without a CONNACK.
+        max_connections: budget + 1,
+        max_subscriptions_per_client: args.max_subscriptions_per_client,
+        allow_wildcard_subscriptions: args.allow_wildcard_subscriptions,
+    });
     let app = Arc::new(HttpApp::new(
         args.base.clone(),
         StaticFiles::new(args.dist.clone()),
         broker.websocket_acceptor(),
+        admission.clone(),
+        Box::new(broker.counts()),
     ));
 
     announce(http_addr, mqtt_addr, &args.base)
         .map_err(|e| format!("cannot write the listening line to stdout: {e}"))?;
-    info!(http = %http_addr, mqtt = %mqtt_addr, base = %args.base, dist = %args.dist.display(), "ready");
+    info!(http = %http_addr, mqtt = %mqtt_addr, base = %args.base, dist = %args.dist.display(), connections = budget, "ready");
 
     let acceptor = broker.tcp_acceptor();
     tokio::select! {
@@ -114,9 +131,32 @@ async fn run(args: Args) -> Result<(), String> {
             Ok(())
         }
         failure = broker.router_stopped() => Err(failure),
-        never = mqtt_listener::run(mqtt, acceptor) => match never {},
+        never = mqtt_listener::run(mqtt, acceptor, admission) => match never {},
         never = http_listener::run(http, app) => match never {},
     }
+}
+
+/// Connections we can hold: `--max-connections`, or fewer if the file-descriptor limit
+/// (raised to its hard limit first) leaves less once our own descriptors are kept
+/// aside. Past it, connections are closed on accept rather than `accept` failing.
+fn connection_budget(requested: usize) -> usize {
+    let descriptors = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => usize::try_from(limit).unwrap_or(usize::MAX),
+        Err(e) => {
+            warn!(error = %e, "cannot read or raise the file-descriptor limit; assuming 1024");
+            1024
+        }
+    };
+    let available = descriptors.saturating_sub(BROKER_RESERVED_FILE_DESCRIPTORS);
+    if available < requested {
+        warn!(
+            descriptors,
+            requested,
+            connections = available,
+            "the file-descriptor limit allows fewer connections than --max-connections"
+        );
+    }
+    requested.min(available).max(1)
 }
 
 /// The one stdout line scripts and tests parse to learn the ports (port 0 binds).

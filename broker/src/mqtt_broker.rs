@@ -5,13 +5,34 @@
 //! `vendor/rumqttd/PARTY-PATCHES.md`), so we control TCP_NODELAY, the shared HTTP
 //! port for WebSocket, and shutdown.
 
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
 use party_core::limits::{
-    BROKER_MAX_CONNECTIONS, BROKER_MQTT_CONNECT_TIMEOUT_MS, BROKER_ROUTER_PACKETS_PER_TURN,
+    BROKER_MQTT_CONNECT_TIMEOUT_MS, BROKER_ROUTER_PACKETS_PER_TURN,
     BROKER_ROUTER_SEGMENTS_PER_TOPIC, BROKER_ROUTER_SEGMENT_BYTES, BROKER_TCP_READ_BATCH_PACKETS,
     BROKER_WS_READ_BATCH_PACKETS, MAX_MQTT_REMAINING_BYTES,
 };
-use rumqttd::{Broker, Config, ConnectionSettings, RemoteAcceptor, RouterConfig};
+use party_core::topic::wildcard_reaches_rooms;
+use rumqttd::{Broker, Config, ConnectionSettings, RemoteAcceptor, RouterConfig, RouterGauges};
 use tokio::task::JoinHandle;
+
+/// What MQTT clients may ask of the router (from the command line).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Sessions the router holds; the admission budget keeps below it.
+    pub max_connections: usize,
+    pub max_subscriptions_per_client: usize,
+    /// Subscriptions with wildcards that could match room topics.
+    pub allow_wildcard_subscriptions: bool,
+}
+
+/// The router's counts, for `status.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouterCounts {
+    pub connections: usize,
+    pub topics: usize,
+}
 
 /// Owns the broker and its router task, which the acceptors feed.
 pub struct MqttBroker {
@@ -19,13 +40,15 @@ pub struct MqttBroker {
     tcp: RemoteAcceptor,
     websocket: RemoteAcceptor,
     router: JoinHandle<()>,
+    gauges: Arc<RouterGauges>,
 }
 
 impl MqttBroker {
     /// Must be called inside the runtime: the router becomes one of its tasks, next to
     /// the connections it serves (see `vendor/rumqttd/PARTY-PATCHES.md`, patch 7).
-    pub fn start() -> Self {
-        let (broker, router) = Broker::new_with_router_task(config());
+    pub fn start(policy: &Policy) -> Self {
+        let gauges = Arc::new(RouterGauges::default());
+        let (broker, router) = Broker::new_with_router_task(config(policy, gauges.clone()));
         let router = tokio::spawn(router);
         let tcp = broker.remote_acceptor(connection_settings(BROKER_TCP_READ_BATCH_PACKETS));
         let websocket = broker.remote_acceptor(connection_settings(BROKER_WS_READ_BATCH_PACKETS));
@@ -34,6 +57,16 @@ impl MqttBroker {
             tcp,
             websocket,
             router,
+            gauges,
+        }
+    }
+
+    /// A reader of the router's counts that outlives borrows of the broker.
+    pub fn counts(&self) -> impl Fn() -> RouterCounts + Send + Sync + 'static {
+        let gauges = self.gauges.clone();
+        move || RouterCounts {
+            connections: gauges.connections.load(Ordering::Relaxed),
+            topics: gauges.topics.load(Ordering::Relaxed),
         }
     }
 
@@ -57,10 +90,20 @@ impl MqttBroker {
     }
 }
 
-fn config() -> Config {
+fn config(policy: &Policy, gauges: Arc<RouterGauges>) -> Config {
+    // Party's clients subscribe to exact room topics; a wildcard over rooms would read
+    // rooms whose names were never shared (docs/design.md).
+    let admit_filter: Option<fn(&str) -> bool> = if policy.allow_wildcard_subscriptions {
+        None
+    } else {
+        Some(|filter| !wildcard_reaches_rooms(filter))
+    };
     Config {
         router: RouterConfig {
-            max_connections: BROKER_MAX_CONNECTIONS,
+            max_connections: policy.max_connections,
+            max_subscriptions_per_connection: Some(policy.max_subscriptions_per_client),
+            admit_filter,
+            gauges: Some(gauges),
             max_outgoing_packet_count: BROKER_ROUTER_PACKETS_PER_TURN,
             max_segment_size: BROKER_ROUTER_SEGMENT_BYTES,
             max_segment_count: BROKER_ROUTER_SEGMENTS_PER_TOPIC,
@@ -92,10 +135,34 @@ mod tests {
     #[test]
     fn router_limits_satisfy_rumqttd_invariants() {
         // rumqttd panics on segments under 1 KiB or with no segment kept.
-        let router = config().router;
+        let router = config(&policy(), Arc::default()).router;
         assert!(router.max_segment_size >= 1024);
         assert!(router.max_segment_count >= 1);
         assert!(router.max_segment_size >= MAX_PAYLOAD_BYTES);
+    }
+
+    fn policy() -> Policy {
+        Policy {
+            max_connections: 10,
+            max_subscriptions_per_client: 5,
+            allow_wildcard_subscriptions: false,
+        }
+    }
+
+    #[test]
+    fn wildcards_over_rooms_are_refused_unless_allowed() {
+        let refuse = config(&policy(), Arc::default())
+            .router
+            .admit_filter
+            .unwrap();
+        assert!(!refuse("#"));
+        assert!(refuse("party-2026-v1/party/calc-study"));
+        assert!(refuse("sensors/#"));
+        let open = Policy {
+            allow_wildcard_subscriptions: true,
+            ..policy()
+        };
+        assert!(config(&open, Arc::default()).router.admit_filter.is_none());
     }
 
     #[test]

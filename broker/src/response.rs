@@ -28,3 +28,14 @@ pub fn empty(status: StatusCode) -> HttpResponse {
     *response.status_mut() = status;
     response
 }
+
+/// A JSON document that must never be cached (live counts).
+pub fn json(status: StatusCode, body: String) -> HttpResponse {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}

@@ -50,10 +50,16 @@ impl fmt::Display for Base {
 /// The path segment (under the base) where MQTT over WebSocket is served.
 pub const MQTT_SEGMENT: &str = "mqtt";
 
+/// The path segment (under the base) of the broker's live counts, for health checks
+/// and load balancers. Its dot keeps it apart from every room URL.
+pub const STATUS_SEGMENT: &str = "status.json";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// `<base>mqtt`: MQTT over WebSocket.
     Mqtt,
+    /// `<base>status.json`: the broker's live counts.
+    Status,
     /// `<base>` itself: the SPA's entry page.
     Index,
     /// A clean, decoded, `/`-separated path relative to the dist directory. `room` is
@@ -104,6 +110,9 @@ pub fn classify(base: &Base, raw_path: &str) -> Target {
     }
     if decoded == MQTT_SEGMENT {
         return Target::Mqtt;
+    }
+    if decoded == STATUS_SEGMENT {
+        return Target::Status;
     }
     let room = segments == 1 && !decoded.contains('.');
     Target::File {
@@ -171,6 +180,8 @@ mod tests {
         assert_eq!(classify(&root(), "/mqtt"), Target::Mqtt);
         assert_eq!(classify(&party(), "/party/mqtt"), Target::Mqtt);
         assert_eq!(classify(&party(), "/mqtt"), Target::NotFound);
+        assert_eq!(classify(&root(), "/status.json"), Target::Status);
+        assert_eq!(classify(&party(), "/party/status.json"), Target::Status);
     }
 
     #[test]

@@ -33,7 +33,12 @@ pub fn is_upgrade_request(headers: &HeaderMap) -> bool {
 }
 
 /// Answers the handshake and, once hyper hands over the connection, serves MQTT on it.
-pub fn accept(mut request: Request<Incoming>, acceptor: RemoteAcceptor) -> HttpResponse {
+/// `hold` is kept until that stream ends (the connection's place in the budget).
+pub fn accept(
+    mut request: Request<Incoming>,
+    acceptor: RemoteAcceptor,
+    hold: impl Send + 'static,
+) -> HttpResponse {
     let accept_key = match validate(&request) {
         Ok(key) => key,
         Err(rejection) => return rejection.into_response(),
@@ -55,6 +60,7 @@ pub fn accept(mut request: Request<Incoming>, acceptor: RemoteAcceptor) -> HttpR
             }
             Err(e) => debug!(error = %e, "websocket upgrade did not complete"),
         }
+        drop(hold);
     });
 
     let mut response = response::empty(StatusCode::SWITCHING_PROTOCOLS);

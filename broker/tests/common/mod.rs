@@ -473,3 +473,91 @@ impl XorShift {
         self.next() % n
     }
 }
+
+/// Reads (bounded) until a packet of type `kind` arrives on a raw session; returns its
+/// body. Packets of other types are skipped.
+pub async fn read_packet(
+    stream: &mut TcpStream,
+    frames: &mut raw_mqtt::Frames,
+    kind: u8,
+) -> Vec<u8> {
+    let wait = async {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            while let Some((found, body)) = frames.next_packet() {
+                if found == kind {
+                    return body.to_vec();
+                }
+            }
+            match stream.read(&mut buf).await {
+                Ok(0) => panic!("closed while waiting for packet type {kind}"),
+                Ok(n) => frames.push(&buf[..n]),
+                Err(e) => panic!("read failed while waiting for packet type {kind}: {e}"),
+            }
+        }
+    };
+    tokio::time::timeout(DEADLINE, wait)
+        .await
+        .unwrap_or_else(|_| panic!("no packet of type {kind} in time"))
+}
+
+/// A TCP connection to the broker's MQTT port from a chosen loopback address
+/// (127.0.0.2, ...), so tests can be several clients' addresses at once.
+pub async fn tcp_from(local: &str, to: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(format!("{local}:0").parse().expect("loopback address"))?;
+    let stream = socket.connect(to).await?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+/// What a CONNECT from a chosen address led to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// CONNACK 0: the session is open (the stream is kept by the caller).
+    Accepted,
+    /// Closed before any CONNACK.
+    Closed,
+}
+
+/// Connects from `local`, sends CONNECT and reports whether a CONNACK came or the
+/// connection was closed; the stream is returned when accepted.
+pub async fn try_session_from(
+    local: &str,
+    to: SocketAddr,
+    id: &str,
+) -> (Admission, Option<TcpStream>) {
+    let Ok(mut stream) = tcp_from(local, to).await else {
+        return (Admission::Closed, None);
+    };
+    if stream.write_all(&raw_mqtt::connect(id, 30)).await.is_err() {
+        return (Admission::Closed, None);
+    }
+    let mut connack = [0u8; 4];
+    match tokio::time::timeout(DEADLINE, stream.read_exact(&mut connack)).await {
+        Ok(Ok(_)) if connack == [0x20, 0x02, 0x00, 0x00] => (Admission::Accepted, Some(stream)),
+        Ok(_) => (Admission::Closed, None),
+        Err(_) => panic!("neither CONNACK nor close within {DEADLINE:?}"),
+    }
+}
+
+/// The broker's `status.json`, parsed.
+pub fn status(broker: &Broker) -> serde_json::Value {
+    let response = http_get(broker.http, "/status.json");
+    assert_eq!(response.status, 200, "{}", response.text());
+    serde_json::from_slice(&response.body).expect("status.json is JSON")
+}
+
+/// Polls `status.json` (bounded) until `key` reads `value`: for changes that follow a
+/// client's close, which no reply to us can order.
+pub async fn wait_for_status(broker: &Broker, key: &str, value: u64) {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        let now = status(broker);
+        if now[key] == value {
+            return;
+        }
+        assert!(Instant::now() < until, "{key} never became {value}: {now}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -6,6 +6,7 @@
 pub const CONNACK: u8 = 2;
 pub const PUBLISH: u8 = 3;
 pub const SUBACK: u8 = 9;
+pub const UNSUBACK: u8 = 11;
 
 pub fn remaining_length(mut len: usize, out: &mut Vec<u8>) {
     loop {
@@ -118,4 +119,31 @@ impl Frames {
         self.start = begin + len;
         Some((first >> 4, &self.buffer[begin..begin + len]))
     }
+}
+
+/// SUBSCRIBE to every filter in one packet, each at QoS 0.
+pub fn subscribe_many(packet_id: u16, filters: &[String]) -> Vec<u8> {
+    let mut body = packet_id.to_be_bytes().to_vec();
+    for filter in filters {
+        string(filter.as_bytes(), &mut body);
+        body.push(0);
+    }
+    packet(0x82, &body)
+}
+
+/// UNSUBSCRIBE from one filter.
+pub fn unsubscribe(packet_id: u16, filter: &str) -> Vec<u8> {
+    let mut body = packet_id.to_be_bytes().to_vec();
+    string(filter.as_bytes(), &mut body);
+    packet(0xa2, &body)
+}
+
+/// DISCONNECT.
+pub fn disconnect() -> Vec<u8> {
+    vec![0xe0, 0x00]
+}
+
+/// The return codes of a SUBACK body (after its packet id).
+pub fn suback_codes(body: &[u8]) -> &[u8] {
+    &body[2..]
 }
