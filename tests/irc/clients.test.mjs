@@ -92,6 +92,16 @@ for (const spec of CLIENTS) {
       assert.ok(sameChannel(msg.channel, channel), `PRIVMSG went to ${msg.channel}, not ${channel}`);
     });
 
+    test('a CTCP request inside room text reaches it shown as symbols, never as CTCP', async () => {
+      const sender = await newIdentity();
+      const marker = randomBytes(4).toString('hex');
+      await partySend(broker.mqtt, sender.secret, room, `\u0001VERSION\u0001 ${marker}`);
+      const msg = await client.waitFor((e) => e.type === 'privmsg' && (e.text ?? '').includes(marker), {
+        what: `the room text carrying ${marker}`,
+      });
+      assert.equal(msg.text, `\u2401VERSION\u2401 ${marker}`);
+    });
+
     test('its PRIVMSG reaches `party listen` as a verified message named by its nick', async () => {
       const text = `from ${spec.name} ${randomBytes(4).toString('hex')} café ✓`;
       await client.say(channel, text);

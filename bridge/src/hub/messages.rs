@@ -4,10 +4,12 @@
 use party_core::ids::RoomName;
 use party_core::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent, SendError, Trust};
 
+use crate::irc::formatting::strip_formatting;
 use crate::irc::line::build;
 use crate::irc::names::{channel_of, channel_room, fold};
 use crate::irc::numeric::*;
 use crate::irc::split::split_text;
+use crate::irc::visible::visible;
 
 use super::deliver::Tags;
 use super::{Caps, ClientId, Hub};
@@ -234,32 +236,41 @@ impl Hub {
             Some(rest) => (true, rest),
             None => (false, chat.text.as_str()),
         };
-        let marked;
-        let text = match trust_mark(chat.trust) {
-            None => text,
-            Some(mark) => {
-                marked = format!("{mark} {text}");
-                marked.as_str()
-            }
-        };
-        // `:prefix COMMAND #channel :` and CRLF around the text, and the CTCP wrapping.
-        let overhead =
-            prefix.len() + command.len() + channel.len() + 7 + if action { 9 } else { 0 };
+        // Every line carries the mark: a reader sees any one of them alone.
+        let mark = line_mark(chat);
+        // `:prefix COMMAND #channel :` and CRLF around the text, the CTCP wrapping and
+        // the mark with its space. Control pictures take 3 bytes for the control's 1,
+        // so pieces are cut to a third of what is left before they are made visible.
+        let overhead = prefix.len()
+            + command.len()
+            + channel.len()
+            + 7
+            + if action { 9 } else { 0 }
+            + mark.as_ref().map_or(0, |m| m.len() + 1);
         let budget = party_core::limits::IRC_LINE_MAX_BYTES.saturating_sub(overhead);
+        let has_controls = text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t');
+        let split_budget = if has_controls { budget / 3 } else { budget };
         let tags = Tags {
             time_ms: Some(chat.t),
             msgid: Some(chat.id.as_str()),
         };
-        for piece in split_text(text, budget) {
+        for piece in split_text(text, split_budget) {
+            let piece = visible(piece);
+            let said = match &mark {
+                Some(mark) => format!("{mark} {piece}"),
+                None => piece.into_owned(),
+            };
             let body = if action {
                 build(
                     prefix,
                     command,
                     &[&channel],
-                    Some(&format!("\u{1}ACTION {piece}\u{1}")),
+                    Some(&format!("\u{1}ACTION {said}\u{1}")),
                 )
             } else {
-                build(prefix, command, &[&channel], Some(piece))
+                build(prefix, command, &[&channel], Some(&said))
             };
             self.fan_out(to, &body, tags);
         }
@@ -375,11 +386,10 @@ impl Hub {
                     // A member's own words come back only as an echo, which core drops.
                     Some(_) => {}
                     // Not from the nick it claims: said by the server, flagged.
-                    None if chat.trust == Trust::Impostor => self.channel_notice(
-                        &members,
-                        &channel,
-                        &format!("<impostor of {}> {}", chat.handle, chat.text),
-                    ),
+                    None if chat.trust == Trust::Impostor => {
+                        let server = self.info.name.clone();
+                        self.deliver_text(room, &members, &server, "NOTICE", &chat);
+                    }
                     None => {
                         let prefix = peer_prefix(chat.handle.as_str());
                         self.deliver_text(room, &members, &prefix, "PRIVMSG", &chat);
@@ -475,13 +485,14 @@ impl Hub {
     }
 }
 
-/// How a line's sender is marked on IRC (`None`: verified, no mark).
-fn trust_mark(trust: Trust) -> Option<&'static str> {
-    match trust {
+/// How each line of a message is marked on IRC by its sender's trust (`None`:
+/// verified, no mark).
+fn line_mark(chat: &ChatMessage) -> Option<String> {
+    match chat.trust {
         Trust::Verified => None,
-        Trust::Unverified => Some("[unverified]"),
-        Trust::Contested => Some("[contested]"),
-        Trust::Impostor => Some("[impostor]"),
+        Trust::Unverified => Some("[unverified]".to_owned()),
+        Trust::Contested => Some("[contested]".to_owned()),
+        Trust::Impostor => Some(format!("<impostor of {}>", chat.handle)),
     }
 }
 
@@ -497,15 +508,15 @@ fn cannot_send(err: &SendError) -> String {
 }
 
 /// The room text for an IRC message: CTCP ACTION becomes `/me …`; other CTCP has no
-/// meaning in a room and is refused.
+/// meaning in a room and is refused; formatting codes are taken out.
 fn room_text(text: &str) -> Result<String, String> {
     let Some(ctcp) = text.strip_prefix('\u{1}') else {
-        return Ok(text.to_owned());
+        return Ok(strip_formatting(text));
     };
     let ctcp = ctcp.strip_suffix('\u{1}').unwrap_or(ctcp);
     match ctcp.split_once(' ') {
         Some((verb, rest)) if verb.eq_ignore_ascii_case("ACTION") => {
-            Ok(format!("{ACTION_PREFIX}{rest}"))
+            Ok(format!("{ACTION_PREFIX}{}", strip_formatting(rest)))
         }
         _ => Err("Cannot send to channel: CTCP requests are not carried into Party rooms".into()),
     }
@@ -520,5 +531,14 @@ mod tests {
         assert_eq!(room_text("\u{1}ACTION waves\u{1}").unwrap(), "/me waves");
         assert_eq!(room_text("plain").unwrap(), "plain");
         assert!(room_text("\u{1}VERSION\u{1}").unwrap_err().contains("CTCP"));
+    }
+
+    #[test]
+    fn formatting_is_taken_out_of_what_goes_to_the_room() {
+        assert_eq!(room_text("\u{2}bold\u{2} \u{3}4red").unwrap(), "bold red");
+        assert_eq!(
+            room_text("\u{1}ACTION \u{1d}waves\u{1}").unwrap(),
+            "/me waves"
+        );
     }
 }

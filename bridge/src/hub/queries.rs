@@ -1,7 +1,7 @@
 //! Commands that only read: NAMES, WHO, WHOIS, TOPIC, MODE, ISON, USERHOST.
 
 use party_core::ids::RoomName;
-use party_core::PeerInfo;
+use party_core::{PeerInfo, Trust};
 
 use crate::irc::line::build;
 use crate::irc::names::{channel_of, channel_room, fold};
@@ -440,7 +440,9 @@ fn peer_entry(peer: &PeerInfo) -> Entry {
             Some(name) => format!("{name} ({}, {trust})", peer.handle),
             None => format!("{} ({trust})", peer.handle),
         },
-        op: peer.is_host,
+        // `@` is a claim IRC users trust at a glance: only a host whose key is
+        // verified gets it, never an unsigned or contested claim of the handle.
+        op: peer.is_host && peer.trust == Trust::Verified,
         away: false,
     }
 }

@@ -157,3 +157,100 @@ fn the_broker_going_away_is_told_once_and_its_return_once() {
     let lines = drain(&mut hub, &rx);
     assert_eq!(lines.iter().filter(|l| l.contains("is back")).count(), 1);
 }
+
+/// An unsigned v1 envelope of `kind` from `handle` into `room`, with `extra` fields.
+fn v1_publish(hub: &mut Hub, room: &str, kind: &str, handle: &str, extra: serde_json::Value) {
+    let mut value = serde_json::json!({"type": kind, "handle": handle,
+        "avatarSeed": "4bf5122f344554c53bde2ebb8cd2b7e3", "from": "0011223344556677", "t": NOW});
+    if let (Some(map), Some(more)) = (value.as_object_mut(), extra.as_object()) {
+        map.extend(more.clone());
+    }
+    hub.on_publish(
+        &format!("party-2026-v1/party/{room}"),
+        false,
+        value.to_string().as_bytes(),
+        NOW,
+    );
+}
+
+#[test]
+fn ctcp_and_control_characters_in_room_text_are_shown_not_executed() {
+    let (mut hub, _) = hub();
+    let (alice, rx) = client(&mut hub, "alice");
+    hub.handle(alice, "JOIN #ctcp", NOW);
+    drain(&mut hub, &rx);
+    let text = "\u{1}DCC SEND x 1 2 3\u{1} \u{3}4red\u{f} \u{2}bold\u{7}\r\u{1b}[2J\u{9b}";
+    v1_publish(
+        &mut hub,
+        "ctcp",
+        "msg",
+        "new-misty-mouse",
+        serde_json::json!({"id": "m1", "text": text}),
+    );
+    let lines = drain(&mut hub, &rx);
+    let line = lines
+        .iter()
+        .find(|l| l.contains(" PRIVMSG #ctcp :"))
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(
+        line.ends_with(":[unverified] ␁DCC SEND x 1 2 3␁ ␃4red␏ ␂bold␇␍␛[2J\u{fffd}"),
+        "{line:?}"
+    );
+    assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+}
+
+#[test]
+fn every_line_of_an_unverified_message_is_marked() {
+    let (mut hub, _) = hub();
+    let (alice, rx) = client(&mut hub, "alice");
+    hub.handle(alice, "JOIN #marks", NOW);
+    drain(&mut hub, &rx);
+    let long = "word ".repeat(200);
+    let text = format!("first line\nsecond line\n{long}");
+    v1_publish(
+        &mut hub,
+        "marks",
+        "msg",
+        "new-misty-mouse",
+        serde_json::json!({"id": "m2", "text": text}),
+    );
+    let said: Vec<String> = drain(&mut hub, &rx)
+        .into_iter()
+        .filter(|l| l.contains(" PRIVMSG #marks :"))
+        .collect();
+    assert!(said.len() >= 4, "{said:#?}");
+    assert!(
+        said.iter()
+            .all(|l| l.contains(" PRIVMSG #marks :[unverified] ")),
+        "{said:#?}"
+    );
+}
+
+#[test]
+fn an_unverified_claim_of_the_host_gets_no_op_prefix() {
+    let (mut hub, _) = hub();
+    let (alice, rx) = client(&mut hub, "alice");
+    hub.handle(alice, "JOIN #new-misty-mouse", NOW);
+    v1_publish(
+        &mut hub,
+        "new-misty-mouse",
+        "announce",
+        "new-misty-mouse",
+        serde_json::json!({}),
+    );
+    drain(&mut hub, &rx);
+    hub.handle(alice, "NAMES #new-misty-mouse", NOW);
+    hub.handle(alice, "WHO #new-misty-mouse", NOW);
+    let lines = drain(&mut hub, &rx);
+    let names = lines
+        .iter()
+        .find(|l| l.contains(" 353 "))
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(names.contains("new-misty-mouse"), "{names}");
+    assert!(!names.contains("@new-misty-mouse"), "{names}");
+    let who = lines
+        .iter()
+        .find(|l| l.contains(" 352 ") && l.contains(" new-misty-mouse "))
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(!who.contains("H@"), "{who}");
+}

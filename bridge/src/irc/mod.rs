@@ -1,8 +1,11 @@
 //! IRC wire primitives: parsing client lines, building server lines within the
-//! 512-byte limit, nick and channel rules, and splitting long texts.
+//! 512-byte limit, nick and channel rules, splitting long texts, and showing room
+//! text without the control characters IRC clients act on.
 
+pub mod formatting;
 pub mod line;
 pub mod names;
 pub mod numeric;
 pub mod split;
 pub mod tags;
+pub mod visible;
