@@ -14,7 +14,8 @@
 //! - `room`: one room as seen by the local peers we speak for.
 //! - `connection`: a room and its broker session (subscribe, join, will, offline).
 //! - `share_link`: the host's avatar and key in a share link's fragment.
-//! - `limits`, `topic`, `reconnect`: every limit and timing, topics, backoff.
+//! - `limits`, `topic`, `reconnect`, `rate`: every limit and timing, topics, backoff,
+//!   token buckets.
 
 pub mod b64;
 mod hex;
@@ -27,6 +28,7 @@ pub mod envelope;
 pub mod ids;
 pub mod limits;
 pub mod passkey;
+pub mod rate;
 pub mod reconnect;
 pub mod room;
 pub mod secret;

@@ -47,6 +47,13 @@ pub(crate) trait Body: Sized {
     }
 
     /// Checks the parts that carry signatures of their own, once the envelope's own
-    /// signature (if any) has verified; parts that fail are dropped into `rejected`.
-    fn verify_parts(&mut self, _topic: &str, _rejected: &mut Vec<EntryRejection>) {}
+    /// signature (if any) has verified; parts that fail are dropped into `rejected`,
+    /// and parts the receiver already `known`s verified are kept unchecked.
+    fn verify_parts(
+        &mut self,
+        _topic: &str,
+        _rejected: &mut Vec<EntryRejection>,
+        _known: &dyn Fn(&LogEntry) -> bool,
+    ) {
+    }
 }

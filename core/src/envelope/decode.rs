@@ -7,7 +7,7 @@ use super::body::ParseContext;
 use super::fields::{as_object, req_str};
 use super::{clamp_timestamp, seal_fields, DecodeError, Envelope, LogEntry};
 use crate::limits::MAX_PAYLOAD_BYTES;
-use crate::sign::{self, Seal, Verification};
+use crate::sign::{self, PublicKey, Seal, Verification};
 
 /// A decoded, validated envelope and what its signature proved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,11 +47,58 @@ pub struct EntryRejection {
     pub error: DecodeError,
 }
 
-/// Decodes a payload received on `topic` at `now_ms`.
-///
-/// Unsigned envelopes (Party v1) decode as `Unverified`. A present but bad or partial
-/// signature is an error, so forged content never reaches the room.
-pub fn decode(topic: &str, payload: &[u8], now_ms: u64) -> Result<Received, DecodeError> {
+/// A payload parsed and validated, its signature not yet checked: what a room needs
+/// to decide whether the sender is within its budgets before paying for a signature
+/// check (docs/design.md, "Floods").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    envelope: Envelope,
+    seal: Option<Seal>,
+    rejected_entries: Vec<EntryRejection>,
+}
+
+impl Parsed {
+    /// The envelope as sent, unverified: trust nothing in it but its shape.
+    pub fn envelope(&self) -> &Envelope {
+        &self.envelope
+    }
+
+    /// Whether it carries a signature (checked only by `verify`).
+    pub fn is_signed(&self) -> bool {
+        self.seal.is_some()
+    }
+
+    /// The key it claims to be signed with, not yet checked.
+    pub fn claimed_key(&self) -> Option<PublicKey> {
+        self.seal.as_ref().map(Seal::public_key)
+    }
+
+    /// Checks the signature (and, for a history-response, each entry's), as `decode`
+    /// does. Entries for which `known` is true are kept without a check: the receiver
+    /// holds that very entry, verified, so checking it again buys nothing (a joiner
+    /// gets the same history from every peer).
+    pub fn verify(
+        mut self,
+        topic: &str,
+        now_ms: u64,
+        known: &dyn Fn(&LogEntry) -> bool,
+    ) -> Result<Received, DecodeError> {
+        let verification = check(topic, &self.envelope, self.seal.as_ref())?;
+        let mut rejected_entries = self.rejected_entries;
+        self.envelope
+            .verify_parts(topic, &mut rejected_entries, known);
+        Ok(Received {
+            clamped_t: clamp_timestamp(self.envelope.t(), now_ms),
+            envelope: self.envelope,
+            verification,
+            rejected_entries,
+            seal: self.seal,
+        })
+    }
+}
+
+/// Parses and validates a payload without checking its signature; see `Parsed`.
+pub fn parse(payload: &[u8]) -> Result<Parsed, DecodeError> {
     if payload.len() > MAX_PAYLOAD_BYTES {
         return Err(DecodeError::TooLarge {
             bytes: payload.len(),
@@ -66,18 +113,21 @@ pub fn decode(topic: &str, payload: &[u8], now_ms: u64) -> Result<Received, Deco
         signed: seal_fields::present(obj),
         rejected: Vec::new(),
     };
-    let mut envelope = Envelope::parse(kind, obj, &mut ctx)?;
+    let envelope = Envelope::parse(kind, obj, &mut ctx)?;
     let seal = seal_fields::parse(obj)?;
-    let verification = check(topic, &envelope, seal.as_ref())?;
-    let mut rejected_entries = ctx.rejected;
-    envelope.verify_parts(topic, &mut rejected_entries);
-    Ok(Received {
-        clamped_t: clamp_timestamp(envelope.t(), now_ms),
+    Ok(Parsed {
         envelope,
-        verification,
-        rejected_entries,
         seal,
+        rejected_entries: ctx.rejected,
     })
+}
+
+/// Decodes a payload received on `topic` at `now_ms`.
+///
+/// Unsigned envelopes (Party v1) decode as `Unverified`. A present but bad or partial
+/// signature is an error, so forged content never reaches the room.
+pub fn decode(topic: &str, payload: &[u8], now_ms: u64) -> Result<Received, DecodeError> {
+    parse(payload)?.verify(topic, now_ms, &|_| false)
 }
 
 /// What `seal` proves about `envelope` on `topic`: nothing (unsigned), or that its key

@@ -20,7 +20,7 @@ mod presence;
 mod seal_fields;
 mod text;
 
-pub use decode::{decode, EntryRejection, Received};
+pub use decode::{decode, parse, EntryRejection, Parsed, Received};
 pub use encode::{encode_signed, encode_unsigned, entry_json_len};
 pub use error::DecodeError;
 pub use history_request::HistoryRequest;
@@ -92,9 +92,14 @@ macro_rules! envelope_types {
                 }
             }
 
-            fn verify_parts(&mut self, topic: &str, rejected: &mut Vec<EntryRejection>) {
+            fn verify_parts(
+                &mut self,
+                topic: &str,
+                rejected: &mut Vec<EntryRejection>,
+                known: &dyn Fn(&LogEntry) -> bool,
+            ) {
                 match self {
-                    $(Envelope::$variant(body) => body.verify_parts(topic, rejected),)*
+                    $(Envelope::$variant(body) => body.verify_parts(topic, rejected, known),)*
                 }
             }
         }
