@@ -404,6 +404,9 @@ impl Driver {
                 match reason {
                     LeaveReason::Left => format!("{} left", peer.handle),
                     LeaveReason::Timeout => format!("{} went quiet and timed out", peer.handle),
+                    LeaveReason::Crowded => {
+                        format!("{} (unsigned, silent) made way in a full room", peer.handle)
+                    }
                 },
                 false,
             ),

@@ -472,7 +472,10 @@ fn start_bridge(launcher: &Launcher, bin: &Path, mqtt: &str) -> Res<Server> {
     let mut cmd = launcher.command(bin);
     cmd.args(["--irc", "127.0.0.1:0", "--broker", mqtt])
         .args(["--max-clients-per-ip", "100000", "--max-clients", "100000"])
-        .args(["--flood-burst", "1000000", "--flood-per-sec", "1000000"]);
+        .args(["--flood-burst", "1000000", "--flood-per-sec", "1000000"])
+        // One sender measures latency back to back: thousands of messages a second
+        // from one connection, which a room open to strangers would drop as a flood.
+        .args(["--room-messages-per-sec", "1000000"]);
     let (proc, addr) = Proc::spawn("party-bridge", cmd, |l| {
         l.strip_prefix("party-bridge listening irc=")?
             .trim()

@@ -56,6 +56,13 @@ pub struct Args {
     #[arg(long, env = "PARTY_BRIDGE_FLOOD_PER_SEC", default_value_t = nz32(BRIDGE_FLOOD_LINES_PER_SEC))]
     pub flood_per_sec: NonZeroU32,
 
+    /// Messages per second one remote Party connection may send into a room before
+    /// the rest are dropped unread (a burst of as many is allowed first). The
+    /// default protects IRC users from a flooding stranger; raise it only where every
+    /// sender is trusted (a benchmark).
+    #[arg(long, env = "PARTY_BRIDGE_ROOM_MESSAGES_PER_SEC", default_value_t = nz32(room_messages_per_sec()))]
+    pub room_messages_per_sec: NonZeroU32,
+
     /// Lines a throttled client may have waiting before it is disconnected.
     #[arg(long, env = "PARTY_BRIDGE_FLOOD_MAX_QUEUED", default_value_t = nz(BRIDGE_FLOOD_MAX_QUEUED_LINES))]
     pub flood_max_queued: NonZeroUsize,
@@ -106,6 +113,11 @@ fn parse_server_name(text: &str) -> Result<String, String> {
         Some(bad) => Err(format!("{bad:?} is not allowed")),
         None => Ok(text.to_owned()),
     }
+}
+
+/// `PEER_MESSAGE_RATE` as whole messages per second.
+fn room_messages_per_sec() -> u32 {
+    u32::try_from(1_000 / PEER_MESSAGE_RATE.every_ms.max(1)).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

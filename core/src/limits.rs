@@ -3,6 +3,8 @@
 //! Values marked "Party v1" must stay as they are so our peers and v1 peers agree on
 //! presence and history; the rest bound what an untrusted network can make us hold.
 
+use crate::rate::Rate;
+
 /// MQTT topic prefix of Party v1 (`APP_ID` + `/party/`); a room's topic is this plus its name.
 pub const TOPIC_PREFIX: &str = "party-2026-v1/party/";
 
@@ -82,8 +84,77 @@ pub const HISTORY_MAX_BYTES: usize = MAX_PAYLOAD_BYTES - HISTORY_RESPONSE_OVERHE
 pub const SEEN_IDS_MAX: usize = 4_096;
 
 /// Most remote peers (connections) tracked per room; beyond it announces are refused,
-/// so a flood of fake peer ids cannot grow memory without bound.
+/// so a flood of fake peer ids cannot grow memory without bound. When it is reached,
+/// an unsigned peer that never spoke makes way for a signed newcomer or one that
+/// speaks (`LeaveReason::Crowded`).
 pub const MAX_PEERS: usize = 512;
+
+/// Most unsigned (Party v1) connections that have not spoken, within `MAX_PEERS`:
+/// unsigned announces cost nothing to forge, so a flood of them may take only this
+/// share of the room, and signed peers, and everyone who speaks, keep the rest.
+pub const MAX_SILENT_UNSIGNED_PEERS: usize = 128;
+
+// ---- Budgets: how much one sender may make a room do (docs/design.md, "Floods") ----
+// Each is checked after parsing and before any signature is verified, so what is over
+// budget costs a JSON parse and nothing more. A connection the room tracks has its
+// own buckets; envelopes from connections it does not track share room-wide ones.
+
+/// Messages one connection may send: a burst (a pasted log, an agent's reply in
+/// lines), then fifty a second, far past typing (about two a second) and past what
+/// the bridge lets one IRC user send. A flood of 1,000 a second is cut to this
+/// before any signature check; the app draws what is left once per frame.
+pub const PEER_MESSAGE_RATE: Rate = Rate {
+    burst: 50,
+    every_ms: 20,
+};
+
+/// Messages one handle may send over all its connections (tabs, devices, bridges).
+pub const HANDLE_MESSAGE_RATE: Rate = Rate {
+    burst: 100,
+    every_ms: 10,
+};
+
+/// Presence (announce, leave) one connection may send: a beat every
+/// `ANNOUNCE_INTERVAL_MS`, and replies to newcomers at most every
+/// `PRESENCE_REPLY_MIN_GAP_MS`.
+pub const PEER_PRESENCE_RATE: Rate = Rate {
+    burst: 5,
+    every_ms: PRESENCE_REPLY_MIN_GAP_MS,
+};
+
+/// History requests one connection may send: one per join, and a rejoin.
+pub const PEER_HISTORY_REQUEST_RATE: Rate = Rate {
+    burst: 2,
+    every_ms: HISTORY_REQUEST_TIMEOUT_MS,
+};
+
+/// History responses one connection may send: each can hold `HISTORY_MAX_MESSAGES`
+/// signed entries, so one per joiner's window.
+pub const PEER_HISTORY_RESPONSE_RATE: Rate = Rate {
+    burst: 2,
+    every_ms: HISTORY_REQUEST_TIMEOUT_MS,
+};
+
+/// Signed envelopes from connections the room does not track yet, room-wide: every
+/// newcomer's first announce, and any signed flood of fresh peer ids.
+pub const STRANGER_SIGNED_RATE: Rate = Rate {
+    burst: 64,
+    every_ms: 20,
+};
+
+/// Unsigned envelopes from connections the room does not track yet, room-wide; kept
+/// apart from signed ones so an unsigned flood cannot starve signed newcomers.
+pub const STRANGER_UNSIGNED_RATE: Rate = Rate {
+    burst: 32,
+    every_ms: 50,
+};
+
+/// History responses from connections the room does not track yet, room-wide (a
+/// responder's reply can come before its announce).
+pub const STRANGER_HISTORY_RESPONSE_RATE: Rate = Rate {
+    burst: 4,
+    every_ms: 1_000,
+};
 
 /// Our own recent publishes remembered per room to recognize the broker's echo
 /// cheaply; an echo older than this is still dropped, just after a full decode. It

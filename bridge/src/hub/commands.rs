@@ -189,8 +189,9 @@ impl Hub {
                         return;
                     }
                 };
-                let mut fresh =
-                    Connection::new(Room::new(room.clone(), peer, now_ms, entropy), Will::None);
+                let mut room_state = Room::new(room.clone(), peer, now_ms, entropy);
+                room_state.set_message_rate(self.info.room_message_rate);
+                let mut fresh = Connection::new(room_state, Will::None);
                 let outputs = if self.link_up {
                     go_live(&mut fresh, now_ms)
                 } else {

@@ -355,6 +355,7 @@ impl Hub {
                 let why = match reason {
                     LeaveReason::Left => "left the room",
                     LeaveReason::Timeout => "timed out",
+                    LeaveReason::Crowded => "made way in a full room (unsigned and silent)",
                 };
                 let body = build(
                     &peer_prefix(peer.handle.as_str()),

@@ -59,6 +59,8 @@ pub struct ServerInfo {
     pub max_channels_per_client: usize,
     /// When the bridge started, for 003.
     pub created: String,
+    /// Messages one remote connection may send into a room (`--room-messages-per-sec`).
+    pub room_message_rate: party_core::rate::Rate,
 }
 
 pub struct Hub {

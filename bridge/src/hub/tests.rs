@@ -33,6 +33,7 @@ fn hub() -> (Hub, Recorder) {
         motd: None,
         max_channels_per_client: 4,
         created: "today".into(),
+        room_message_rate: party_core::limits::PEER_MESSAGE_RATE,
     };
     let mut hub = Hub::new(info, Box::new(recorder.clone()));
     hub.on_link_up(NOW);

@@ -94,6 +94,8 @@ pub enum LeaveReason {
     Left,
     /// Nothing heard for `PEER_TIMEOUT_MS`.
     Timeout,
+    /// Unsigned and silent, it made way for a newcomer in a full room (`MAX_PEERS`).
+    Crowded,
 }
 
 /// A chat message as the room shows it.

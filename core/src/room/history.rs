@@ -40,6 +40,15 @@ impl History {
         self.messages.get(index)
     }
 
+    /// The entry held for `id`, if its message was verified.
+    pub(super) fn verified_entry(&self, id: &MessageId) -> Option<&LogEntry> {
+        let index = self.position(id)?;
+        let verified = self.messages.get(index).is_some_and(|m| m.verified);
+        verified
+            .then(|| self.entries.get(index).map(|(entry, _)| entry))
+            .flatten()
+    }
+
     /// Inserts after every message not newer than it (arrival order breaks ties), then
     /// drops the oldest past the count or byte bound.
     pub(super) fn insert(&mut self, entry: LogEntry, message: ChatMessage) {

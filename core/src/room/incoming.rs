@@ -2,12 +2,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::envelope::{decode, Envelope, HistoryResponse, LogEntry, Msg, Presence, Received};
+use crate::envelope::{parse, Envelope, HistoryResponse, LogEntry, Msg, Presence, Received};
 use crate::ids::{AvatarSeed, DisplayName, Handle, MessageId, PeerId};
-use crate::limits::{HISTORY_REPLY_JITTER_MS, MAX_PEERS, PRESENCE_FRESHNESS_MS};
+use crate::limits::{
+    HISTORY_REPLY_JITTER_MS, MAX_PEERS, MAX_SILENT_UNSIGNED_PEERS, PRESENCE_FRESHNESS_MS,
+};
 use crate::sign::PublicKey;
 
-use super::peers::PeerRecord;
+use super::budgets::Spend;
+use super::peers::{NoPlace, PeerRecord};
 use super::pins::News;
 use super::replies::NotScheduled;
 use super::{chat_message, rejected, LeaveReason, Output, Room, RoomEvent, State, Trust};
@@ -28,28 +31,66 @@ struct Claim<'a> {
     name: Option<&'a DisplayName>,
     key: Option<&'a PublicKey>,
     t: u64,
+    /// It is a message, not only an announce.
+    speaking: bool,
 }
 
 impl Room {
     /// Feeds one payload received on this room's topic. Never panics: anything that
     /// cannot be accepted becomes `RoomEvent::Rejected`, never chat; a sender that is
     /// not who it claims is shown flagged (`Trust`), never as the handle it claims.
+    ///
+    /// The sender's budgets are charged before its signature is checked, so what is
+    /// over budget costs a parse and nothing more (see `budgets`).
     pub fn receive(&mut self, now_ms: u64, payload: &[u8]) -> Vec<Output> {
         if self.state == State::Left || self.echoes.take(payload) {
             return Vec::new();
         }
-        let received = match decode(&self.topic, payload, now_ms) {
+        let parsed = match parse(payload) {
+            Ok(parsed) => parsed,
+            Err(error) => return vec![rejected(error.to_string())],
+        };
+        let envelope = parsed.envelope();
+        let from = envelope.from().clone();
+        let claimed = parsed.claimed_key();
+        match self.admit(&from, envelope.handle(), claimed.as_ref()) {
+            Admission::Accept => {}
+            Admission::Echo => return Vec::new(),
+            Admission::Refuse(output) => return vec![output],
+        }
+        let tracked = self.peers.get(&from).map(|record| record.handle.clone());
+        let spend = match envelope {
+            // Unknown connections have nothing to end, and a goodbye pins nothing: a
+            // flood of fresh ids saying goodbye changes nothing and costs no check.
+            Envelope::Leave(_) if tracked.is_none() => return Vec::new(),
+            Envelope::Announce(_) | Envelope::Leave(_) => Spend::Presence,
+            Envelope::Msg(_) => Spend::Message,
+            Envelope::HistoryRequest(_) => Spend::HistoryRequest,
+            Envelope::HistoryResponse(_) => Spend::HistoryResponse,
+        };
+        let handle = tracked.as_ref().or(envelope.handle());
+        if let Err(over) = self.budgets.charge(
+            now_ms,
+            &from,
+            handle,
+            tracked.is_some(),
+            parsed.is_signed(),
+            spend,
+        ) {
+            return if over.report {
+                vec![rejected(over.reason)]
+            } else {
+                Vec::new()
+            };
+        }
+        let known = |entry: &LogEntry| self.history.verified_entry(&entry.msg().id) == Some(entry);
+        let received = match parsed.verify(&self.topic, now_ms, &known) {
             Ok(received) => received,
             Err(error) => return vec![rejected(error.to_string())],
         };
         let key = received.verification.public_key().copied();
         let key = key.as_ref();
         let envelope = &received.envelope;
-        match self.admit(envelope.from(), envelope.handle(), key) {
-            Admission::Accept => {}
-            Admission::Echo => return Vec::new(),
-            Admission::Refuse(output) => return vec![output],
-        }
         match envelope {
             Envelope::Announce(a) => self.on_announce(now_ms, &presence_claim(a, key)),
             Envelope::Msg(m) => self.on_msg(now_ms, m, key, &received),
@@ -163,6 +204,7 @@ impl Room {
             name: msg.name.as_ref(),
             key,
             t: msg.t,
+            speaking: true,
         };
         let mut out = Vec::new();
         let trust = match self.not_alive(&claim, now_ms) {
@@ -191,12 +233,24 @@ impl Room {
         out: &mut Vec<Output>,
     ) -> Option<Trust> {
         let is_new = self.peers.get(claim.from).is_none();
-        if is_new && self.peers.is_full() {
-            out.push(rejected(format!(
-                "the room already tracks {MAX_PEERS} connections; peer {} ignored",
-                claim.from
-            )));
-            return None;
+        if is_new {
+            match self.peers.make_place(claim.key.is_some(), claim.speaking) {
+                Ok(None) => {}
+                Ok(Some((id, record))) => self.displaced(id, record, out),
+                Err(no_place) => {
+                    out.push(rejected(match no_place {
+                        NoPlace::Full => format!(
+                            "the room already tracks {MAX_PEERS} connections; peer {} ignored",
+                            claim.from
+                        ),
+                        NoPlace::UnsignedShareFull => format!(
+                            "the room already tracks {MAX_SILENT_UNSIGNED_PEERS} unsigned connections that never spoke; peer {} ignored",
+                            claim.from
+                        ),
+                    }));
+                    return None;
+                }
+            }
         }
         let trust = self.judge_claim(claim.handle, claim.from, claim.key, out);
         // Presence events are about remote identities: a handle we also speak for
@@ -208,6 +262,7 @@ impl Room {
             name: claim.name.cloned(),
             key: claim.key.copied(),
             last_seen: now_ms,
+            spoke: claim.speaking,
         };
         self.peers.upsert(claim.from.clone(), record.clone());
         self.departed.returned(claim.from);
@@ -229,6 +284,7 @@ impl Room {
         let Some(record) = self.peers.remove(&leave.from) else {
             return Vec::new();
         };
+        self.forget_budgets(&leave.from, &record);
         self.departed.left(leave.from.clone(), leave.t);
         let mut out = Vec::new();
         if !self
@@ -355,5 +411,6 @@ fn presence_claim<'a>(p: &'a Presence, key: Option<&'a PublicKey>) -> Claim<'a> 
         name: p.name.as_ref(),
         key,
         t: p.t,
+        speaking: false,
     }
 }

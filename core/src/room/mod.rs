@@ -2,8 +2,11 @@
 //! The browser and the IRC bridge drive this same code, so a room behaves the same
 //! everywhere, and every timing rule is testable with a fake clock.
 
+mod budgets;
 mod echoes;
 mod events;
+#[cfg(test)]
+mod flood_tests;
 mod history;
 mod host;
 mod incoming;
@@ -21,6 +24,7 @@ mod takeover_tests;
 #[cfg(test)]
 mod tests;
 
+pub use budgets::Dropped;
 pub use events::{
     ChatMessage, LeaveReason, MemberError, Output, PeerInfo, RoomEvent, SendError, Trust,
 };
@@ -36,6 +40,7 @@ use crate::limits::{ANNOUNCE_INTERVAL_MS, HISTORY_REQUEST_TIMEOUT_MS, PRESENCE_R
 use crate::sign::PublicKey;
 use crate::topic::room_topic;
 
+use budgets::Budgets;
 use echoes::Echoes;
 use history::History;
 use host::HostWatch;
@@ -93,6 +98,8 @@ pub struct Room {
     replies: PendingReplies,
     sealer: Sealer,
     rng: Rng,
+    /// What each sender may still make us do (docs/design.md, "Floods").
+    budgets: Budgets,
 }
 
 impl Room {
@@ -118,6 +125,7 @@ impl Room {
             sealer: Sealer::default(),
             // Mixing in the clock keeps rooms apart even if a caller reuses entropy.
             rng: Rng::new(entropy ^ now_ms.rotate_left(32)),
+            budgets: Budgets::new(now_ms),
         }
     }
 
@@ -340,6 +348,9 @@ impl Room {
             }
         }
         let expired = self.peers.expire(now_ms);
+        for (id, record) in &expired {
+            self.forget_budgets(id, record);
+        }
         let mut gone: Vec<(PeerId, PeerRecord)> = Vec::new();
         for (id, record) in expired {
             if !gone
@@ -413,8 +424,45 @@ impl Room {
         self.replies.clear();
         self.sealer.clear();
         self.peers.clear();
+        self.budgets.clear();
         self.host.reset();
         out
+    }
+
+    /// Raises (or lowers) how many messages one remote connection may send before
+    /// the rest are dropped (`PEER_MESSAGE_RATE` by default); a handle may send twice
+    /// that over all its connections. For deployments whose senders are trusted and
+    /// for benchmarks; a room open to strangers keeps the default.
+    pub fn set_message_rate(&mut self, per_connection: crate::rate::Rate) {
+        self.budgets.set_message_rate(per_connection);
+    }
+
+    /// Envelopes dropped over budget so far (floods), by what they were.
+    pub fn dropped(&self) -> Dropped {
+        self.budgets.dropped()
+    }
+
+    /// A connection the room no longer tracks takes its buckets with it, and its
+    /// handle's when it was the last connection of that handle.
+    fn forget_budgets(&mut self, id: &PeerId, record: &PeerRecord) {
+        self.budgets.forget_peer(id);
+        if !self.peers.handle_present(&record.handle) {
+            self.budgets.forget_handle(&record.handle);
+        }
+    }
+
+    /// A connection made way for a newcomer (`Peers::make_place`).
+    fn displaced(&mut self, id: PeerId, record: PeerRecord, out: &mut Vec<Output>) {
+        self.forget_budgets(&id, &record);
+        if !self
+            .peers
+            .identity_present(&record.handle, record.key.as_ref())
+        {
+            out.push(Output::Event(RoomEvent::PeerLeft {
+                peer: self.peer_info(&id, &record),
+                reason: LeaveReason::Crowded,
+            }));
+        }
     }
 
     /// Remote handles present, one entry per handle (what the bridge shows as channel

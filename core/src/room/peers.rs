@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::ids::{AvatarSeed, DisplayName, Handle, PeerId};
-use crate::limits::{MAX_PEERS, PEER_TIMEOUT_MS};
+use crate::limits::{MAX_PEERS, MAX_SILENT_UNSIGNED_PEERS, PEER_TIMEOUT_MS};
 use crate::sign::PublicKey;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,12 +15,29 @@ pub(super) struct PeerRecord {
     /// The verified key this connection signs with; `None` for a v1 (unsigned) peer.
     pub key: Option<PublicKey>,
     pub last_seen: u64,
+    /// It has sent a message: a peer taking part, kept over silent ones when the
+    /// room is full.
+    pub spoke: bool,
 }
 
 impl PeerRecord {
     fn is(&self, handle: &Handle, key: Option<&PublicKey>) -> bool {
         self.handle == *handle && self.key.as_ref() == key
     }
+
+    /// Unsigned and never spoke: the cheapest peer to forge, the first to go.
+    fn is_silent_unsigned(&self) -> bool {
+        self.key.is_none() && !self.spoke
+    }
+}
+
+/// Why a new connection has no place in the room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum NoPlace {
+    /// `MAX_PEERS` connections, none of them one a newcomer may displace.
+    Full,
+    /// `MAX_SILENT_UNSIGNED_PEERS` unsigned connections that never spoke.
+    UnsignedShareFull,
 }
 
 #[derive(Default)]
@@ -42,14 +59,50 @@ impl Peers {
         self.by_id.values().any(|p| p.is(handle, key))
     }
 
-    /// Whether a new connection would exceed `MAX_PEERS`.
-    pub(super) fn is_full(&self) -> bool {
-        self.by_id.len() >= MAX_PEERS
+    /// Makes a place for a new connection, `signed` or not, that is `speaking` (its
+    /// first envelope is a message) or only announcing. An unsigned connection that
+    /// never spoke may take only its share; when the room is full, a signed or
+    /// speaking newcomer displaces the unsigned silent connection heard from least
+    /// recently, which is returned. Nobody else is ever displaced, so a flood of
+    /// forged announces cannot push out peers that sign or speak.
+    pub(super) fn make_place(
+        &mut self,
+        signed: bool,
+        speaking: bool,
+    ) -> Result<Option<(PeerId, PeerRecord)>, NoPlace> {
+        let silent_unsigned = || self.by_id.values().filter(|p| p.is_silent_unsigned());
+        if !signed && !speaking && silent_unsigned().count() >= MAX_SILENT_UNSIGNED_PEERS {
+            return Err(NoPlace::UnsignedShareFull);
+        }
+        if self.by_id.len() < MAX_PEERS {
+            return Ok(None);
+        }
+        if !signed && !speaking {
+            return Err(NoPlace::Full);
+        }
+        let displaced = self
+            .by_id
+            .iter()
+            .filter(|(_, p)| p.is_silent_unsigned())
+            .min_by_key(|(_, p)| p.last_seen)
+            .map(|(id, _)| id.clone())
+            .ok_or(NoPlace::Full)?;
+        Ok(self.by_id.remove(&displaced).map(|p| (displaced, p)))
     }
 
-    /// Inserts or refreshes a connection; `true` if it is new.
-    pub(super) fn upsert(&mut self, id: PeerId, record: PeerRecord) -> bool {
-        self.by_id.insert(id, record).is_none()
+    /// Inserts or refreshes a connection (keeping that it spoke); `true` if it is new.
+    pub(super) fn upsert(&mut self, id: PeerId, mut record: PeerRecord) -> bool {
+        match self.by_id.get_mut(&id) {
+            Some(held) => {
+                record.spoke |= held.spoke;
+                *held = record;
+                false
+            }
+            None => {
+                self.by_id.insert(id, record);
+                true
+            }
+        }
     }
 
     pub(super) fn remove(&mut self, id: &PeerId) -> Option<PeerRecord> {
@@ -118,7 +171,75 @@ mod tests {
             name: None,
             key: key.map(|n| PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(&[n; 32]))),
             last_seen,
+            spoke: false,
         }
+    }
+
+    fn many_id(n: usize) -> PeerId {
+        let mut bytes = [0u8; 8];
+        bytes[..8].copy_from_slice(&(n as u64).to_be_bytes());
+        PeerId::from_bytes(bytes)
+    }
+
+    #[test]
+    fn unsigned_silent_connections_take_only_their_share() {
+        let mut peers = Peers::default();
+        for n in 0..MAX_SILENT_UNSIGNED_PEERS {
+            assert_eq!(peers.make_place(false, false), Ok(None));
+            peers.upsert(many_id(n), record("big-red-apple", None, n as u64));
+        }
+        assert_eq!(
+            peers.make_place(false, false),
+            Err(NoPlace::UnsignedShareFull)
+        );
+        assert_eq!(peers.make_place(false, true), Ok(None), "one that speaks");
+        assert_eq!(peers.make_place(true, false), Ok(None), "a signed one");
+    }
+
+    #[test]
+    fn a_full_room_displaces_the_stalest_unsigned_silent_connection_for_a_signed_one() {
+        let mut peers = Peers::default();
+        let mut spoken = record("tiny-red-apple", None, 0);
+        spoken.spoke = true;
+        peers.upsert(many_id(0), spoken);
+        for n in 1..MAX_SILENT_UNSIGNED_PEERS {
+            peers.upsert(many_id(n), record("big-red-apple", None, 10 + n as u64));
+        }
+        for n in MAX_SILENT_UNSIGNED_PEERS..MAX_PEERS {
+            peers.upsert(many_id(n), record("big-red-apple", Some(1), 0));
+        }
+        assert_eq!(peers.make_place(false, false), Err(NoPlace::Full));
+        let (displaced, _) = peers.make_place(true, false).unwrap().unwrap();
+        assert_eq!(
+            displaced,
+            many_id(1),
+            "unsigned, silent, heard from least recently"
+        );
+        peers.upsert(many_id(9_999), record("big-red-apple", Some(2), 50));
+        // Signed newcomers displace every unsigned silent connection, one each...
+        let mut newcomers = 0;
+        while let Ok(Some(_)) = peers.make_place(true, false) {
+            newcomers += 1;
+            peers.upsert(
+                many_id(20_000 + newcomers),
+                record("big-red-apple", Some(3), 60),
+            );
+        }
+        assert_eq!(newcomers, MAX_SILENT_UNSIGNED_PEERS - 2);
+        // ...and then nobody goes: the rest sign or spoke.
+        assert_eq!(peers.make_place(true, false), Err(NoPlace::Full));
+        assert_eq!(peers.make_place(true, true), Err(NoPlace::Full));
+        assert!(peers.get(&many_id(0)).is_some(), "the one that spoke stays");
+    }
+
+    #[test]
+    fn refreshing_a_connection_keeps_that_it_spoke() {
+        let mut peers = Peers::default();
+        let mut spoken = record("big-red-apple", None, 1);
+        spoken.spoke = true;
+        assert!(peers.upsert(id(1), spoken));
+        assert!(!peers.upsert(id(1), record("big-red-apple", None, 2)));
+        assert!(peers.get(&id(1)).unwrap().spoke);
     }
 
     fn id(n: u8) -> PeerId {
