@@ -385,3 +385,29 @@ async fn websockets_through_a_trusted_proxy_count_against_the_forwarded_address(
         "{answer}"
     );
 }
+
+/// The IRC bridge's way of leaving a room: its `leave` and the UNSUBSCRIBE in one
+/// write, on the connection that is the topic's only subscriber. The publish wakes
+/// the connection's own read of the topic, which must not outlive the topic's log.
+#[tokio::test]
+async fn publishing_then_unsubscribing_the_last_subscription_in_one_write_is_safe() {
+    let dist = Dist::new();
+    let mut broker = Broker::start(&dist.dir);
+    let mut healthy = Client::connect(tcp_options(&broker, "healthy")).await;
+    for round in 0..20u16 {
+        let topic = room(&format!("leaving-{round}"));
+        let mut bridge = raw_mqtt_session(&broker, &format!("bridge-{round}")).await;
+        let mut frames = Frames::default();
+        bridge
+            .write_all(&raw_mqtt::subscribe(1, &topic))
+            .await
+            .unwrap();
+        read_packet(&mut bridge, &mut frames, SUBACK).await;
+        let mut both = raw_mqtt::publish(&topic, b"{\"type\":\"leave\"}");
+        both.extend(raw_mqtt::unsubscribe(2, &topic));
+        bridge.write_all(&both).await.unwrap();
+        read_packet(&mut bridge, &mut frames, UNSUBACK).await;
+        healthy.round_trip(&room(&format!("after-{round}"))).await;
+        broker.assert_running();
+    }
+}

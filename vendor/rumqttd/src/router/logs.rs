@@ -225,6 +225,13 @@ impl DataLog {
         Ok((next, o))
     }
 
+    /// PARTY-PATCH 12: whether `filter_idx` still holds the log of `filter`.
+    pub fn is_live(&self, filter_idx: FilterIdx, filter: &str) -> bool {
+        self.native
+            .get(filter_idx)
+            .is_some_and(|data| data.filter == filter)
+    }
+
     /// PARTY-PATCH 12: one more subscription reads from this log.
     pub fn retain(&mut self, filter_idx: FilterIdx) {
         if let Some(data) = self.native.get_mut(filter_idx) {
@@ -272,8 +279,10 @@ impl DataLog {
         // filter as `request` is "done", that is, the subscriber has caught up. In other words,
         // there has been atleast 1 call to `native_readv` for the same filter, which means if
         // `native_readv` hasn't paniced, so this won't panic either.
-        let data = self.native.get_mut(request.filter_idx).unwrap();
-        data.waiters.register(id, request);
+        // PARTY-PATCH 12: a log freed meanwhile has nobody to wake.
+        if let Some(data) = self.native.get_mut(request.filter_idx) {
+            data.waiters.register(id, request);
+        }
     }
 
     /// Cleanup a connection from all the waiters

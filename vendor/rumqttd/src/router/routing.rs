@@ -513,6 +513,9 @@ impl Router {
         // self.readyqueue.remove(id);
 
         let inflight_data_requests = self.datalog.clean(id);
+        // PARTY-PATCH 12: reads of this connection woken but not yet tracked again go
+        // too: its tracker is gone, and its id may soon be another connection's.
+        self.notifications.retain(|(waiting, _)| *waiting != id);
         let retransmissions = outgoing.retransmission_map();
 
         // Remove connections from all groups and
@@ -851,6 +854,11 @@ impl Router {
                             ackslog.unsuback(unsuback);
                             self.scheduler.untrack(id, filter);
                             self.datalog.remove_waiters_for_id(id, filter);
+                            // PARTY-PATCH 12: a publish earlier in this batch may have
+                            // woken this very subscription into `notifications`; it
+                            // must not be tracked again once the log is gone.
+                            self.notifications
+                                .retain(|(waiting, request)| !(*waiting == id && request.filter == *filter));
                             // PARTY-PATCH 12: the topic's log goes with its last subscriber.
                             self.datalog.release(unshared(filter));
                             force_ack = true;
@@ -1144,6 +1152,12 @@ impl Router {
                     return Some(());
                 }
             };
+
+            // PARTY-PATCH 12: logs are freed with their last subscriber; a read of one
+            // that is gone (or whose index now holds another filter) is dropped.
+            if !datalog.is_live(request.filter_idx, unshared(&request.filter)) {
+                continue;
+            }
 
             let shared_group = request
                 .group
