@@ -5,6 +5,7 @@ mod app;
 mod broker_url;
 mod clock;
 mod config;
+mod frame;
 mod identity;
 mod js_error;
 mod key_store;

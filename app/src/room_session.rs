@@ -18,6 +18,7 @@ use party_core::sign::PublicKey;
 use party_core::{LocalPeer, Output, PeerInfo, Room, RoomEvent};
 
 use crate::clock::now_ms;
+use crate::frame::NextFrame;
 use crate::identity::Identity;
 use crate::mqtt::session::{Session, SessionError, Step};
 use crate::mqtt::transport::{Transport, TransportEvent};
@@ -127,6 +128,7 @@ impl RoomSession {
                 transport: None,
                 awaiting_will: false,
                 signals,
+                ui: UiBatch::default(),
                 tick: None,
                 ping: None,
                 retry: None,
@@ -219,6 +221,20 @@ struct Driver {
     generation: u64,
     /// Left on purpose: no reconnecting.
     stopped: bool,
+    /// What the page must show, gathered until the next frame (see `show`).
+    ui: UiBatch,
+}
+
+/// Room events and a changed peer list, applied to the signals once per frame: a
+/// burst of a hundred messages is one redraw, not a hundred (each WebSocket message
+/// is its own event, and each signal update its own render).
+#[derive(Default)]
+struct UiBatch {
+    events: Vec<RoomEvent>,
+    peers_changed: bool,
+    /// Kept after it ran, and replaced only by the next one: a frame's closure must
+    /// not be freed while it runs.
+    frame: Option<NextFrame>,
 }
 
 impl Driver {
@@ -390,72 +406,56 @@ impl Driver {
         });
     }
 
+    /// Queues `event` for the page; it is drawn with everything else that arrives
+    /// before the next frame.
     fn show(&mut self, event: RoomEvent) {
-        let now = now_ms();
-        let log = self.signals.log;
-        let system = move |text: String, alarm: bool| {
-            log.update(|log| log.push_system(now, text, alarm));
-        };
-        match event {
-            RoomEvent::Message(message) => log.update(|log| log.upsert_message(message)),
-            RoomEvent::PeerJoined { peer } if !peer.is_self => system(format!("{} joined", peer.handle), false),
-            RoomEvent::PeerJoined { .. } => {}
-            RoomEvent::PeerLeft { peer, reason } => system(
-                match reason {
-                    LeaveReason::Left => format!("{} left", peer.handle),
-                    LeaveReason::Timeout => format!("{} went quiet and timed out", peer.handle),
-                    LeaveReason::Crowded => {
-                        format!("{} (unsigned, silent) made way in a full room", peer.handle)
+        self.ui.events.push(event);
+        self.schedule_ui();
+    }
+
+    fn schedule_ui(&mut self) {
+        if self.ui.frame.as_ref().is_some_and(NextFrame::is_pending) {
+            return;
+        }
+        let me = self.me.clone();
+        self.ui.frame = Some(NextFrame::schedule(move || {
+            with_driver(&me, Driver::draw);
+        }));
+    }
+
+    /// Applies what was queued since the last frame: one update per signal.
+    fn draw(&mut self) {
+        let events = std::mem::take(&mut self.ui.events);
+        if !events.is_empty() {
+            let now = now_ms();
+            let mut rejected: Vec<String> = Vec::new();
+            self.signals.log.update(|log| {
+                for event in events {
+                    if let Some(reason) = render(log, event, now) {
+                        rejected.push(reason);
                     }
-                },
-                false,
-            ),
-            RoomEvent::HostPresent { host, verified: true } => {
-                system(format!("Host {host} is here"), false)
-            }
-            RoomEvent::HostPresent { host, verified: false } => system(
-                format!("Someone unverified says they are the host {host}"),
-                true,
-            ),
-            RoomEvent::HostAway { host, .. } => system(format!("Host {host} is away"), false),
-            RoomEvent::KeyMismatch {
-                handle,
-                received_key,
-                ..
-            } => system(
-                match received_key {
-                    Some(_) => format!(
-                        "Warning: someone else claims to be {handle}: they sign with another key than {handle}'s. What they say is marked impostor."
-                    ),
-                    None => format!(
-                        "Warning: an unsigned client claims to be {handle}, whose key is known here. What it says is marked impostor."
-                    ),
-                },
-                true,
-            ),
-            RoomEvent::KeyConflict { handle, keys, .. } => {
-                log.update(|log| log.contest(&handle));
-                system(
-                    format!(
-                        "Warning: {} different keys claim to be {handle} here, and nothing vouched for either. Their messages are marked contested; ask the host for their link (it carries their key).",
-                        keys.len()
-                    ),
-                    true,
-                )
-            }
-            RoomEvent::Rejected { reason, .. } => {
-                leptos::logging::warn!("party: rejected envelope: {reason}");
+                }
+            });
+            if !rejected.is_empty() {
+                for reason in &rejected {
+                    leptos::logging::warn!("party: rejected envelope: {reason}");
+                }
                 self.signals.rejections.update(|rejections| {
-                    rejections.count += 1;
-                    rejections.last_reason = Some(reason);
+                    rejections.count += rejected.len() as u64;
+                    rejections.last_reason = rejected.pop();
                 });
             }
         }
+        if std::mem::take(&mut self.ui.peers_changed) {
+            self.signals.peers.set(self.connection.room().peers());
+        }
     }
 
-    /// Mirrors the peer list and re-arms the room timer after anything changed.
+    /// Marks the peer list for the next frame and re-arms the room timer after
+    /// anything changed.
     fn refresh(&mut self) {
-        self.signals.peers.set(self.connection.room().peers());
+        self.ui.peers_changed = true;
+        self.schedule_ui();
         self.tick = self.connection.next_deadline().map(|at| {
             let delay = at.saturating_sub(now_ms()).min(u64::from(u32::MAX));
             let me = self.me.clone();
@@ -527,4 +527,63 @@ impl Driver {
         self.apply(outputs);
         self.connect();
     }
+}
+
+/// One room event into the log; a rejection's reason is handed back instead (it goes
+/// to the counter, not the chat).
+fn render(log: &mut RoomLog, event: RoomEvent, now: u64) -> Option<String> {
+    let mut system = |text: String, alarm: bool| log.push_system(now, text, alarm);
+    match event {
+        RoomEvent::Message(message) => log.upsert_message(message),
+        RoomEvent::PeerJoined { peer } if !peer.is_self => {
+            system(format!("{} joined", peer.handle), false)
+        }
+        RoomEvent::PeerJoined { .. } => {}
+        RoomEvent::PeerLeft { peer, reason } => system(
+            match reason {
+                LeaveReason::Left => format!("{} left", peer.handle),
+                LeaveReason::Timeout => format!("{} went quiet and timed out", peer.handle),
+                LeaveReason::Crowded => {
+                    format!("{} (unsigned, silent) made way in a full room", peer.handle)
+                }
+            },
+            false,
+        ),
+        RoomEvent::HostPresent { host, verified: true } => {
+            system(format!("Host {host} is here"), false)
+        }
+        RoomEvent::HostPresent { host, verified: false } => system(
+            format!("Someone unverified says they are the host {host}"),
+            true,
+        ),
+        RoomEvent::HostAway { host, .. } => system(format!("Host {host} is away"), false),
+        RoomEvent::KeyMismatch {
+            handle,
+            received_key,
+            ..
+        } => system(
+            match received_key {
+                Some(_) => format!(
+                    "Warning: someone else claims to be {handle}: they sign with another key than {handle}'s. What they say is marked impostor."
+                ),
+                None => format!(
+                    "Warning: an unsigned client claims to be {handle}, whose key is known here. What it says is marked impostor."
+                ),
+            },
+            true,
+        ),
+        RoomEvent::KeyConflict { handle, keys, .. } => {
+            log.contest(&handle);
+            log.push_system(
+                now,
+                format!(
+                    "Warning: {} different keys claim to be {handle} here, and nothing vouched for either. Their messages are marked contested; ask the host for their link (it carries their key).",
+                    keys.len()
+                ),
+                true,
+            );
+        }
+        RoomEvent::Rejected { reason, .. } => return Some(reason),
+    }
+    None
 }
