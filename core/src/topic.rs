@@ -51,6 +51,26 @@ pub fn wildcard_reaches_rooms(filter: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// NATS refuses `.` and spaces in MQTT topics, RabbitMQ rewrites `.` to `/`, and
+    /// `+`, `#` and `$` mean something to every broker: no topic we emit may hold
+    /// any of them (docs/scaling.md).
+    #[test]
+    fn no_room_topic_holds_a_character_a_cluster_broker_treats_specially() {
+        let special = ['.', ' ', '+', '#', '$', '\0'];
+        assert!(!TOPIC_PREFIX.contains(special));
+        let names = ["ab", "calc-study", "a1", &"z".repeat(48), "big-red-apple"];
+        for name in names {
+            let topic = room_topic(&RoomName::parse(name).unwrap());
+            assert!(!topic.contains(special), "{topic}");
+        }
+        for bad in ["a.b", "a b", "a+b", "a#b", "$ab"] {
+            assert!(
+                RoomName::parse(bad).is_err(),
+                "{bad} must not be a room name"
+            );
+        }
+    }
+
     #[test]
     fn wildcards_that_can_match_a_room_topic_reach_rooms() {
         for filter in [
