@@ -10,12 +10,14 @@ mod identity;
 mod js_error;
 mod key_store;
 mod mqtt;
+mod online;
 mod passkey;
 mod percent;
 mod random;
 mod room_log;
 mod room_session;
 mod route;
+mod ticker;
 mod views;
 mod webcrypto;
 

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use gloo_timers::callback::{Interval, Timeout};
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use party_core::connection::{mqtt_client_id, Connection, Incoming, NextWill, Will};
 use party_core::ids::{PeerId, RoomName};
@@ -22,8 +22,10 @@ use crate::frame::NextFrame;
 use crate::identity::Identity;
 use crate::mqtt::session::{Session, SessionError, Step};
 use crate::mqtt::transport::{Transport, TransportEvent};
+use crate::online::OnOnline;
 use crate::random;
 use crate::room_log::RoomLog;
+use crate::ticker::Ticker;
 use crate::webcrypto::WebCryptoKey;
 
 /// Where the connection to the room stands, as the badge shows it.
@@ -135,6 +137,12 @@ impl RoomSession {
                 backoff: Backoff::new(),
                 generation: 0,
                 stopped: false,
+                _online: {
+                    let me = me.clone();
+                    OnOnline::listen(move || {
+                        with_driver(&me, Driver::network_back);
+                    })
+                },
             })
         });
         {
@@ -212,7 +220,7 @@ struct Driver {
     /// Fires at `room.next_deadline()`.
     tick: Option<Timeout>,
     /// Keepalive pings while live.
-    ping: Option<Interval>,
+    ping: Option<Ticker>,
     /// The pending reconnect.
     retry: Option<Timeout>,
     /// Reconnect delays since the last time we were live.
@@ -221,6 +229,8 @@ struct Driver {
     generation: u64,
     /// Left on purpose: no reconnecting.
     stopped: bool,
+    /// The network coming back cuts a reconnect delay short.
+    _online: Option<OnOnline>,
     /// What the page must show, gathered until the next frame (see `show`).
     ui: UiBatch,
 }
@@ -328,7 +338,7 @@ impl Driver {
         self.signals.detail.set(None);
         let me = self.me.clone();
         let period_ms = u32::from(MQTT_KEEP_ALIVE_SECS) * 1_000 / 2;
-        self.ping = Some(Interval::new(period_ms, move || {
+        self.ping = Some(Ticker::every(period_ms, move || {
             with_driver(&me, Driver::keepalive);
         }));
     }
@@ -500,6 +510,15 @@ impl Driver {
         self.retry = Some(Timeout::new(delay, move || {
             with_driver(&me, Driver::connect);
         }));
+    }
+
+    /// The browser says it is online again: if we are waiting to reconnect, try now.
+    fn network_back(&mut self) {
+        if self.stopped || self.retry.is_none() {
+            return;
+        }
+        self.backoff.reset();
+        self.connect();
     }
 
     fn stop(&mut self) {

@@ -164,6 +164,11 @@ pub const STRANGER_HISTORY_RESPONSE_RATE: Rate = Rate {
 /// echoes are outstanding.
 pub const ECHOES_REMEMBERED: usize = 4 * BRIDGE_MQTT_REQUEST_CAPACITY;
 
+/// Our own messages kept until the broker echoes them, to publish again after a
+/// reconnect if the echo never came (they may have died with the connection). Past
+/// this, the oldest rely on history alone.
+pub const MAX_UNCONFIRMED_MESSAGES: usize = 256;
+
 /// Most local peers one process speaks for in one room (the IRC bridge's users in a
 /// channel). With `MAX_PEERS` remote ones it stays below `MAX_PINNED_HANDLES`, so every
 /// present handle keeps its pin.
@@ -194,14 +199,19 @@ pub const DEPARTED_PEERS_REMEMBERED: usize = 1_024;
 pub const MAX_PENDING_HISTORY_REPLIES: usize = 4;
 
 /// First and largest delay between attempts to reach a lost broker (clients double it
-/// per failure, with jitter): a restarting broker is found again within a second, a
-/// dead one is not hammered, and a fleet of tabs does not return in lockstep.
-pub const RECONNECT_BACKOFF_MS: (u64, u64) = (500, 30_000);
+/// per failure, with jitter in the upper half of the window): every client is back
+/// within two seconds of the broker's return, even after a long outage, and a fleet of
+/// clients that lost it together comes back spread over the last 0.75 s of the window
+/// rather than in lockstep. A dead broker sees at most about one attempt a second per
+/// client, which costs it a refused TCP handshake.
+pub const RECONNECT_BACKOFF_MS: (u64, u64) = (250, 1_500);
 
-/// MQTT keepalive our clients ask for. Browsers run a hidden tab's timers about once a
-/// minute and a broker drops a client silent for 1.5 x keepalive, so less than 60 s
-/// would disconnect background tabs.
-pub const MQTT_KEEP_ALIVE_SECS: u16 = 60;
+/// MQTT keepalive our clients ask for. A broker drops a client silent for 1.5 x
+/// keepalive and publishes its Last Will, so a client whose network vanished is seen
+/// leaving within 30 s, not at the 90 s presence timeout. Browsers send their pings
+/// from a worker's timer, which hidden tabs do not throttle to once a minute as they
+/// do the page's own.
+pub const MQTT_KEEP_ALIVE_SECS: u16 = 20;
 
 /// How long a one-shot send waits for the broker to connect and acknowledge before it
 /// reports failure.
@@ -280,6 +290,12 @@ pub const BROKER_WEBSOCKET_READ_BUFFER_BYTES: usize = 4 * 1024;
 pub const TCP_KEEPALIVE_IDLE_SECS: u64 = 15;
 pub const TCP_KEEPALIVE_INTERVAL_SECS: u64 = 5;
 pub const TCP_KEEPALIVE_PROBES: u32 = 3;
+
+/// How long data we sent may stay unacknowledged before the kernel gives the socket
+/// up (`TCP_USER_TIMEOUT`): keepalive probes only run on an idle socket, and a busy
+/// room keeps writing to a peer that vanished, which would otherwise be retried for
+/// many minutes.
+pub const TCP_USER_TIMEOUT_SECS: u64 = 30;
 
 /// Pause after a failed `accept` (e.g. out of file descriptors) so the loop does not
 /// spin while the condition lasts.

@@ -19,12 +19,16 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Spawns party-broker on free ports and resolves once it printed its addresses. */
-export async function startBroker() {
+/**
+ * Spawns party-broker on free ports (or the given ones, to restart a broker where
+ * its clients expect it) and resolves once it printed its addresses. `stop(signal)`
+ * ends it (SIGTERM by default; SIGKILL for a crash).
+ */
+export async function startBroker({ httpPort = 0, mqttPort = 0 } = {}) {
   const bin = path.join(binDir, 'party-broker');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build with cargo build --workspace --bins`);
   if (!existsSync(path.join(distDir, 'index.html'))) throw new Error(`${distDir}/index.html is missing: run scripts/build-spa`);
-  const child = spawn(bin, ['--http', '127.0.0.1:0', '--mqtt', '127.0.0.1:0', '--dist', distDir], {
+  const child = spawn(bin, ['--http', `127.0.0.1:${httpPort}`, '--mqtt', `127.0.0.1:${mqttPort}`, '--dist', distDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
   });
@@ -44,9 +48,11 @@ export async function startBroker() {
   return {
     ...addrs,
     page: `http://localhost:${port}/`,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
+    httpPort: Number(port),
+    mqttPort: Number(new URL(addrs.mqtt).port),
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
         await once(child, 'exit');
       }
     },

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use party_core::limits::{
     ACCEPT_ERROR_BACKOFF_MS, TCP_KEEPALIVE_IDLE_SECS, TCP_KEEPALIVE_INTERVAL_SECS,
-    TCP_KEEPALIVE_PROBES,
+    TCP_KEEPALIVE_PROBES, TCP_USER_TIMEOUT_SECS,
 };
 use socket2::{SockRef, TcpKeepalive};
 use tokio::net::{TcpListener, TcpStream};
@@ -30,8 +30,15 @@ pub async fn next(listener: &TcpListener, name: &str) -> (TcpStream, SocketAddr)
                     .with_time(Duration::from_secs(TCP_KEEPALIVE_IDLE_SECS))
                     .with_interval(Duration::from_secs(TCP_KEEPALIVE_INTERVAL_SECS))
                     .with_retries(TCP_KEEPALIVE_PROBES);
-                if let Err(e) = SockRef::from(&stream).set_tcp_keepalive(&keepalive) {
+                let socket = SockRef::from(&stream);
+                if let Err(e) = socket.set_tcp_keepalive(&keepalive) {
                     warn!(listener = name, error = %e, "cannot set TCP keepalive; dead peers may linger");
+                }
+                #[cfg(target_os = "linux")]
+                if let Err(e) =
+                    socket.set_tcp_user_timeout(Some(Duration::from_secs(TCP_USER_TIMEOUT_SECS)))
+                {
+                    warn!(listener = name, error = %e, "cannot set TCP_USER_TIMEOUT; dead peers may linger");
                 }
                 return (stream, peer);
             }

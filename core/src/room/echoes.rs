@@ -8,12 +8,18 @@
 //! one topic in order, so when an echo comes back, the ones sent before it that did
 //! not come back never will (refused, or lost with a connection): they are forgotten
 //! with it. That keeps the usual lookup at the front of the queue.
+//!
+//! Our messages also keep their payload until their echo comes: one whose echo never
+//! came when the connection was lost may not have reached anyone (QoS 0 says nothing),
+//! so it is published again when the room is rejoined (`take_unconfirmed`). Receivers
+//! drop a second copy by its id, so a message sent around a broker restart is shown
+//! exactly once (docs/design.md, "Connection lifecycle").
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
-use crate::limits::ECHOES_REMEMBERED;
+use crate::limits::{ECHOES_REMEMBERED, MAX_UNCONFIRMED_MESSAGES};
 
 /// Capacity kept when the queue empties; more is given back.
 const SHRINK_ABOVE: usize = 64;
@@ -22,7 +28,15 @@ const SHRINK_ABOVE: usize = 64;
 /// identities), and remembering what went out must not change that.
 #[derive(Default)]
 pub(super) struct Echoes {
-    recent: RefCell<VecDeque<u64>>,
+    inner: RefCell<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Fingerprints in publish order, with the payload of our messages.
+    recent: VecDeque<(u64, Option<Vec<u8>>)>,
+    /// Entries of `recent` that keep a payload.
+    kept: usize,
 }
 
 /// A fingerprint of a payload. SipHash with fixed keys: a collision would need a
@@ -35,31 +49,63 @@ fn fingerprint(payload: &[u8]) -> u64 {
 }
 
 impl Echoes {
-    /// Remembers a payload we are about to publish.
-    pub(super) fn sent(&self, payload: &[u8]) {
-        let mut recent = self.recent.borrow_mut();
-        if recent.len() == ECHOES_REMEMBERED {
-            recent.pop_front();
+    /// Remembers a payload we are about to publish; `keep`: it is a message of ours,
+    /// to publish again if it is not confirmed before the connection is lost.
+    pub(super) fn sent(&self, payload: &[u8], keep: bool) {
+        let mut inner = self.inner.borrow_mut();
+        if inner.recent.len() == ECHOES_REMEMBERED {
+            if let Some((_, Some(_))) = inner.recent.pop_front() {
+                inner.kept -= 1;
+            }
         }
-        recent.push_back(fingerprint(payload));
+        let kept = keep.then(|| payload.to_vec());
+        if kept.is_some() {
+            inner.kept += 1;
+            if inner.kept > MAX_UNCONFIRMED_MESSAGES {
+                // The oldest kept payload goes; its message still reaches joiners
+                // through history.
+                if let Some(slot) = inner.recent.iter_mut().find(|(_, p)| p.is_some()) {
+                    slot.1 = None;
+                    inner.kept -= 1;
+                }
+            }
+        }
+        inner.recent.push_back((fingerprint(payload), kept));
     }
 
     /// Whether `payload` is one of ours coming back (each echo is taken once, and
     /// takes the older ones that were skipped with it).
     pub(super) fn take(&self, payload: &[u8]) -> bool {
         let print = fingerprint(payload);
-        let mut recent = self.recent.borrow_mut();
-        match recent.iter().position(|&p| p == print) {
+        let mut inner = self.inner.borrow_mut();
+        match inner.recent.iter().position(|(p, _)| *p == print) {
             Some(index) => {
-                recent.drain(..=index);
-                if recent.is_empty() && recent.capacity() > SHRINK_ABOVE {
+                let confirmed = inner
+                    .recent
+                    .drain(..=index)
+                    .filter(|(_, p)| p.is_some())
+                    .count();
+                inner.kept -= confirmed;
+                if inner.recent.is_empty() && inner.recent.capacity() > SHRINK_ABOVE {
                     // A burst is over: an idle room keeps no big buffer.
-                    *recent = VecDeque::new();
+                    inner.recent = VecDeque::new();
                 }
                 true
             }
             None => false,
         }
+    }
+
+    /// Forgets every publish of a connection that is gone (no echo of them can come
+    /// on the next one) and hands back our messages among them that were never
+    /// confirmed, oldest first, to publish again.
+    pub(super) fn take_unconfirmed(&self) -> Vec<Vec<u8>> {
+        let mut inner = self.inner.borrow_mut();
+        inner.kept = 0;
+        std::mem::take(&mut inner.recent)
+            .into_iter()
+            .filter_map(|(_, payload)| payload)
+            .collect()
     }
 }
 
@@ -70,7 +116,7 @@ mod tests {
     #[test]
     fn an_echo_is_recognized_once() {
         let echoes = Echoes::default();
-        echoes.sent(b"one");
+        echoes.sent(b"one", false);
         assert!(!echoes.take(b"two"));
         assert!(echoes.take(b"one"));
         assert!(!echoes.take(b"one"));
@@ -80,7 +126,7 @@ mod tests {
     fn an_echo_forgets_the_older_publishes_that_never_came_back() {
         let echoes = Echoes::default();
         for payload in [b"lost", b"one1", b"two2"] {
-            echoes.sent(payload);
+            echoes.sent(payload, false);
         }
         assert!(echoes.take(b"one1"));
         assert!(!echoes.take(b"lost"));
@@ -92,19 +138,49 @@ mod tests {
         let echoes = Echoes::default();
         let depth = 2 * crate::limits::BRIDGE_MQTT_REQUEST_CAPACITY;
         for i in 0..depth {
-            echoes.sent(&i.to_le_bytes());
+            echoes.sent(&i.to_le_bytes(), false);
         }
         assert!((0..depth).all(|i| echoes.take(&i.to_le_bytes())));
-        assert_eq!(echoes.recent.borrow().capacity(), 0);
+        assert_eq!(echoes.inner.borrow().recent.capacity(), 0);
     }
 
     #[test]
     fn only_the_most_recent_are_remembered() {
         let echoes = Echoes::default();
         for i in 0..=ECHOES_REMEMBERED {
-            echoes.sent(&i.to_le_bytes());
+            echoes.sent(&i.to_le_bytes(), false);
         }
         assert!(!echoes.take(&0usize.to_le_bytes()));
         assert!(echoes.take(&ECHOES_REMEMBERED.to_le_bytes()));
+    }
+
+    #[test]
+    fn messages_never_confirmed_are_handed_back_once_in_order() {
+        let echoes = Echoes::default();
+        echoes.sent(b"announce", false);
+        echoes.sent(b"msg one", true);
+        echoes.sent(b"msg two", true);
+        assert!(echoes.take(b"msg one"));
+        echoes.sent(b"msg three", true);
+        assert_eq!(
+            echoes.take_unconfirmed(),
+            [b"msg two".to_vec(), b"msg three".to_vec()]
+        );
+        assert!(echoes.take_unconfirmed().is_empty());
+        assert!(
+            !echoes.take(b"msg two"),
+            "nothing of the old connection is awaited"
+        );
+    }
+
+    #[test]
+    fn only_the_latest_unconfirmed_messages_keep_their_payload() {
+        let echoes = Echoes::default();
+        for i in 0..MAX_UNCONFIRMED_MESSAGES + 10 {
+            echoes.sent(&i.to_le_bytes(), true);
+        }
+        let back = echoes.take_unconfirmed();
+        assert_eq!(back.len(), MAX_UNCONFIRMED_MESSAGES);
+        assert_eq!(back[0], 10usize.to_le_bytes());
     }
 }

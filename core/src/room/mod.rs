@@ -164,9 +164,14 @@ impl Room {
     /// Enters the room (call after subscribing, and again after a reconnect): every
     /// member announces, and the primary sends a history-request, whose replies are
     /// merged for `HISTORY_REQUEST_TIMEOUT_MS`.
+    ///
+    /// Our messages the broker never echoed before the connection was lost are
+    /// published again after those: they may have died with the connection, and
+    /// receivers drop a second copy by its id.
     pub fn join(&mut self, now_ms: u64) -> Vec<Output> {
         self.state = State::Joined;
         self.history_window_until = Some(now_ms.saturating_add(HISTORY_REQUEST_TIMEOUT_MS));
+        let unconfirmed = self.echoes.take_unconfirmed();
         let mut out = Vec::new();
         let ids: Vec<PeerId> = self
             .members
@@ -181,6 +186,13 @@ impl Room {
             t: now_ms,
         });
         out.push(self.publish(self.members.primary(), &request));
+        for payload in unconfirmed {
+            self.echoes.sent(&payload, true);
+            out.push(Output::Publish {
+                topic: self.topic.clone(),
+                payload,
+            });
+        }
         out.extend(self.update_host(now_ms));
         out
     }

@@ -64,7 +64,8 @@ impl Room {
 
     fn publish_sealed(&self, envelope: &Envelope, seal: &Seal) -> Output {
         let payload = encode_sealed(envelope, Some(seal));
-        self.echoes.sent(&payload);
+        self.echoes
+            .sent(&payload, matches!(envelope, Envelope::Msg(_)));
         Output::Publish {
             topic: self.topic.clone(),
             payload,

@@ -1095,3 +1095,39 @@ fn a_message_composed_by_a_member_who_then_left_is_never_signed() {
         "the sender hears why: {out:?}"
     );
 }
+
+// ---- around a lost connection ----
+
+#[test]
+fn a_message_never_echoed_before_a_loss_is_published_again_on_rejoin_and_shown_once() {
+    let (mut a, mut b) = two_peers();
+    let confirmed = send(&mut a, T0 + 1, "confirmed");
+    for p in payloads(&confirmed) {
+        assert!(a.receive(T0 + 2, &p).is_empty(), "our echo");
+    }
+    let lost = send(&mut a, T0 + 3, "lost with the connection");
+    // The connection dies before the broker passed it on: B never hears it.
+    let rejoin = a.join(T0 + 10_000);
+    let again: Vec<Vec<u8>> = payloads(&rejoin)
+        .into_iter()
+        .filter(|p| String::from_utf8_lossy(p).contains("\"type\":\"msg\""))
+        .collect();
+    assert_eq!(
+        again,
+        payloads(&lost),
+        "only the unconfirmed message, as it was"
+    );
+    let shown = messages(&deliver(&rejoin, &mut b, T0 + 10_001));
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].text, "lost with the connection");
+    // Had B heard the first copy, the second changes nothing there.
+    assert!(messages(&deliver(&rejoin, &mut b, T0 + 10_002)).is_empty());
+    // Once echoed, it is not sent a third time.
+    for p in &again {
+        a.receive(T0 + 10_003, p);
+    }
+    let third = a.join(T0 + 20_000);
+    assert!(!payloads(&third)
+        .iter()
+        .any(|p| String::from_utf8_lossy(p).contains("\"type\":\"msg\"")));
+}
