@@ -108,7 +108,7 @@ test('after a broker crash and restart every client is back, and nothing is lost
 
   broker = await startBroker(ports);
   await waitLive(tab.page);
-  await irc.waitFor((e) => e.type === 'notice' && /is back/.test(e.text ?? ''), {
+  await irc.waitFor((e) => e.type === 'notice' && /The Party broker is back/.test(e.text ?? ''), {
     since: sinceCrash,
     what: 'the bridge back on the broker',
   });
@@ -127,10 +127,17 @@ test('after a broker crash and restart every client is back, and nothing is lost
 
   // Every receiver has every text it did not send itself, exactly once.
   for (const text of said) {
-    await expect(tab.page.getByTestId('message').filter({ hasText: text })).toBeVisible();
     await listener.events.waitFor((e) => e.event === 'message' && e.text === text, { what: `"${text}" at party listen` });
     if (!text.endsWith('irc')) {
       await irc.waitFor((e) => e.type === 'privmsg' && e.text === text, { what: `"${text}" on IRC` });
+    }
+    try {
+      await expect(tab.page.getByTestId('message').filter({ hasText: text })).toBeVisible();
+    } catch (err) {
+      const shown = await tab.page.getByTestId('message').allTextContents();
+      const state = await tab.page.getByTestId('connection-state').getAttribute('data-state');
+      const rejected = await tab.page.getByTestId('rejected-count').allTextContents();
+      throw new Error(`${err.message}\nthe page (${state}, rejected ${rejected}) shows:\n${shown.join('\n')}`);
     }
   }
   // A duplicate could only come from a history reply, merged for 5 s after a client
