@@ -85,7 +85,7 @@ async fn run() -> Result<(), BoxError> {
     let quiet = percentiles(healthy.measure(SAMPLES).await?);
     println!(
         "{:<38} {:>9} {:>9} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9}",
-        "attack", "p50 us", "p99 us", "p50 x", "p99 x", "attacks", "RSS MB<", "RSS MB=", "RSS MB>"
+        "attack", "p50 us", "p99 us", "p50 x", "p99 x", "attempts", "RSS MB<", "RSS MB=", "RSS MB>"
     );
     println!(
         "{:<38} {:>9.1} {:>9.1} {:>7} {:>7} {:>9} {:>9.1}",
@@ -131,7 +131,9 @@ async fn run() -> Result<(), BoxError> {
         );
     }
     println!("load average: {}", load_average());
-    println!("RSS MB<: before the attack, RSS MB=: at its end, RSS MB>: 2 s after the attacker left");
+    println!(
+        "RSS MB<: before the attack, RSS MB=: at its end, RSS MB>: 2 s after the attacker left"
+    );
     Ok(())
 }
 
@@ -234,8 +236,10 @@ fn attack_thread(
                     if let Some(mut s) = session(mqtt, round).await {
                         let payload = vec![b'y'; 200 * 1024];
                         for topic in 0..100 {
-                            let mut packet =
-                                raw_mqtt::publish(&format!("party-2026-v1/party/big-{topic}"), &payload);
+                            let mut packet = raw_mqtt::publish(
+                                &format!("party-2026-v1/party/big-{topic}"),
+                                &payload,
+                            );
                             if topic % 2 == 0 {
                                 packet[0] |= 0x01; // RETAIN
                             }

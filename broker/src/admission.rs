@@ -1,6 +1,8 @@
 //! Who may hold a connection: a budget for the whole process, sized to its file
-//! descriptors, and a share per client address (Ergo's per-IP limit), so one address
-//! cannot take the sockets everybody else needs.
+//! descriptors, a share per client address (Ergo's per-IP limit), so one address
+//! cannot take the sockets everybody else needs, and a rate of new connections per
+//! address (Ergo's connection throttle), so one address cannot keep the router busy
+//! with connections it opens and drops.
 //!
 //! Every accepted socket (MQTT over TCP, HTTP, and so WebSocket) takes a [`Ticket`]
 //! first and gives it back when it closes. A refused socket is closed at once, which
@@ -10,8 +12,10 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
 use ipnet::IpNet;
+use party_core::rate::{Bucket, Rate};
 
 /// Why a connection was turned away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +24,13 @@ pub enum Refused {
     AddressFull,
     /// The process is at its connection budget.
     ServerFull,
+    /// The address opened connections faster than its rate.
+    TooFast,
 }
+
+/// Addresses whose connection rate is remembered; past it, those back to a full
+/// bucket (nothing to remember) are forgotten first.
+const RATES_REMEMBERED: usize = 65_536;
 
 /// A client address as counted: IPv4 whole, IPv6 by its /64 (one host usually has a
 /// whole /64, so counting single IPv6 addresses would limit nothing).
@@ -49,18 +59,23 @@ pub struct Limits {
     /// Proxies whose own address is not counted: every client behind them shares it.
     /// A WebSocket through one is counted by the address it forwards instead.
     pub trusted_proxies: Vec<IpNet>,
+    /// New connections per address.
+    pub connect_rate: Rate,
 }
 
 #[derive(Default)]
 struct Counts {
     total: usize,
     per_address: HashMap<AddressKey, usize>,
+    rates: HashMap<AddressKey, Bucket>,
 }
 
 /// Shared by every listener.
 pub struct Admission {
     limits: Limits,
     counts: Mutex<Counts>,
+    /// The rate buckets' clock.
+    started: Instant,
 }
 
 impl Admission {
@@ -68,7 +83,12 @@ impl Admission {
         Arc::new(Admission {
             limits,
             counts: Mutex::new(Counts::default()),
+            started: Instant::now(),
         })
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
     /// Whether `ip` is a proxy we take forwarded addresses from.
@@ -84,11 +104,13 @@ impl Admission {
     /// against the peer's share unless the peer is a trusted proxy.
     pub fn admit(self: &Arc<Self>, peer: IpAddr) -> Result<Ticket, Refused> {
         let key = (!self.is_trusted_proxy(peer)).then(|| AddressKey::of(peer));
+        let now_ms = self.now_ms();
         let mut counts = self.lock();
         if counts.total >= self.limits.total {
             return Err(Refused::ServerFull);
         }
         if let Some(key) = key {
+            take_rate(&mut counts, key, self.limits.connect_rate, now_ms)?;
             take_share(&mut counts, key, self.limits.per_address)?;
         }
         counts.total += 1;
@@ -103,7 +125,9 @@ impl Admission {
     /// counts against that client's share only.
     pub fn admit_forwarded(self: &Arc<Self>, client: IpAddr) -> Result<Ticket, Refused> {
         let key = AddressKey::of(client);
+        let now_ms = self.now_ms();
         let mut counts = self.lock();
+        take_rate(&mut counts, key, self.limits.connect_rate, now_ms)?;
         take_share(&mut counts, key, self.limits.per_address)?;
         Ok(Ticket {
             admission: self.clone(),
@@ -121,6 +145,28 @@ impl Admission {
         // The counts stay consistent whatever panicked while holding them: each change
         // is a single add or remove.
         self.counts.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn take_rate(counts: &mut Counts, key: AddressKey, rate: Rate, now_ms: u64) -> Result<(), Refused> {
+    if counts.rates.len() >= RATES_REMEMBERED && !counts.rates.contains_key(&key) {
+        // A full bucket remembers nothing a fresh one would not.
+        counts.rates.retain(|_, bucket| {
+            let mut probe = *bucket;
+            (0..rate.burst).any(|_| !probe.take(rate, now_ms))
+        });
+        if counts.rates.len() >= RATES_REMEMBERED {
+            return Err(Refused::TooFast);
+        }
+    }
+    let bucket = counts
+        .rates
+        .entry(key)
+        .or_insert_with(|| Bucket::full(rate, now_ms));
+    if bucket.take(rate, now_ms) {
+        Ok(())
+    } else {
+        Err(Refused::TooFast)
     }
 }
 
@@ -180,7 +226,38 @@ mod tests {
             total,
             per_address,
             trusted_proxies: vec!["127.0.0.1/32".parse().unwrap(), "::1/128".parse().unwrap()],
+            connect_rate: Rate {
+                burst: 1_000,
+                every_ms: 1,
+            },
         })
+    }
+
+    #[test]
+    fn an_address_opening_connections_too_fast_is_refused_until_its_rate_allows() {
+        let admission = Admission::new(Limits {
+            total: 100,
+            per_address: 100,
+            trusted_proxies: Vec::new(),
+            connect_rate: Rate {
+                burst: 3,
+                every_ms: 60_000,
+            },
+        });
+        let held: Vec<Ticket> = (0..3)
+            .map(|_| admission.admit(ip("10.0.0.1")).unwrap())
+            .collect();
+        drop(held);
+        assert_eq!(
+            admission.admit(ip("10.0.0.1")).err(),
+            Some(Refused::TooFast)
+        );
+        assert!(admission.admit(ip("10.0.0.2")).is_ok(), "another address");
+        assert_eq!(
+            admission.admit_forwarded(ip("10.0.0.1")).err(),
+            Some(Refused::TooFast),
+            "a forwarded client is throttled by its own address"
+        );
     }
 
     fn ip(s: &str) -> IpAddr {

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use clap::Parser;
 use ipnet::IpNet;
 use party_core::limits::{
-    BROKER_MAX_CONNECTIONS, BROKER_MAX_CONNECTIONS_PER_IP, BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT,
+    BROKER_CONNECT_RATE_PER_IP, BROKER_MAX_CONNECTIONS, BROKER_MAX_CONNECTIONS_PER_IP,
+    BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT,
 };
 
 use crate::route::Base;
@@ -46,6 +47,11 @@ pub struct Args {
     /// exempt; WebSockets through them count against the address they forward.
     #[arg(long, env = "PARTY_MAX_CONNECTIONS_PER_IP", default_value_t = BROKER_MAX_CONNECTIONS_PER_IP)]
     pub max_connections_per_ip: usize,
+
+    /// New connections one client address may open per second, after a burst of
+    /// eight seconds' worth; faster ones are closed at once (HTTP: 429).
+    #[arg(long, env = "PARTY_CONNECT_RATE_PER_IP", default_value_t = BROKER_CONNECT_RATE_PER_IP, value_parser = clap::value_parser!(u32).range(1..))]
+    pub connect_rate_per_ip: u32,
 
     /// Addresses or networks of reverse proxies in front of --http (comma-separated
     /// CIDRs). Their X-Forwarded-For names the client of a WebSocket.

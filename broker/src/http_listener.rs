@@ -147,6 +147,10 @@ fn refusal(refused: Refused) -> HttpResponse {
             StatusCode::TOO_MANY_REQUESTS,
             "too many connections from your address",
         ),
+        Refused::TooFast => response::text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many new connections from your address; try again in a second",
+        ),
         Refused::ServerFull => response::text(
             StatusCode::SERVICE_UNAVAILABLE,
             "the server is at its connection limit; try again shortly",
@@ -159,6 +163,7 @@ fn refusal(refused: Refused) -> HttpResponse {
 fn refusal_bytes(refused: Refused) -> &'static [u8] {
     match refused {
         Refused::AddressFull => b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 39\r\nconnection: close\r\n\r\ntoo many connections from your address\n",
+        Refused::TooFast => b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 66\r\nconnection: close\r\n\r\ntoo many new connections from your address; try again in a second\n",
         Refused::ServerFull => b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 57\r\nconnection: close\r\n\r\nthe server is at its connection limit; try again shortly\n",
     }
 }

@@ -104,6 +104,10 @@ async fn run(args: Args) -> Result<(), String> {
         total: budget,
         per_address: args.max_connections_per_ip,
         trusted_proxies: args.trusted_proxies.clone(),
+        connect_rate: party_core::rate::Rate {
+            burst: args.connect_rate_per_ip.saturating_mul(8),
+            every_ms: (1_000 / u64::from(args.connect_rate_per_ip)).max(1),
+        },
     });
     let mut broker = MqttBroker::start(&Policy {
         // Never the limit that bites: admission keeps below it, and a session the

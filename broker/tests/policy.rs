@@ -411,3 +411,43 @@ async fn publishing_then_unsubscribing_the_last_subscription_in_one_write_is_saf
         broker.assert_running();
     }
 }
+
+/// Ergo's connection throttle: an address opening connections faster than its rate
+/// (after a burst) has the excess closed at once, even when it closes each one before
+/// the next; measured without it: a 5,000-filter SUBSCRIBE on a fresh connection,
+/// again and again, pushed another client's p99 round trip to 34x.
+#[tokio::test]
+async fn an_address_opening_connections_too_fast_is_throttled() {
+    let dist = Dist::new();
+    let broker = Broker::start_with(&dist.dir, &["--connect-rate-per-ip", "1"]);
+    let mut accepted = 0;
+    for i in 0..20 {
+        if let (Admission::Accepted, Some(stream)) =
+            try_session_from("127.0.0.5", broker.mqtt, &format!("fast-{i}")).await
+        {
+            accepted += 1;
+            drop(stream);
+        }
+    }
+    assert_eq!(accepted, 8, "a burst of eight seconds' worth at 1 a second");
+    let (admission, _) = try_session_from("127.0.0.6", broker.mqtt, "other").await;
+    assert_eq!(
+        admission,
+        Admission::Accepted,
+        "another address is not throttled"
+    );
+    let later = async {
+        loop {
+            if let (Admission::Accepted, Some(stream)) =
+                try_session_from("127.0.0.5", broker.mqtt, "later").await
+            {
+                return stream;
+            }
+            // Polled: nothing tells a client when its rate allows it again.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(common::DEADLINE, later)
+        .await
+        .expect("the rate lets the address in again");
+}

@@ -264,6 +264,14 @@ pub const BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT: usize = 1_000;
 /// host usually has a whole /64.
 pub const BROKER_MAX_CONNECTIONS_PER_IP: usize = 64;
 
+/// New connections one client address may open per second, after a burst of eight
+/// seconds' worth (defaults of `--connect-rate-per-ip`; Ergo throttles connections per
+/// address the same way). Every connection costs the router work before it can be
+/// refused anything (a 5,000-filter SUBSCRIBE, repeated on fresh connections, pushed
+/// another client's p99 round trip to 34x); a household's tabs coming back after a
+/// restart fit in the burst.
+pub const BROKER_CONNECT_RATE_PER_IP: u32 = 8;
+
 /// File descriptors the broker keeps for itself (listeners, files it serves, logs)
 /// beyond its connections; the connection budget is the descriptor limit minus this.
 pub const BROKER_RESERVED_FILE_DESCRIPTORS: usize = 64;
