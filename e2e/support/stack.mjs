@@ -48,6 +48,7 @@ export async function startBroker({ httpPort = 0, mqttPort = 0 } = {}) {
   return {
     ...addrs,
     page: `http://localhost:${port}/`,
+    pid: child.pid,
     httpPort: Number(port),
     mqttPort: Number(new URL(addrs.mqtt).port),
     stop: async (signal = 'SIGTERM') => {
