@@ -281,8 +281,12 @@ pub const BROKER_ROUTER_PACKETS_PER_TURN: u64 = 200;
 
 /// Bytes of one in-memory log segment per topic. The router keeps at most
 /// `BROKER_ROUTER_SEGMENTS_PER_TOPIC` of them (plus the message that overflows one),
-/// which bounds what one room holds; a subscriber lagging further skips ahead.
-pub const BROKER_ROUTER_SEGMENT_BYTES: usize = 4 * MAX_PAYLOAD_BYTES;
+/// which bounds what one room holds; a subscriber lagging further skips ahead. The
+/// router keeps messages it has delivered until their segment rotates out, so this is
+/// what every busy room costs for good: one full-size packet, about 1,000 chat
+/// messages for a laggard to catch up on. (Four times that made each room of the
+/// soak grow by 2 MiB over 40 minutes.)
+pub const BROKER_ROUTER_SEGMENT_BYTES: usize = MAX_MQTT_PACKET_BYTES;
 
 /// Log segments kept per topic; see `BROKER_ROUTER_SEGMENT_BYTES`.
 pub const BROKER_ROUTER_SEGMENTS_PER_TOPIC: usize = 2;
