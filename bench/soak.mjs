@@ -7,7 +7,7 @@
 // Every minute it prints the broker's and the bridge's resident memory, messages
 // sent, lost (not received by every other client of its room within LOSS_AFTER_MS)
 // and duplicated (received twice by one client), and the latency percentiles of the
-// minute. At the end: whether memory stayed within 10% once warm (from minute 10 of
+// minute. At the end: whether memory stayed within 10% once warm (from minute 15 of
 // 30: the rooms' logs in the broker and the bridge's room histories are full by then).
 //
 // Run: `SOAK_MINUTES=30 ./scripts/soak` (builds release binaries first).
@@ -31,7 +31,7 @@ const ANNOUNCE_EVERY_MS = 4_000;
 const LOSS_AFTER_MS = 10_000;
 /** Until the rooms' logs in the broker (two segments each) and the bridge's room
  *  histories (500 messages each) have filled at this traffic; memory is judged after. */
-const WARMUP_MINUTES = Math.max(1, Math.min(10, Math.floor(MINUTES / 3)));
+const WARMUP_MINUTES = Math.max(1, Math.min(15, Math.floor(MINUTES / 2)));
 const words = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'core', 'vectors', 'words.json'), 'utf8'));
 
 /** What every message should reach, and who got it when. */
