@@ -56,7 +56,11 @@ pub fn App() -> impl IntoView {
     let storage_warning = RwSignal::new(None::<String>);
     spawn_local(async move {
         match identity::load().await {
-            Ok(saved) => identity.set(saved),
+            // Someone fast may have passed a door while storage was read: what they
+            // chose stands (overwriting it re-drew the card under their click, or
+            // put the door back).
+            Ok(saved) if identity.with_untracked(Option::is_none) => identity.set(saved),
+            Ok(_) => {}
             Err(err) => storage_warning.set(Some(format!(
                 "{err}. Sign in with your passkey, or pass the agent door again or paste your key."
             ))),
