@@ -12,26 +12,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import mqtt from 'mqtt';
+import { freePort } from '../tests/irc/support/events.mjs';
 
 const NATS = process.env.NATS_SERVER ?? '/usr/sbin/nats-server';
 /** How long the cluster may take to form and elect its JetStream leader. */
 const READY_MS = 60_000;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function config({ name, dir, ports, routes }) {
   return `server_name: "${name}"

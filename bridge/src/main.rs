@@ -74,10 +74,10 @@ async fn run(args: Args) -> Result<(), String> {
         motd,
         max_channels_per_client: args.max_channels.get(),
         created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
-        room_message_rate: party_core::rate::Rate {
-            burst: args.room_messages_per_sec.get(),
-            every_ms: (1_000 / u64::from(args.room_messages_per_sec.get())).max(1),
-        },
+        room_message_rate: party_core::rate::Rate::per_second(
+            args.room_messages_per_sec.get(),
+            args.room_messages_per_sec.get(),
+        ),
     };
     let outbox = Outbox::start(link.client.clone(), args.mqtt_queue.get());
     let hub = Hub::new(info, Box::new(MqttPublisher(outbox.clone())));

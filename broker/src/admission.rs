@@ -150,11 +150,9 @@ impl Admission {
 
 fn take_rate(counts: &mut Counts, key: AddressKey, rate: Rate, now_ms: u64) -> Result<(), Refused> {
     if counts.rates.len() >= RATES_REMEMBERED && !counts.rates.contains_key(&key) {
-        // A full bucket remembers nothing a fresh one would not.
-        counts.rates.retain(|_, bucket| {
-            let mut probe = *bucket;
-            (0..rate.burst).any(|_| !probe.take(rate, now_ms))
-        });
+        counts
+            .rates
+            .retain(|_, bucket| !bucket.is_full(rate, now_ms));
         if counts.rates.len() >= RATES_REMEMBERED {
             return Err(Refused::TooFast);
         }

@@ -30,6 +30,7 @@ use crate::route::{Base, MQTT_SEGMENT};
 use crate::shutdown::Shutdown;
 use crate::static_files::StaticFiles;
 use party_core::limits::BROKER_RESERVED_FILE_DESCRIPTORS;
+use party_core::rate::Rate;
 
 /// Our own logs at info; rumqttd logs every connection at info, which drowns the rest,
 /// so it only speaks up for warnings and errors (malformed packets are errors there).
@@ -104,10 +105,10 @@ async fn run(args: Args) -> Result<(), String> {
         total: budget,
         per_address: args.max_connections_per_ip,
         trusted_proxies: args.trusted_proxies.clone(),
-        connect_rate: party_core::rate::Rate {
-            burst: args.connect_rate_per_ip.saturating_mul(8),
-            every_ms: (1_000 / u64::from(args.connect_rate_per_ip)).max(1),
-        },
+        connect_rate: Rate::per_second(
+            args.connect_rate_per_ip,
+            args.connect_rate_per_ip.saturating_mul(8),
+        ),
     });
     let mut broker = MqttBroker::start(&Policy {
         // Never the limit that bites: admission keeps below it, and a session the

@@ -7,8 +7,8 @@ mod common;
 
 use common::raw_mqtt::{self, Frames, SUBACK, UNSUBACK};
 use common::{
-    raw_mqtt_session, raw_mqtt_session_with, read_packet, read_until_closed, status, tcp_options,
-    try_session_from, wait_for_status, Admission, Broker, Client, Dist,
+    raw_mqtt_session, raw_mqtt_session_with, read_packet, read_until_closed, session_once_admitted,
+    status, tcp_options, try_session_from, wait_for_status, Admission, Broker, Client, Dist,
 };
 use party_core::limits::TOPIC_PREFIX;
 use tokio::io::AsyncWriteExt;
@@ -270,18 +270,8 @@ async fn one_address_cannot_take_more_than_its_connection_cap() {
 
     // Giving one back lets one more in.
     drop(held.pop());
-    let retry = async {
-        loop {
-            if let (Admission::Accepted, Some(stream)) =
-                try_session_from("127.0.0.2", broker.mqtt, "again").await
-            {
-                return stream;
-            }
-        }
-    };
-    let _again = tokio::time::timeout(common::DEADLINE, retry)
-        .await
-        .expect("a freed slot is reused");
+    let _again =
+        session_once_admitted("127.0.0.2", broker.mqtt, "again", "a freed slot is reused").await;
     broker.assert_running();
     assert!(!broker.stderr().contains("Too many open files"));
 }
@@ -311,18 +301,13 @@ async fn a_file_descriptor_budget_refuses_the_excess_and_keeps_accepting() {
         broker.stderr()
     );
     held.truncate(held.len() - 10);
-    let retry = async {
-        loop {
-            if let (Admission::Accepted, Some(stream)) =
-                try_session_from("127.0.0.99", broker.mqtt, "later").await
-            {
-                return stream;
-            }
-        }
-    };
-    let _later = tokio::time::timeout(common::DEADLINE, retry)
-        .await
-        .expect("a freed descriptor is reused");
+    let _later = session_once_admitted(
+        "127.0.0.99",
+        broker.mqtt,
+        "later",
+        "a freed descriptor is reused",
+    )
+    .await;
 }
 
 /// Behind a reverse proxy on the same machine every browser arrives from 127.0.0.1:
@@ -436,18 +421,11 @@ async fn an_address_opening_connections_too_fast_is_throttled() {
         Admission::Accepted,
         "another address is not throttled"
     );
-    let later = async {
-        loop {
-            if let (Admission::Accepted, Some(stream)) =
-                try_session_from("127.0.0.5", broker.mqtt, "later").await
-            {
-                return stream;
-            }
-            // Polled: nothing tells a client when its rate allows it again.
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-    };
-    tokio::time::timeout(common::DEADLINE, later)
-        .await
-        .expect("the rate lets the address in again");
+    session_once_admitted(
+        "127.0.0.5",
+        broker.mqtt,
+        "later",
+        "the rate lets the address in again",
+    )
+    .await;
 }

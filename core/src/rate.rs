@@ -12,6 +12,16 @@ pub struct Rate {
     pub every_ms: u64,
 }
 
+impl Rate {
+    /// `per_second` actions a second, after a burst of `burst`.
+    pub fn per_second(per_second: u32, burst: u32) -> Rate {
+        Rate {
+            burst,
+            every_ms: (1_000 / u64::from(per_second.max(1))).max(1),
+        }
+    }
+}
+
 /// The tokens a sender has left under one `Rate`. Starts full.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bucket {
@@ -38,6 +48,14 @@ impl Bucket {
         }
         self.tokens -= 1;
         true
+    }
+
+    /// Whether the bucket is back to its whole burst: it then remembers nothing a
+    /// fresh one would not, and may be forgotten.
+    pub fn is_full(&self, rate: Rate, now_ms: u64) -> bool {
+        let mut probe = *self;
+        probe.refill(rate, now_ms);
+        probe.tokens >= rate.burst
     }
 
     fn refill(&mut self, rate: Rate, now_ms: u64) {
@@ -79,6 +97,32 @@ mod tests {
         assert!(bucket.take(RATE, 100));
         assert!(!bucket.take(RATE, 150));
         assert!(bucket.take(RATE, 200), "the 50 ms earned before are kept");
+    }
+
+    #[test]
+    fn a_bucket_is_full_again_once_its_burst_has_been_earned_back() {
+        let mut bucket = Bucket::full(RATE, 0);
+        assert!(bucket.is_full(RATE, 0));
+        assert!(bucket.take(RATE, 0));
+        assert!(!bucket.is_full(RATE, 99));
+        assert!(bucket.is_full(RATE, 100));
+    }
+
+    #[test]
+    fn per_second_spaces_tokens_evenly() {
+        assert_eq!(
+            Rate::per_second(8, 64),
+            Rate {
+                burst: 64,
+                every_ms: 125
+            }
+        );
+        assert_eq!(
+            Rate::per_second(0, 1).every_ms,
+            1_000,
+            "never divides by zero"
+        );
+        assert_eq!(Rate::per_second(5_000, 1).every_ms, 1);
     }
 
     #[test]

@@ -43,6 +43,17 @@ pub(crate) fn messages(out: &[Output]) -> Vec<ChatMessage> {
         .collect()
 }
 
+/// The reason of every `Rejected` event.
+pub(crate) fn rejections(out: &[Output]) -> Vec<String> {
+    events(out)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Rejected { reason, .. } => Some(reason),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Delivers every publish in `out` to `room`, as the broker would.
 pub(crate) fn deliver(out: &[Output], room: &mut Room, now: u64) -> Vec<Output> {
     payloads(out)

@@ -23,14 +23,15 @@ fn needs_picture(c: char) -> bool {
 }
 
 fn picture(c: char) -> char {
+    if !needs_picture(c) {
+        return c;
+    }
     match c {
-        '\t' => c,
         // U+2400..U+241F picture U+0000..U+001F.
         '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
         '\u{7f}' => '\u{2421}',
         // C1 controls have no pictures.
-        c if c.is_control() => '\u{fffd}',
-        c => c,
+        _ => '\u{fffd}',
     }
 }
 

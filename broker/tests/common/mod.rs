@@ -541,6 +541,24 @@ pub async fn try_session_from(
     }
 }
 
+/// Connects from `local` until a session is admitted (bounded by `DEADLINE`, which
+/// panics with `what`): for a place that frees up once the broker has seen another
+/// client go, or once an address's rate allows it again. Polled, since nothing tells
+/// a refused client when to come back.
+pub async fn session_once_admitted(local: &str, to: SocketAddr, id: &str, what: &str) -> TcpStream {
+    let retry = async {
+        loop {
+            if let (Admission::Accepted, Some(stream)) = try_session_from(local, to, id).await {
+                return stream;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(DEADLINE, retry)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: not admitted within {DEADLINE:?}"))
+}
+
 /// The broker's `status.json`, parsed.
 pub fn status(broker: &Broker) -> serde_json::Value {
     let response = http_get(broker.http, "/status.json");

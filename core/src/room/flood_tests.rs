@@ -10,7 +10,7 @@ use crate::limits::{
 };
 use crate::secret::AgentSecret;
 use crate::sign::Auth;
-use crate::test_support::{events, messages};
+use crate::test_support::{events, messages, rejections};
 
 const T0: u64 = 1_767_225_600_000;
 
@@ -69,16 +69,6 @@ fn joined_handles(out: &[Output]) -> Vec<Handle> {
         .into_iter()
         .filter_map(|e| match e {
             RoomEvent::PeerJoined { peer } => Some(peer.handle),
-            _ => None,
-        })
-        .collect()
-}
-
-fn rejections(out: &[Output]) -> Vec<String> {
-    events(out)
-        .into_iter()
-        .filter_map(|e| match e {
-            RoomEvent::Rejected { reason, .. } => Some(reason),
             _ => None,
         })
         .collect()

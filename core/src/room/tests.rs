@@ -12,7 +12,7 @@ use crate::limits::{
 };
 use crate::secret::AgentSecret;
 use crate::sign::{Auth, Verification};
-use crate::test_support::{deliver, events, messages, payloads, types};
+use crate::test_support::{deliver, events, messages, payloads, rejections, types};
 
 const T0: u64 = 1_767_225_600_000;
 
@@ -37,16 +37,6 @@ fn will_payload(room: &Room, now: u64) -> Vec<u8> {
         Output::Will { payload, .. } => payload,
         other => panic!("a held key gives its will at once, got {other:?}"),
     }
-}
-
-fn rejections(out: &[Output]) -> Vec<String> {
-    events(out)
-        .into_iter()
-        .filter_map(|e| match e {
-            RoomEvent::Rejected { reason, .. } => Some(reason),
-            _ => None,
-        })
-        .collect()
 }
 
 fn send(room: &mut Room, now: u64, text: &str) -> Vec<Output> {
