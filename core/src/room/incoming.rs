@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use crate::envelope::{parse, Envelope, HistoryResponse, LogEntry, Msg, Presence, Received};
 use crate::ids::{AvatarSeed, DisplayName, Handle, MessageId, PeerId};
 use crate::limits::{
-    HISTORY_REPLY_JITTER_MS, MAX_PEERS, MAX_SILENT_UNSIGNED_PEERS, PRESENCE_FRESHNESS_MS,
+    HISTORY_REPLY_JITTER_MS, HISTORY_REQUEST_TIMEOUT_MS, MAX_PEERS, MAX_SILENT_UNSIGNED_PEERS,
+    PRESENCE_FRESHNESS_MS,
 };
 use crate::sign::PublicKey;
 
@@ -335,17 +336,36 @@ impl Room {
     }
 
     /// A joiner asks for history: answer after a random delay, if we have any.
+    ///
+    /// Someone asking while our own window is open has just (re)joined too, as
+    /// everyone does after a broker restart. Whoever came back first asked when nobody
+    /// could answer, and the newcomer may hold messages that died in flight on their
+    /// way to us: we ask once more, now that it is here.
     fn on_history_request(&mut self, now_ms: u64, from: &PeerId) -> Vec<Output> {
+        let mut out = Vec::new();
+        let window_open = self
+            .history_window_until
+            .is_some_and(|until| now_ms < until);
+        if window_open && !self.asked_again {
+            self.asked_again = true;
+            self.history_window_until = Some(now_ms.saturating_add(HISTORY_REQUEST_TIMEOUT_MS));
+            let request = Envelope::HistoryRequest(crate::envelope::HistoryRequest {
+                from: self.me().peer_id().clone(),
+                t: now_ms,
+            });
+            out.push(self.publish(self.members.primary(), &request));
+        }
         if self.history.is_empty() {
-            return Vec::new();
+            return out;
         }
         let due = now_ms.saturating_add(self.rng.in_range(HISTORY_REPLY_JITTER_MS));
         match self.replies.schedule(from.clone(), due) {
-            Ok(()) | Err(NotScheduled::AlreadyPending) => Vec::new(),
-            Err(NotScheduled::Full) => vec![rejected(format!(
+            Ok(()) | Err(NotScheduled::AlreadyPending) => {}
+            Err(NotScheduled::Full) => out.push(rejected(format!(
                 "too many history replies pending; the request from {from} is not answered"
-            ))],
+            ))),
         }
+        out
     }
 
     fn on_history_response(

@@ -95,6 +95,8 @@ pub struct Room {
     echoes: Echoes,
     /// Until when history-responses to us are merged.
     history_window_until: Option<u64>,
+    /// We asked for history a second time in this window (`on_history_request`).
+    asked_again: bool,
     replies: PendingReplies,
     sealer: Sealer,
     rng: Rng,
@@ -121,6 +123,7 @@ impl Room {
             history: History::default(),
             echoes: Echoes::default(),
             history_window_until: None,
+            asked_again: false,
             replies: PendingReplies::default(),
             sealer: Sealer::default(),
             // Mixing in the clock keeps rooms apart even if a caller reuses entropy.
@@ -171,6 +174,7 @@ impl Room {
     pub fn join(&mut self, now_ms: u64) -> Vec<Output> {
         self.state = State::Joined;
         self.history_window_until = Some(now_ms.saturating_add(HISTORY_REQUEST_TIMEOUT_MS));
+        self.asked_again = false;
         let unconfirmed = self.echoes.take_unconfirmed();
         let mut out = Vec::new();
         let ids: Vec<PeerId> = self

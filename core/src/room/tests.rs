@@ -557,8 +557,14 @@ fn garbage_is_rejected_with_a_reason() {
 
 /// A holds `texts`, B joins; returns (a, b, a's outputs to B's request at `T0 + 10`).
 fn history_setup(texts: &[&str]) -> (Room, Room, Vec<Output>) {
+    history_setup_joined_at(T0, texts)
+}
+
+/// As `history_setup`, with A in the room since `a_joined` (long before B, its own
+/// history window has closed, so B's request makes it ask for nothing itself).
+fn history_setup_joined_at(a_joined: u64, texts: &[&str]) -> (Room, Room, Vec<Output>) {
     let mut a = open_room(1);
-    a.join(T0);
+    a.join(a_joined);
     for (i, text) in texts.iter().enumerate() {
         send(&mut a, T0 + u64::try_from(i).unwrap(), text);
     }
@@ -581,7 +587,8 @@ fn reply_of(a: &mut Room, after: u64) -> (u64, Vec<Output>) {
 
 #[test]
 fn history_is_replayed_after_a_jittered_delay_and_verified() {
-    let (mut a, mut b, immediate) = history_setup(&["one", "two"]);
+    let (mut a, mut b, immediate) =
+        history_setup_joined_at(T0 - 2 * HISTORY_REQUEST_TIMEOUT_MS, &["one", "two"]);
     assert!(
         payloads(&immediate).is_empty(),
         "no reply before the jitter"
@@ -597,7 +604,7 @@ fn history_is_replayed_after_a_jittered_delay_and_verified() {
 
 #[test]
 fn an_empty_history_sends_no_reply() {
-    let (a, _, out) = history_setup(&[]);
+    let (a, _, out) = history_setup_joined_at(T0 - 2 * HISTORY_REQUEST_TIMEOUT_MS, &[]);
     assert!(payloads(&out).is_empty());
     assert_eq!(a.replies.next_due(), None);
 }
@@ -1120,4 +1127,14 @@ fn a_message_never_echoed_before_a_loss_is_published_again_on_rejoin_and_shown_o
     assert!(!payloads(&third)
         .iter()
         .any(|p| String::from_utf8_lossy(p).contains("\"type\":\"msg\"")));
+}
+
+#[test]
+fn a_joiner_whose_window_is_open_asks_again_once_when_another_joiner_asks() {
+    // After a broker restart A came back first and asked when nobody could answer;
+    // B comes back holding what A missed, and asks in turn.
+    let (mut a, mut b, out) = history_setup(&["said before the restart"]);
+    assert_eq!(types(&out), ["history-request"], "A asks again, once");
+    let again = deliver(&b.join(T0 + 20), &mut a, T0 + 20);
+    assert!(!types(&again).contains(&"history-request".to_owned()));
 }
