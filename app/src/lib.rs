@@ -14,7 +14,6 @@ mod online;
 mod passkey;
 mod percent;
 mod random;
-mod room_log;
 mod room_session;
 mod route;
 mod ticker;

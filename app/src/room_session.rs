@@ -12,9 +12,10 @@ use party_core::connection::{mqtt_client_id, Connection, Incoming, NextWill, Wil
 use party_core::ids::{PeerId, RoomName};
 use party_core::limits::MQTT_KEEP_ALIVE_SECS;
 use party_core::reconnect::Backoff;
-use party_core::room::{LeaveReason, SignRequest};
+use party_core::room::SignRequest;
 use party_core::secret::AgentSecret;
 use party_core::sign::PublicKey;
+use party_core::timeline::Timeline;
 use party_core::{LocalPeer, Output, PeerInfo, Room, RoomEvent};
 
 use crate::clock::now_ms;
@@ -24,7 +25,6 @@ use crate::mqtt::session::{Session, SessionError, Step};
 use crate::mqtt::transport::{Transport, TransportEvent};
 use crate::online::OnOnline;
 use crate::random;
-use crate::room_log::RoomLog;
 use crate::ticker::Ticker;
 use crate::webcrypto::WebCryptoKey;
 
@@ -65,7 +65,7 @@ pub struct RoomSignals {
     /// Why the last connection ended, while not live.
     pub detail: RwSignal<Option<String>>,
     pub peers: RwSignal<Vec<PeerInfo>>,
-    pub log: RwSignal<RoomLog>,
+    pub log: RwSignal<Timeline>,
     pub rejections: RwSignal<Rejections>,
 }
 
@@ -113,11 +113,12 @@ impl RoomSession {
         let client_id = mqtt_client_id(random::bytes().map_err(|err| err.to_string())?);
         let session = Session::new(client_id, MQTT_KEEP_ALIVE_SECS);
         let peers = connection.room().peers();
+        let timeline = Timeline::new(connection.room().me().handle().clone());
         let signals = RoomSignals {
             state: RwSignal::new(ConnectionState::Connecting),
             detail: RwSignal::new(None),
             peers: RwSignal::new(peers),
-            log: RwSignal::new(RoomLog::default()),
+            log: RwSignal::new(timeline),
             rejections: RwSignal::new(Rejections::default()),
         };
         let driver = Rc::new_cyclic(|me| {
@@ -441,7 +442,7 @@ impl Driver {
             let mut rejected: Vec<String> = Vec::new();
             self.signals.log.update(|log| {
                 for event in events {
-                    if let Some(reason) = render(log, event, now) {
+                    if let Some(reason) = log.apply(event, now) {
                         rejected.push(reason);
                     }
                 }
@@ -546,63 +547,4 @@ impl Driver {
         self.apply(outputs);
         self.connect();
     }
-}
-
-/// One room event into the log; a rejection's reason is handed back instead (it goes
-/// to the counter, not the chat).
-fn render(log: &mut RoomLog, event: RoomEvent, now: u64) -> Option<String> {
-    let mut system = |text: String, alarm: bool| log.push_system(now, text, alarm);
-    match event {
-        RoomEvent::Message(message) => log.upsert_message(message),
-        RoomEvent::PeerJoined { peer } if !peer.is_self => {
-            system(format!("{} joined", peer.handle), false)
-        }
-        RoomEvent::PeerJoined { .. } => {}
-        RoomEvent::PeerLeft { peer, reason } => system(
-            match reason {
-                LeaveReason::Left => format!("{} left", peer.handle),
-                LeaveReason::Timeout => format!("{} went quiet and timed out", peer.handle),
-                LeaveReason::Crowded => {
-                    format!("{} (unsigned, silent) made way in a full room", peer.handle)
-                }
-            },
-            false,
-        ),
-        RoomEvent::HostPresent { host, verified: true } => {
-            system(format!("Host {host} is here"), false)
-        }
-        RoomEvent::HostPresent { host, verified: false } => system(
-            format!("Someone unverified says they are the host {host}"),
-            true,
-        ),
-        RoomEvent::HostAway { host, .. } => system(format!("Host {host} is away"), false),
-        RoomEvent::KeyMismatch {
-            handle,
-            received_key,
-            ..
-        } => system(
-            match received_key {
-                Some(_) => format!(
-                    "Warning: someone else claims to be {handle}: they sign with another key than {handle}'s. What they say is marked impostor."
-                ),
-                None => format!(
-                    "Warning: an unsigned client claims to be {handle}, whose key is known here. What it says is marked impostor."
-                ),
-            },
-            true,
-        ),
-        RoomEvent::KeyConflict { handle, keys, .. } => {
-            log.contest(&handle);
-            log.push_system(
-                now,
-                format!(
-                    "Warning: {} different keys claim to be {handle} here, and nothing vouched for either. Their messages are marked contested; ask the host for their link (it carries their key).",
-                    keys.len()
-                ),
-                true,
-            );
-        }
-        RoomEvent::Rejected { reason, .. } => return Some(reason),
-    }
-    None
 }

@@ -14,6 +14,7 @@
 //! - `room`: one room as seen by the local peers we speak for.
 //! - `connection`: a room and its broker session (subscribe, join, will, offline).
 //! - `share_link`: the host's avatar and key in a share link's fragment.
+//! - `timeline`: what a room page lists (chat, notices, grouping), from room events.
 //! - `limits`, `topic`, `reconnect`, `rate`: every limit and timing, topics, backoff,
 //!   token buckets.
 
@@ -34,6 +35,7 @@ pub mod room;
 pub mod secret;
 pub mod share_link;
 pub mod sign;
+pub mod timeline;
 pub mod topic;
 pub mod words;
 

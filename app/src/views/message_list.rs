@@ -3,12 +3,10 @@
 
 use leptos::html::Div;
 use leptos::prelude::*;
-use party_core::ChatMessage;
-
-use party_core::Trust;
+use party_core::timeline::{Line, Row, Timeline};
+use party_core::{ChatMessage, Trust};
 
 use crate::clock::local_hh_mm;
-use crate::room_log::{LogLine, RoomLog};
 use crate::views::avatar::Avatar;
 
 /// How close to the bottom (px) still counts as "reading the latest", so new lines
@@ -16,7 +14,7 @@ use crate::views::avatar::Avatar;
 const STICK_TO_BOTTOM_PX: i32 = 80;
 
 #[component]
-pub fn MessageList(log: RwSignal<RoomLog>) -> impl IntoView {
+pub fn MessageList(log: RwSignal<Timeline>) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let pinned = RwSignal::new(true);
     Effect::new(move |_| {
@@ -33,19 +31,26 @@ pub fn MessageList(log: RwSignal<RoomLog>) -> impl IntoView {
     };
     view! {
         <div class="card log" node_ref=scroller on:scroll=on_scroll>
-            <Show when=move || log.with(|log| log.lines().is_empty())>
+            <Show when=move || log.with(Timeline::is_empty)>
                 <p class="empty">"No messages yet. Say hello."</p>
             </Show>
             <ol class="message-list" data-testid="message-list" aria-live="polite">
                 <For
-                    each=move || log.with(|log| log.lines().to_vec())
-                    key=LogLine::key
-                    children=|line| match line {
-                        LogLine::Chat(message) => view! { <Message message /> }.into_any(),
-                        LogLine::System { text, alarm, .. } => view! {
-                            <li class="system-line" class:alarm=alarm data-testid="system-line">{text}</li>
+                    each=move || log.with(Timeline::rows)
+                    key=Row::key
+                    children=|row| match row.line {
+                        Line::Chat(message) => view! { <Message message /> }.into_any(),
+                        Line::Notice { t, notice, .. } => {
+                            let alarm = notice.is_alarm();
+                            view! {
+                                <li class="system-line" class:alarm=alarm data-testid="system-line">
+                                    <time class="message-time">{local_hh_mm(t)}</time>
+                                    " "
+                                    {notice.text(&local_hh_mm)}
+                                </li>
+                            }
+                            .into_any()
                         }
-                        .into_any(),
                     }
                 />
             </ol>

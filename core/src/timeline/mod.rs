@@ -1,0 +1,230 @@
+//! What a room page lists: chat messages and notices, in time order, bounded, grouped
+//! by sender. The room decides what happened (`RoomEvent`); this decides what a
+//! person reads about it, so the browser keeps only the drawing, and the rules (which
+//! joins are news, whose lines group together) are tested natively.
+
+mod notice;
+#[cfg(test)]
+mod tests;
+
+pub use notice::Notice;
+
+use crate::ids::Handle;
+use crate::limits::HISTORY_MAX_MESSAGES;
+use crate::room::{ChatMessage, RoomEvent, Trust};
+
+/// Consecutive messages of one sender closer than this share one header (avatar,
+/// name, time), as chat apps group them.
+pub const GROUP_GAP_MS: u64 = 5 * 60_000;
+
+/// One line of the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    Chat(ChatMessage),
+    Notice { seq: u64, t: u64, notice: Notice },
+}
+
+impl Line {
+    pub fn t(&self) -> u64 {
+        match self {
+            Line::Chat(message) => message.t,
+            Line::Notice { t, .. } => *t,
+        }
+    }
+}
+
+/// A line as drawn: with whether it opens a group of one sender's messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub line: Line,
+    /// A chat line that shows its sender's header (the first of a run).
+    pub starts_group: bool,
+}
+
+impl Row {
+    /// Changes whenever the row must be redrawn: a verified copy replacing the
+    /// unverified one, or the row starting or joining a group.
+    pub fn key(&self) -> String {
+        match &self.line {
+            Line::Chat(message) => format!(
+                "m/{}/{:?}/{}/{}",
+                message.id, message.trust, message.history, self.starts_group
+            ),
+            Line::Notice { seq, .. } => format!("n/{seq}"),
+        }
+    }
+}
+
+/// The log of one room, as `me` sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeline {
+    me: Handle,
+    lines: Vec<Line>,
+    next_seq: u64,
+}
+
+impl Timeline {
+    /// The log of a room we are in as `me`.
+    pub fn new(me: Handle) -> Self {
+        Self {
+            me,
+            lines: Vec::new(),
+            next_seq: 0,
+        }
+    }
+
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The lines with their grouping, oldest first.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut previous: Option<&Line> = None;
+        self.lines
+            .iter()
+            .map(|line| {
+                let starts_group = match (previous, line) {
+                    (Some(Line::Chat(before)), Line::Chat(message)) => !same_group(before, message),
+                    (_, Line::Chat(_)) => true,
+                    (_, Line::Notice { .. }) => false,
+                };
+                previous = Some(line);
+                Row {
+                    line: line.clone(),
+                    starts_group,
+                }
+            })
+            .collect()
+    }
+
+    /// Takes one room event into the log at `now`. A rejection is not for the log:
+    /// its reason is handed back (the page counts them).
+    pub fn apply(&mut self, event: RoomEvent, now: u64) -> Option<String> {
+        match event {
+            RoomEvent::Message(message) => self.upsert_message(message),
+            RoomEvent::PeerJoined { peer } => {
+                if !self.is_me(&peer.handle) {
+                    self.notice(
+                        now,
+                        Notice::Joined {
+                            handle: peer.handle,
+                        },
+                    );
+                }
+            }
+            RoomEvent::PeerLeft { peer, reason } => {
+                if !self.is_me(&peer.handle) {
+                    self.notice(
+                        now,
+                        Notice::Left {
+                            handle: peer.handle,
+                            reason,
+                        },
+                    );
+                }
+            }
+            RoomEvent::HostPresent { host, verified } => {
+                if !self.is_me(&host) {
+                    self.notice(
+                        now,
+                        match verified {
+                            true => Notice::HostHere { host },
+                            false => Notice::HostUnverified { host },
+                        },
+                    );
+                }
+            }
+            RoomEvent::HostAway { host, .. } => {
+                if !self.is_me(&host) {
+                    self.notice(now, Notice::HostAway { host });
+                }
+            }
+            RoomEvent::KeyMismatch {
+                handle,
+                received_key,
+                ..
+            } => self.notice(
+                now,
+                Notice::Impostor {
+                    handle,
+                    signed: received_key.is_some(),
+                },
+            ),
+            RoomEvent::KeyConflict { handle, keys, .. } => {
+                self.contest(&handle);
+                self.notice(
+                    now,
+                    Notice::Contested {
+                        handle,
+                        keys: keys.len(),
+                    },
+                );
+            }
+            RoomEvent::Rejected { reason, .. } => return Some(reason),
+        }
+        None
+    }
+
+    fn is_me(&self, handle: &Handle) -> bool {
+        *handle == self.me
+    }
+
+    /// Adds `message`, or replaces the line with the same id; replayed history lands
+    /// at its place in time rather than below newer live lines.
+    fn upsert_message(&mut self, message: ChatMessage) {
+        let existing = self
+            .lines
+            .iter()
+            .rposition(|line| matches!(line, Line::Chat(m) if m.id == message.id));
+        match existing {
+            Some(index) => self.lines[index] = Line::Chat(message),
+            None => self.insert(Line::Chat(message)),
+        }
+    }
+
+    /// Two keys claim `handle` and neither can be told to be real: every message
+    /// shown under it, earlier ones included, is marked contested.
+    fn contest(&mut self, handle: &Handle) {
+        for line in &mut self.lines {
+            if let Line::Chat(message) = line {
+                if message.handle == *handle && message.trust != Trust::Impostor {
+                    message.trust = Trust::Contested;
+                    message.verified = false;
+                }
+            }
+        }
+    }
+
+    fn notice(&mut self, t: u64, notice: Notice) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.insert(Line::Notice { seq, t, notice });
+    }
+
+    /// Keeps lines in time order and at most `HISTORY_MAX_MESSAGES` of them: a page
+    /// never holds more than a newcomer could be replayed.
+    fn insert(&mut self, line: Line) {
+        let at = self
+            .lines
+            .partition_point(|existing| existing.t() <= line.t());
+        self.lines.insert(at, line);
+        if self.lines.len() > HISTORY_MAX_MESSAGES {
+            let excess = self.lines.len() - HISTORY_MAX_MESSAGES;
+            self.lines.drain(..excess);
+        }
+    }
+}
+
+/// Whether `message` goes under `before`'s header: the same sender, as trusted, in
+/// the same stream (live or replayed), and soon after.
+fn same_group(before: &ChatMessage, message: &ChatMessage) -> bool {
+    before.handle == message.handle
+        && before.from == message.from
+        && before.trust == message.trust
+        && before.history == message.history
+        && message.t.saturating_sub(before.t) < GROUP_GAP_MS
+}

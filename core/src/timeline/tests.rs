@@ -1,0 +1,238 @@
+use super::*;
+use crate::ids::{AvatarSeed, MessageId, PeerId};
+use crate::room::{LeaveReason, PeerInfo};
+
+const ME: &str = "big-red-apple";
+const OTHER: &str = "tiny-blue-pear";
+
+fn handle(s: &str) -> Handle {
+    Handle::parse(s).unwrap()
+}
+
+fn message_from(id: &str, from: &str, t: u64, verified: bool) -> ChatMessage {
+    ChatMessage {
+        id: MessageId::parse(id).unwrap(),
+        handle: handle(from),
+        avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
+        name: None,
+        text: format!("text of {id}"),
+        t,
+        from: PeerId::parse("0011223344556677").unwrap(),
+        verified,
+        trust: if verified {
+            Trust::Verified
+        } else {
+            Trust::Unverified
+        },
+        history: false,
+    }
+}
+
+fn message(id: &str, t: u64, verified: bool) -> ChatMessage {
+    message_from(id, OTHER, t, verified)
+}
+
+fn peer(h: &str) -> PeerInfo {
+    PeerInfo {
+        handle: handle(h),
+        avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
+        name: None,
+        peer_id: PeerId::parse("8899aabbccddeeff").unwrap(),
+        is_host: false,
+        is_self: false,
+        verified: true,
+        trust: Trust::Verified,
+    }
+}
+
+fn timeline() -> Timeline {
+    Timeline::new(handle(ME))
+}
+
+fn texts(timeline: &Timeline) -> Vec<String> {
+    timeline
+        .lines()
+        .iter()
+        .map(|line| match line {
+            Line::Chat(m) => m.id.to_string(),
+            Line::Notice { notice, .. } => notice.text(&|t| t.to_string()),
+        })
+        .collect()
+}
+
+#[test]
+fn replayed_history_is_placed_by_time_not_arrival() {
+    let mut log = timeline();
+    log.apply(RoomEvent::Message(message("live", 300, true)), 300);
+    log.apply(RoomEvent::PeerJoined { peer: peer(OTHER) }, 250);
+    log.apply(RoomEvent::Message(message("old", 100, true)), 400);
+    assert_eq!(texts(&log), ["old", "tiny-blue-pear joined", "live"]);
+}
+
+#[test]
+fn a_verified_copy_replaces_the_unverified_line_in_place_and_is_redrawn() {
+    let mut log = timeline();
+    log.apply(RoomEvent::Message(message("a", 100, false)), 100);
+    log.apply(RoomEvent::Message(message("b", 200, true)), 200);
+    let before = log.rows()[0].key();
+    log.apply(RoomEvent::Message(message("a", 100, true)), 300);
+    assert_eq!(texts(&log), ["a", "b"]);
+    assert!(matches!(&log.lines()[0], Line::Chat(m) if m.verified));
+    assert_ne!(log.rows()[0].key(), before, "the row would not be redrawn");
+}
+
+#[test]
+fn the_log_drops_its_oldest_lines_beyond_the_history_limit() {
+    let mut log = timeline();
+    for i in 0..HISTORY_MAX_MESSAGES + 3 {
+        log.apply(
+            RoomEvent::Message(message(&format!("m{i}"), i as u64, true)),
+            i as u64,
+        );
+    }
+    assert_eq!(log.lines().len(), HISTORY_MAX_MESSAGES);
+    assert_eq!(texts(&log)[0], "m3");
+}
+
+#[test]
+fn a_conflict_marks_every_line_of_the_handle_contested_as_an_alarm() {
+    let mut log = timeline();
+    log.apply(RoomEvent::Message(message("a", 100, true)), 100);
+    let before = log.rows()[0].key();
+    log.apply(
+        RoomEvent::KeyConflict {
+            handle: handle(OTHER),
+            keys: Vec::new(),
+            verified: false,
+        },
+        200,
+    );
+    assert!(matches!(&log.lines()[0], Line::Chat(m) if m.trust == Trust::Contested && !m.verified));
+    assert_ne!(log.rows()[0].key(), before);
+    assert!(matches!(&log.lines()[1], Line::Notice { notice, .. } if notice.is_alarm()));
+}
+
+#[test]
+fn notices_get_distinct_keys() {
+    let mut log = timeline();
+    log.apply(RoomEvent::PeerJoined { peer: peer(OTHER) }, 1);
+    log.apply(RoomEvent::PeerJoined { peer: peer(OTHER) }, 1);
+    let rows = log.rows();
+    assert_ne!(rows[0].key(), rows[1].key());
+}
+
+#[test]
+fn our_own_other_tab_coming_and_going_is_not_news() {
+    let mut log = timeline();
+    log.apply(RoomEvent::PeerJoined { peer: peer(ME) }, 1);
+    log.apply(
+        RoomEvent::PeerLeft {
+            peer: peer(ME),
+            reason: LeaveReason::Left,
+        },
+        2,
+    );
+    assert!(log.is_empty(), "{:?}", texts(&log));
+}
+
+#[test]
+fn the_host_is_not_told_that_the_host_is_here() {
+    let mut log = timeline();
+    log.apply(
+        RoomEvent::HostPresent {
+            host: handle(ME),
+            verified: true,
+        },
+        1,
+    );
+    log.apply(
+        RoomEvent::HostAway {
+            host: handle(ME),
+            verified: true,
+        },
+        2,
+    );
+    assert!(log.is_empty(), "{:?}", texts(&log));
+}
+
+#[test]
+fn an_unsigned_v1_host_is_a_calm_notice_and_an_impostor_an_alarm() {
+    let mut log = timeline();
+    log.apply(
+        RoomEvent::HostPresent {
+            host: handle(OTHER),
+            verified: false,
+        },
+        1,
+    );
+    log.apply(
+        RoomEvent::KeyMismatch {
+            handle: handle(OTHER),
+            peer_id: PeerId::parse("8899aabbccddeeff").unwrap(),
+            pinned_key: crate::sign::PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(
+                &[1; 32],
+            )),
+            received_key: None,
+            verified: false,
+        },
+        2,
+    );
+    let alarms: Vec<bool> = log
+        .lines()
+        .iter()
+        .map(|line| matches!(line, Line::Notice { notice, .. } if notice.is_alarm()))
+        .collect();
+    assert_eq!(alarms, [false, true]);
+    assert_eq!(
+        texts(&log)[0],
+        "The host tiny-blue-pear is here, unverified (v1 client)"
+    );
+}
+
+#[test]
+fn one_senders_messages_in_a_row_share_a_header_until_a_pause_or_another_line() {
+    let mut log = timeline();
+    log.apply(RoomEvent::Message(message("a", 0, true)), 0);
+    log.apply(RoomEvent::Message(message("b", 1_000, true)), 1_000);
+    log.apply(
+        RoomEvent::Message(message("c", 1_000 + GROUP_GAP_MS, true)),
+        1_000 + GROUP_GAP_MS,
+    );
+    log.apply(
+        RoomEvent::Message(message_from("d", ME, 2_000 + GROUP_GAP_MS, true)),
+        2_000 + GROUP_GAP_MS,
+    );
+    log.apply(
+        RoomEvent::PeerJoined { peer: peer(OTHER) },
+        3_000 + GROUP_GAP_MS,
+    );
+    log.apply(
+        RoomEvent::Message(message_from("e", ME, 4_000 + GROUP_GAP_MS, true)),
+        4_000 + GROUP_GAP_MS,
+    );
+    let starts: Vec<bool> = log.rows().iter().map(|row| row.starts_group).collect();
+    assert_eq!(starts, [true, false, true, true, false, true]);
+}
+
+#[test]
+fn an_unverified_line_does_not_hide_under_a_verified_header() {
+    let mut log = timeline();
+    log.apply(RoomEvent::Message(message("a", 0, true)), 0);
+    log.apply(RoomEvent::Message(message("b", 1, false)), 1);
+    let starts: Vec<bool> = log.rows().iter().map(|row| row.starts_group).collect();
+    assert_eq!(starts, [true, true]);
+}
+
+#[test]
+fn rejections_are_handed_back_not_logged() {
+    let mut log = timeline();
+    let reason = log.apply(
+        RoomEvent::Rejected {
+            reason: "bad".into(),
+            verified: false,
+        },
+        1,
+    );
+    assert_eq!(reason.as_deref(), Some("bad"));
+    assert!(log.is_empty());
+}
