@@ -9,7 +9,7 @@ use std::rc::{Rc, Weak};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use party_core::connection::{mqtt_client_id, Connection, Incoming, NextWill, Will};
-use party_core::ids::{PeerId, RoomName};
+use party_core::ids::{MessageId, PeerId, RoomName};
 use party_core::limits::MQTT_KEEP_ALIVE_SECS;
 use party_core::reconnect::Backoff;
 use party_core::room::SignRequest;
@@ -161,6 +161,12 @@ impl RoomSession {
     /// Sends a chat message; the error (too long, empty, not live) is for the person.
     pub fn send_text(&self, text: &str) -> Result<(), String> {
         self.with_driver(|driver| driver.send_text(text))
+            .unwrap_or_else(|| Err("the room is closed".into()))
+    }
+
+    /// Sends the text of our failed message `id` again, as a new message.
+    pub fn retry(&self, id: &MessageId) -> Result<(), String> {
+        self.with_driver(|driver| driver.retry(id))
             .unwrap_or_else(|| Err("the room is closed".into()))
     }
 
@@ -483,6 +489,15 @@ impl Driver {
         let outputs = self
             .connection
             .send_text(now_ms(), text)
+            .map_err(|err| err.to_string())?;
+        self.apply(outputs);
+        Ok(())
+    }
+
+    fn retry(&mut self, id: &MessageId) -> Result<(), String> {
+        let outputs = self
+            .connection
+            .retry(now_ms(), id)
             .map_err(|err| err.to_string())?;
         self.apply(outputs);
         Ok(())

@@ -39,7 +39,11 @@ pub fn run(args: SendArgs) -> Result<(), CliError> {
     );
     let outputs = room.send_text(now, &text).map_err(|err| match err {
         SendError::Text(_) => CliError::input(format!("cannot send this message: {err}")),
-        SendError::Left | SendError::Offline | SendError::Watching | SendError::NotAMember(_) => {
+        SendError::Left
+        | SendError::Offline
+        | SendError::Watching
+        | SendError::NotAMember(_)
+        | SendError::NothingToRetry(_) => {
             CliError::runtime(format!("core refused the message: {err}"))
         }
     })?;

@@ -51,6 +51,11 @@ pub const ANNOUNCE_INTERVAL_MS: u64 = 4_000;
 /// the gap keeps a burst of arrivals from turning into a burst of beats.
 pub const PRESENCE_REPLY_MIN_GAP_MS: u64 = 1_000;
 
+/// After we go live, how long the announces of people already in the room take to
+/// arrive (a newcomer is answered within a second): joins reported sooner are not
+/// news, and the log does not announce them one by one.
+pub const PRESENCE_SETTLE_MS: u64 = 1_500;
+
 /// Silence after which a peer is gone (Party v1: 90 s; long because hidden tabs beat
 /// only once a minute).
 pub const PEER_TIMEOUT_MS: u64 = 90_000;
@@ -165,9 +170,14 @@ pub const STRANGER_HISTORY_RESPONSE_RATE: Rate = Rate {
 pub const ECHOES_REMEMBERED: usize = 4 * BRIDGE_MQTT_REQUEST_CAPACITY;
 
 /// Our own messages kept until the broker echoes them, to publish again after a
-/// reconnect if the echo never came (they may have died with the connection). Past
-/// this, the oldest rely on history alone.
+/// reconnect if the echo never came (they may have died with the connection), and
+/// failed ones kept for a retry. Past this, the oldest pending one fails.
 pub const MAX_UNCONFIRMED_MESSAGES: usize = 256;
+
+/// How long one of our messages may wait for the broker (offline, or unconfirmed)
+/// before it fails and waits for a person's Retry: one that went out later would be
+/// placed, at its own time, out of sight in everyone's scrollback.
+pub const OUTBOX_MAX_AGE_MS: u64 = 5 * 60_000;
 
 /// Most local peers one process speaks for in one room (the IRC bridge's users in a
 /// channel). With `MAX_PEERS` remote ones it stays below `MAX_PINNED_HANDLES`, so every

@@ -1,7 +1,8 @@
 //! What the room and connection tests read out of a list of `Output`s, and the broker
 //! they stand in for.
 
-use crate::room::{ChatMessage, Output, Room, RoomEvent};
+use crate::ids::MessageId;
+use crate::room::{ChatMessage, Delivery, Output, Room, RoomEvent};
 
 /// The payloads of every publish, in order.
 pub(crate) fn payloads(out: &[Output]) -> Vec<Vec<u8>> {
@@ -38,6 +39,17 @@ pub(crate) fn messages(out: &[Output]) -> Vec<ChatMessage> {
         .into_iter()
         .filter_map(|e| match e {
             RoomEvent::Message(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every delivery report on our own messages, as (text id, status).
+pub(crate) fn deliveries(out: &[Output]) -> Vec<(MessageId, Delivery)> {
+    events(out)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Delivery { id, status, .. } => Some((id, status)),
             _ => None,
         })
         .collect()

@@ -1,6 +1,7 @@
-//! Writing to the room. Enter sends, Shift+Enter breaks the line; while not live it is
-//! disabled and says why, and text core refuses stays in the box with core's reason,
-//! so nothing typed is ever dropped silently.
+//! Writing to the room. Enter sends, Shift+Enter breaks the line. Offline is a state,
+//! not a lock: what is sent meanwhile waits, marked, and goes out on reconnect. Text
+//! core refuses stays in the box with core's reason, so nothing typed is ever dropped
+//! silently.
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
@@ -14,7 +15,6 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let input = NodeRef::<Textarea>::new();
-    let live = move || state.get() == ConnectionState::Live;
     let chars = move || text.with(|text| text.chars().count());
     let over = move || chars() > MAX_TEXT_CHARS;
 
@@ -41,10 +41,10 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
     let reason = move || match state.get() {
         ConnectionState::Live => None,
         ConnectionState::Connecting => {
-            Some("Connecting to the room… you can write once it is live.")
+            Some("Connecting to the room… what you send now goes out once it is live.")
         }
         ConnectionState::Reconnecting => {
-            Some("Connection lost: reconnecting. Nothing can be sent until the room is live again.")
+            Some("Offline: what you send now is kept and goes out when the room is back.")
         }
     };
     view! {
@@ -63,7 +63,6 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
                     rows="2"
                     placeholder="Write a message…"
                     node_ref=input
-                    disabled=move || !live()
                     prop:value=move || text.get()
                     on:input=move |ev| {
                         text.set(event_target_value(&ev));
@@ -71,7 +70,7 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
                     }
                     on:keydown=on_keydown
                 ></textarea>
-                <button type="submit" data-testid="composer-send" disabled=move || !live()>
+                <button type="submit" data-testid="composer-send">
                     "Send"
                 </button>
             </div>

@@ -3,6 +3,8 @@
 
 use leptos::html::Div;
 use leptos::prelude::*;
+use party_core::ids::MessageId;
+use party_core::room::Delivery;
 use party_core::timeline::{Line, Row, Timeline};
 use party_core::{ChatMessage, Trust};
 
@@ -14,7 +16,7 @@ use crate::views::avatar::Avatar;
 const STICK_TO_BOTTOM_PX: i32 = 80;
 
 #[component]
-pub fn MessageList(log: RwSignal<Timeline>) -> impl IntoView {
+pub fn MessageList(log: RwSignal<Timeline>, retry: Callback<MessageId>) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let pinned = RwSignal::new(true);
     Effect::new(move |_| {
@@ -38,8 +40,10 @@ pub fn MessageList(log: RwSignal<Timeline>) -> impl IntoView {
                 <For
                     each=move || log.with(Timeline::rows)
                     key=Row::key
-                    children=|row| match row.line {
-                        Line::Chat(message) => view! { <Message message /> }.into_any(),
+                    children=move |row| match row.line {
+                        Line::Chat(message) => {
+                            view! { <Message message delivery=row.delivery retry /> }.into_any()
+                        }
                         Line::Notice { t, notice, .. } => {
                             let alarm = notice.is_alarm();
                             view! {
@@ -59,7 +63,11 @@ pub fn MessageList(log: RwSignal<Timeline>) -> impl IntoView {
 }
 
 #[component]
-fn Message(message: ChatMessage) -> impl IntoView {
+fn Message(
+    message: ChatMessage,
+    delivery: Option<Delivery>,
+    retry: Callback<MessageId>,
+) -> impl IntoView {
     let ChatMessage {
         id,
         handle,
@@ -73,6 +81,9 @@ fn Message(message: ChatMessage) -> impl IntoView {
         ..
     } = message;
     let impostor = trust == Trust::Impostor;
+    let status = delivery.and_then(status_word);
+    let failed = delivery == Some(Delivery::Failed);
+    let retry_id = id.clone();
     view! {
         <li
             class="message"
@@ -83,6 +94,7 @@ fn Message(message: ChatMessage) -> impl IntoView {
             data-trust=trust_word(trust)
             data-impostor=impostor.to_string()
             data-history=history.to_string()
+            data-status=status
         >
             <Avatar seed=avatar_seed />
             <div class="message-meta">
@@ -93,7 +105,28 @@ fn Message(message: ChatMessage) -> impl IntoView {
                 {history.then(|| view! { <span class="history-tag">"history"</span> })}
             </div>
             <p class="message-text" data-testid="message-text">{text}</p>
+            {(delivery == Some(Delivery::Pending)).then(|| view! {
+                <span class="delivery" data-testid="delivery">"not sent yet"</span>
+            })}
+            {failed.then(|| view! {
+                <span class="delivery failed" data-testid="delivery">
+                    "not sent "
+                    <button type="button" data-testid="retry" on:click=move |_| retry.run(retry_id.clone())>
+                        "Retry"
+                    </button>
+                </span>
+            })}
         </li>
+    }
+}
+
+/// The `data-status` word of our own message (`Retried` lines are gone already).
+fn status_word(delivery: Delivery) -> Option<&'static str> {
+    match delivery {
+        Delivery::Pending => Some("pending"),
+        Delivery::Sent => Some("sent"),
+        Delivery::Failed => Some("failed"),
+        Delivery::Retried => None,
     }
 }
 

@@ -63,7 +63,11 @@ pub fn RoomView(
                             "This link's host key is damaged, so the host is recognised by the first key seen. Ask the host for their link again."
                         </p>
                     })}
-                    <MessageList log=signals.log />
+                    <MessageList log=signals.log retry=Callback::new(move |id| {
+                        if let Err(why) = session.retry(&id) {
+                            leptos::logging::warn!("party: retry refused: {why}");
+                        }
+                    }) />
                     <PeerList peers=signals.peers />
                     <Composer session />
                 </div>

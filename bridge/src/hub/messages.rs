@@ -2,6 +2,7 @@
 //! reports (messages, presence, host status, history) onto IRC.
 
 use party_core::ids::RoomName;
+use party_core::room::Delivery;
 use party_core::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent, SendError, Trust};
 
 use crate::irc::formatting::strip_formatting;
@@ -370,7 +371,7 @@ impl Hub {
                 let how = if verified {
                     "signed with its key"
                 } else {
-                    "UNVERIFIED: unsigned, it may not be the real host"
+                    "unverified: a Party v1 client, which cannot sign"
                 };
                 self.channel_notice(
                     &members,
@@ -406,6 +407,19 @@ impl Hub {
             RoomEvent::Rejected { reason, .. } => {
                 tracing::debug!(%channel, "room input rejected: {reason}");
             }
+            RoomEvent::Delivery {
+                status: Delivery::Failed,
+                ..
+            } => {
+                self.channel_notice(
+                    &members,
+                    &channel,
+                    "A line said here was not confirmed by the Party broker and may not have reached the room",
+                );
+            }
+            // IRC shows what was said as it is said; the bridge tells of the broker's
+            // comings and goings itself.
+            RoomEvent::Delivery { .. } | RoomEvent::Live { .. } => {}
         }
     }
 

@@ -8,15 +8,19 @@
 //!   cannot hear.
 //! - While offline, nothing is published: presence beats and history replies would
 //!   be stale by the time we are back, and joining again announces us afresh. A
-//!   message cannot be sent while offline: `send_text` says so (`SendError::Offline`)
-//!   instead of pretending.
+//!   message written while offline is composed and signed at once, reported
+//!   `Delivery::Pending`, and goes out when the room is joined again (or fails and
+//!   waits for a retry, see `room::outbox`); it is never reported sent before the
+//!   broker echoed it.
+//! - Going live is an event (`RoomEvent::Live`), with when we went offline if we had
+//!   been live before, so the page can mark the gap.
 //! - The Last Will (our signed `leave`) is prepared at start and refreshed after
 //!   every loss, because MQTT fixes the will at CONNECT and it carries a timestamp.
 //! - Retained messages are ignored: Party never retains, so a retained envelope is
 //!   someone replaying old presence or history at every joiner.
 //! - Leaving says goodbye, then disconnects cleanly (which cancels the will).
 
-use crate::ids::{DisplayName, PeerId};
+use crate::ids::{DisplayName, MessageId, PeerId};
 use crate::room::{Composed, LocalPeer, MemberError, Output, Room, RoomEvent, SendError};
 
 /// Random bytes an MQTT client id is made of.
@@ -101,6 +105,9 @@ pub struct Connection {
     watching: bool,
     /// The Last Will for the next CONNECT (once signed).
     will_payload: Option<Vec<u8>>,
+    /// We were live and lost the broker (or left) at this time; reported with the
+    /// next `Live`.
+    offline_since: Option<u64>,
 }
 
 impl Connection {
@@ -111,6 +118,7 @@ impl Connection {
             will,
             watching: false,
             will_payload: None,
+            offline_since: None,
         }
     }
 
@@ -197,7 +205,11 @@ impl Connection {
         if self.watching {
             return Ok(Vec::new());
         }
-        let outputs = self.room.join(now_ms);
+        let mut outputs = vec![Output::Event(RoomEvent::Live {
+            offline_since: self.offline_since.take(),
+            verified: true,
+        })];
+        outputs.extend(self.room.join(now_ms));
         Ok(self.pass(outputs))
     }
 
@@ -206,6 +218,9 @@ impl Connection {
     pub fn lost(&mut self, now_ms: u64) -> Vec<Output> {
         if self.state == LinkState::Left {
             return Vec::new();
+        }
+        if self.state == LinkState::Live {
+            self.offline_since = Some(now_ms);
         }
         self.state = LinkState::Offline;
         self.refresh_will(now_ms)
@@ -237,10 +252,19 @@ impl Connection {
         self.room.next_deadline()
     }
 
-    /// A message from the primary member, if the room is live.
+    /// A message from the primary member: published now if live, else kept until the
+    /// room is joined again (it is reported `Delivery::Pending` either way).
     pub fn send_text(&mut self, now_ms: u64, text: &str) -> Result<Vec<Output>, SendError> {
-        self.require_live()?;
+        self.require_speaker()?;
         let outputs = self.room.send_text(now_ms, text)?;
+        Ok(self.pass(outputs))
+    }
+
+    /// Sends the text of our failed message `id` again (see `Room::retry`), now or
+    /// when the room is live again.
+    pub fn retry(&mut self, now_ms: u64, id: &MessageId) -> Result<Vec<Output>, SendError> {
+        self.require_speaker()?;
+        let outputs = self.room.retry(now_ms, id)?;
         Ok(self.pass(outputs))
     }
 
@@ -309,6 +333,9 @@ impl Connection {
         let was_live = self.state == LinkState::Live;
         let outputs = self.room.leave(now_ms);
         self.state = LinkState::Left;
+        if was_live {
+            self.offline_since = Some(now_ms);
+        }
         if !was_live {
             return Vec::new();
         }
@@ -340,6 +367,17 @@ impl Connection {
         }
         self.state = LinkState::Offline;
         self.refresh_will(now_ms)
+    }
+
+    /// We may speak here, live or not.
+    fn require_speaker(&self) -> Result<(), SendError> {
+        if self.watching {
+            return Err(SendError::Watching);
+        }
+        match self.state {
+            LinkState::Left => Err(SendError::Left),
+            LinkState::Live | LinkState::Offline | LinkState::Subscribing => Ok(()),
+        }
     }
 
     fn require_live(&self) -> Result<(), SendError> {

@@ -6,9 +6,10 @@ use super::*;
 use crate::envelope::decode;
 use crate::ids::RoomName;
 use crate::passkey::Credential;
+use crate::room::Delivery;
 use crate::secret::AgentSecret;
 use crate::sign::{KeyOrigin, PeerKey, PublicKey};
-use crate::test_support::{messages, payloads as publishes, types};
+use crate::test_support::{deliveries, messages, payloads as publishes, types};
 
 const T0: u64 = 1_767_225_600_000;
 const ROOM: &str = "calc-study";
@@ -109,30 +110,69 @@ fn a_refused_subscription_is_an_error_and_nothing_is_published() {
         Err(ConnectionError::SubscriptionRefused(c.topic().to_owned()))
     );
     assert_eq!(c.state(), LinkState::Offline);
-    assert_eq!(c.send_text(T0, "hi"), Err(SendError::Offline));
+    assert!(publishes(&c.send_text(T0, "hi").unwrap()).is_empty());
 }
 
 #[test]
-fn sends_while_offline_are_refused_with_a_reason_not_dropped() {
+fn a_message_written_offline_is_pending_and_goes_out_once_live_then_is_sent() {
     let mut c = Connection::new(room(1), Will::Leave);
     c.start(T0);
-    assert_eq!(c.send_text(T0, "early"), Err(SendError::Offline));
+    let early = c.send_text(T0, "early").unwrap();
+    let early_id = messages(&early)[0].id.clone();
+    assert!(publishes(&early).is_empty(), "nothing goes out offline");
+    assert_eq!(deliveries(&early), [(early_id.clone(), Delivery::Pending)]);
     c.connected(T0);
-    assert_eq!(c.send_text(T0, "subscribing"), Err(SendError::Offline));
-    c.subscribed(T0, true).unwrap();
-    let out = c.send_text(T0 + 1, "now").unwrap();
-    assert_eq!(types(&out), ["msg"]);
-    assert_eq!(messages(&out)[0].text, "now");
-    c.lost(T0 + 2);
-    assert_eq!(c.send_text(T0 + 3, "gone"), Err(SendError::Offline));
-    let composed = {
-        let mut d = live(2);
-        let me = d.room().me().peer_id().clone();
-        let composed = d.compose_as(T0, &me, "straddles a loss").unwrap();
-        d.lost(T0 + 1);
-        d.seal_composed(composed)
-    };
-    assert_eq!(composed, Err(SendError::Offline));
+    let subscribing = c.send_text(T0, "subscribing").unwrap();
+    assert!(publishes(&subscribing).is_empty());
+    let live = c.subscribed(T0 + 1, true).unwrap();
+    assert!(matches!(
+        live.first(),
+        Some(Output::Event(RoomEvent::Live {
+            offline_since: None,
+            ..
+        }))
+    ));
+    let sent: Vec<String> = publishes(&live)
+        .iter()
+        .filter_map(
+            |p| match decode(ROOM_TOPIC, p, T0 + 1).map(|r| r.envelope) {
+                Ok(crate::envelope::Envelope::Msg(m)) => Some(m.text.as_str().to_owned()),
+                _ => None,
+            },
+        )
+        .collect();
+    assert_eq!(sent, ["early", "subscribing"], "in the order written");
+    let echo = publishes(&live)
+        .into_iter()
+        .find(|p| String::from_utf8_lossy(p).contains("early"))
+        .unwrap();
+    let confirmed = c.receive(T0 + 2, incoming(ROOM_TOPIC, &echo, false));
+    assert_eq!(deliveries(&confirmed), [(early_id, Delivery::Sent)]);
+}
+
+#[test]
+fn going_live_again_reports_when_the_connection_was_lost() {
+    let mut c = live(1);
+    c.lost(T0 + 5_000);
+    c.lost(T0 + 6_000);
+    c.connected(T0 + 9_000);
+    let back = c.subscribed(T0 + 9_001, true).unwrap();
+    assert!(matches!(
+        back.first(),
+        Some(Output::Event(RoomEvent::Live {
+            offline_since: Some(at),
+            ..
+        })) if *at == T0 + 5_000
+    ));
+}
+
+#[test]
+fn a_watcher_or_a_room_left_cannot_speak() {
+    let mut watcher = Connection::watcher(room(2));
+    assert_eq!(watcher.send_text(T0, "hi"), Err(SendError::Watching));
+    let mut c = live(1);
+    c.leave(T0 + 1);
+    assert_eq!(c.send_text(T0 + 2, "bye"), Err(SendError::Left));
 }
 
 #[test]

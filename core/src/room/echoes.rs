@@ -9,17 +9,15 @@
 //! not come back never will (refused, or lost with a connection): they are forgotten
 //! with it. That keeps the usual lookup at the front of the queue.
 //!
-//! Our messages also keep their payload until their echo comes: one whose echo never
-//! came when the connection was lost may not have reached anyone (QoS 0 says nothing),
-//! so it is published again when the room is rejoined (`take_unconfirmed`). Receivers
-//! drop a second copy by its id, so a message sent around a broker restart is shown
-//! exactly once (docs/design.md, "Connection lifecycle").
+//! Each of our messages is remembered with its id, so its echo confirms it (see
+//! `outbox`), and the ones an echo skipped are known to be lost.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
-use crate::limits::{ECHOES_REMEMBERED, MAX_UNCONFIRMED_MESSAGES};
+use crate::ids::MessageId;
+use crate::limits::ECHOES_REMEMBERED;
 
 /// Capacity kept when the queue empties; more is given back.
 const SHRINK_ABOVE: usize = 64;
@@ -33,10 +31,18 @@ pub(super) struct Echoes {
 
 #[derive(Default)]
 struct Inner {
-    /// Fingerprints in publish order, with the payload of our messages.
-    recent: VecDeque<(u64, Option<Vec<u8>>)>,
-    /// Entries of `recent` that keep a payload.
-    kept: usize,
+    /// Fingerprints in publish order, with the id of our messages.
+    recent: VecDeque<(u64, Option<MessageId>)>,
+}
+
+/// One of our publishes came back.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Echo {
+    /// It was this message of ours.
+    pub(super) confirmed: Option<MessageId>,
+    /// Our messages published before it whose echo never came: the broker dropped
+    /// them.
+    pub(super) lost: Vec<MessageId>,
 }
 
 /// A fingerprint of a payload. SipHash with fixed keys: a collision would need a
@@ -49,63 +55,39 @@ fn fingerprint(payload: &[u8]) -> u64 {
 }
 
 impl Echoes {
-    /// Remembers a payload we are about to publish; `keep`: it is a message of ours,
-    /// to publish again if it is not confirmed before the connection is lost.
-    pub(super) fn sent(&self, payload: &[u8], keep: bool) {
+    /// Remembers a payload we are about to publish; `message`: the id, when it is a
+    /// message of ours.
+    pub(super) fn sent(&self, payload: &[u8], message: Option<MessageId>) {
         let mut inner = self.inner.borrow_mut();
         if inner.recent.len() == ECHOES_REMEMBERED {
-            if let Some((_, Some(_))) = inner.recent.pop_front() {
-                inner.kept -= 1;
-            }
+            inner.recent.pop_front();
         }
-        let kept = keep.then(|| payload.to_vec());
-        if kept.is_some() {
-            inner.kept += 1;
-            if inner.kept > MAX_UNCONFIRMED_MESSAGES {
-                // The oldest kept payload goes; its message still reaches joiners
-                // through history.
-                if let Some(slot) = inner.recent.iter_mut().find(|(_, p)| p.is_some()) {
-                    slot.1 = None;
-                    inner.kept -= 1;
-                }
-            }
-        }
-        inner.recent.push_back((fingerprint(payload), kept));
+        inner.recent.push_back((fingerprint(payload), message));
     }
 
     /// Whether `payload` is one of ours coming back (each echo is taken once, and
     /// takes the older ones that were skipped with it).
-    pub(super) fn take(&self, payload: &[u8]) -> bool {
+    pub(super) fn take(&self, payload: &[u8]) -> Option<Echo> {
         let print = fingerprint(payload);
         let mut inner = self.inner.borrow_mut();
-        match inner.recent.iter().position(|(p, _)| *p == print) {
-            Some(index) => {
-                let confirmed = inner
-                    .recent
-                    .drain(..=index)
-                    .filter(|(_, p)| p.is_some())
-                    .count();
-                inner.kept -= confirmed;
-                if inner.recent.is_empty() && inner.recent.capacity() > SHRINK_ABOVE {
-                    // A burst is over: an idle room keeps no big buffer.
-                    inner.recent = VecDeque::new();
-                }
-                true
-            }
-            None => false,
+        let index = inner.recent.iter().position(|(p, _)| *p == print)?;
+        let mut taken: Vec<Option<MessageId>> =
+            inner.recent.drain(..=index).map(|(_, id)| id).collect();
+        let confirmed = taken.pop().flatten();
+        if inner.recent.is_empty() && inner.recent.capacity() > SHRINK_ABOVE {
+            // A burst is over: an idle room keeps no big buffer.
+            inner.recent = VecDeque::new();
         }
+        Some(Echo {
+            confirmed,
+            lost: taken.into_iter().flatten().collect(),
+        })
     }
 
-    /// Forgets every publish of a connection that is gone (no echo of them can come
-    /// on the next one) and hands back our messages among them that were never
-    /// confirmed, oldest first, to publish again.
-    pub(super) fn take_unconfirmed(&self) -> Vec<Vec<u8>> {
-        let mut inner = self.inner.borrow_mut();
-        inner.kept = 0;
-        std::mem::take(&mut inner.recent)
-            .into_iter()
-            .filter_map(|(_, payload)| payload)
-            .collect()
+    /// Forgets every publish of a connection that is gone: no echo of them can come
+    /// on the next one.
+    pub(super) fn forget(&self) {
+        self.inner.borrow_mut().recent = VecDeque::new();
     }
 }
 
@@ -116,21 +98,21 @@ mod tests {
     #[test]
     fn an_echo_is_recognized_once() {
         let echoes = Echoes::default();
-        echoes.sent(b"one", false);
-        assert!(!echoes.take(b"two"));
-        assert!(echoes.take(b"one"));
-        assert!(!echoes.take(b"one"));
+        echoes.sent(b"one", None);
+        assert!(echoes.take(b"two").is_none());
+        assert!(echoes.take(b"one").is_some());
+        assert!(echoes.take(b"one").is_none());
     }
 
     #[test]
     fn an_echo_forgets_the_older_publishes_that_never_came_back() {
         let echoes = Echoes::default();
         for payload in [b"lost", b"one1", b"two2"] {
-            echoes.sent(payload, false);
+            echoes.sent(payload, None);
         }
-        assert!(echoes.take(b"one1"));
-        assert!(!echoes.take(b"lost"));
-        assert!(echoes.take(b"two2"));
+        assert!(echoes.take(b"one1").is_some());
+        assert!(echoes.take(b"lost").is_none());
+        assert!(echoes.take(b"two2").is_some());
     }
 
     #[test]
@@ -138,9 +120,9 @@ mod tests {
         let echoes = Echoes::default();
         let depth = 2 * crate::limits::BRIDGE_MQTT_REQUEST_CAPACITY;
         for i in 0..depth {
-            echoes.sent(&i.to_le_bytes(), false);
+            echoes.sent(&i.to_le_bytes(), None);
         }
-        assert!((0..depth).all(|i| echoes.take(&i.to_le_bytes())));
+        assert!((0..depth).all(|i| echoes.take(&i.to_le_bytes()).is_some()));
         assert_eq!(echoes.inner.borrow().recent.capacity(), 0);
     }
 
@@ -148,39 +130,44 @@ mod tests {
     fn only_the_most_recent_are_remembered() {
         let echoes = Echoes::default();
         for i in 0..=ECHOES_REMEMBERED {
-            echoes.sent(&i.to_le_bytes(), false);
+            echoes.sent(&i.to_le_bytes(), None);
         }
-        assert!(!echoes.take(&0usize.to_le_bytes()));
-        assert!(echoes.take(&ECHOES_REMEMBERED.to_le_bytes()));
+        assert!(echoes.take(&0usize.to_le_bytes()).is_none());
+        assert!(echoes.take(&ECHOES_REMEMBERED.to_le_bytes()).is_some());
+    }
+
+    fn id(s: &str) -> MessageId {
+        MessageId::parse(s).unwrap()
     }
 
     #[test]
-    fn messages_never_confirmed_are_handed_back_once_in_order() {
+    fn an_echo_confirms_its_message_and_reports_the_skipped_ones_lost() {
         let echoes = Echoes::default();
-        echoes.sent(b"announce", false);
-        echoes.sent(b"msg one", true);
-        echoes.sent(b"msg two", true);
-        assert!(echoes.take(b"msg one"));
-        echoes.sent(b"msg three", true);
+        echoes.sent(b"announce", None);
+        echoes.sent(b"msg one", Some(id("one")));
+        echoes.sent(b"msg two", Some(id("two")));
+        echoes.sent(b"msg three", Some(id("three")));
         assert_eq!(
-            echoes.take_unconfirmed(),
-            [b"msg two".to_vec(), b"msg three".to_vec()]
+            echoes.take(b"msg one"),
+            Some(Echo {
+                confirmed: Some(id("one")),
+                lost: Vec::new()
+            })
         );
-        assert!(echoes.take_unconfirmed().is_empty());
-        assert!(
-            !echoes.take(b"msg two"),
-            "nothing of the old connection is awaited"
+        assert_eq!(
+            echoes.take(b"msg three"),
+            Some(Echo {
+                confirmed: Some(id("three")),
+                lost: vec![id("two")]
+            })
         );
     }
 
     #[test]
-    fn only_the_latest_unconfirmed_messages_keep_their_payload() {
+    fn nothing_of_a_lost_connection_is_awaited_on_the_next() {
         let echoes = Echoes::default();
-        for i in 0..MAX_UNCONFIRMED_MESSAGES + 10 {
-            echoes.sent(&i.to_le_bytes(), true);
-        }
-        let back = echoes.take_unconfirmed();
-        assert_eq!(back.len(), MAX_UNCONFIRMED_MESSAGES);
-        assert_eq!(back[0], 10usize.to_le_bytes());
+        echoes.sent(b"msg one", Some(id("one")));
+        echoes.forget();
+        assert_eq!(echoes.take(b"msg one"), None);
     }
 }

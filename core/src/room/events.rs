@@ -84,6 +84,37 @@ pub enum RoomEvent {
     /// Input that was not accepted (undecodable, invalid, refused); never shown as
     /// chat. `verified` is always `false`, for the same reason as above.
     Rejected { reason: String, verified: bool },
+    /// Where one of our own messages stands (see `Delivery`). `verified` is always
+    /// `true`: a fact about our own message, not a claim from the network.
+    Delivery {
+        id: MessageId,
+        status: Delivery,
+        verified: bool,
+    },
+    /// The room is live: subscribed, announced, history asked for. `offlineSince`:
+    /// when the connection was lost, if we had been live before (what was said
+    /// meanwhile is being asked for). `verified` is always `true`, as above.
+    #[serde(rename_all = "camelCase")]
+    Live {
+        offline_since: Option<u64>,
+        verified: bool,
+    },
+}
+
+/// Where one of our messages stands. Nothing is ever called sent before the broker
+/// echoed it back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Delivery {
+    /// Composed; waiting for the broker (offline, or its echo not back yet).
+    Pending,
+    /// The broker echoed it: it went to the room.
+    Sent,
+    /// It cannot go out as written (too old, dropped, or unsigned); `Room::retry`
+    /// sends its text again.
+    Failed,
+    /// A retry replaced it with a new message (reported next): drop this one.
+    Retried,
 }
 
 /// Why a peer is gone.
@@ -169,6 +200,8 @@ pub enum SendError {
     NotAMember(PeerId),
     #[error(transparent)]
     Text(#[from] TextError),
+    #[error("message {0} is not a failed message of ours (sent after all, or too old to retry)")]
+    NothingToRetry(MessageId),
 }
 
 /// Why `Room::add_member` refused.

@@ -11,10 +11,13 @@ use crate::limits::{
 use crate::sign::PublicKey;
 
 use super::budgets::Spend;
+use super::echoes::Echo;
 use super::peers::{NoPlace, PeerRecord};
 use super::pins::News;
 use super::replies::NotScheduled;
-use super::{chat_message, rejected, LeaveReason, Output, Room, RoomEvent, State, Trust};
+use super::{
+    chat_message, delivery, rejected, Delivery, LeaveReason, Output, Room, RoomEvent, State, Trust,
+};
 
 /// Whether a sender may speak as it claims.
 enum Admission {
@@ -44,8 +47,11 @@ impl Room {
     /// The sender's budgets are charged before its signature is checked, so what is
     /// over budget costs a parse and nothing more (see `budgets`).
     pub fn receive(&mut self, now_ms: u64, payload: &[u8]) -> Vec<Output> {
-        if self.state == State::Left || self.echoes.take(payload) {
+        if self.state == State::Left {
             return Vec::new();
+        }
+        if let Some(echo) = self.echoes.take(payload) {
+            return self.on_echo(echo);
         }
         let parsed = match parse(payload) {
             Ok(parsed) => parsed,
@@ -99,6 +105,23 @@ impl Room {
             Envelope::HistoryRequest(r) => self.on_history_request(now_ms, &r.from),
             Envelope::HistoryResponse(r) => self.on_history_response(now_ms, r, &received),
         }
+    }
+
+    /// One of our publishes came back: a message of ours is sent, and ours that the
+    /// broker skipped before it failed.
+    fn on_echo(&mut self, echo: Echo) -> Vec<Output> {
+        let mut out = Vec::new();
+        for lost in echo.lost {
+            if self.outbox.fail(&lost) {
+                out.push(delivery(&lost, Delivery::Failed));
+            }
+        }
+        if let Some(id) = echo.confirmed {
+            if self.outbox.confirmed(&id) {
+                out.push(delivery(&id, Delivery::Sent));
+            }
+        }
+        out
     }
 
     /// Peer-id rules: our own id is ours alone, and a connection keeps the handle and

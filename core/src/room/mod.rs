@@ -13,6 +13,7 @@ mod incoming;
 mod jitter;
 mod local_peer;
 mod members;
+mod outbox;
 mod outgoing;
 mod peers;
 mod pins;
@@ -26,7 +27,7 @@ mod tests;
 
 pub use budgets::Dropped;
 pub use events::{
-    ChatMessage, LeaveReason, MemberError, Output, PeerInfo, RoomEvent, SendError, Trust,
+    ChatMessage, Delivery, LeaveReason, MemberError, Output, PeerInfo, RoomEvent, SendError, Trust,
 };
 pub use local_peer::LocalPeer;
 pub use pins::LinkPinError;
@@ -46,6 +47,7 @@ use history::History;
 use host::HostWatch;
 use jitter::Rng;
 use members::{Member, Members};
+use outbox::Outbox;
 use outgoing::{announce, leave_envelope};
 use peers::{PeerRecord, Peers};
 use pins::Pins;
@@ -93,6 +95,8 @@ pub struct Room {
     departed: Departed,
     history: History,
     echoes: Echoes,
+    /// Our messages until the broker has them.
+    outbox: Outbox,
     /// Until when history-responses to us are merged.
     history_window_until: Option<u64>,
     /// We asked for history a second time in this window (`on_history_request`).
@@ -122,6 +126,7 @@ impl Room {
             departed: Departed::default(),
             history: History::default(),
             echoes: Echoes::default(),
+            outbox: Outbox::default(),
             history_window_until: None,
             asked_again: false,
             replies: PendingReplies::default(),
@@ -175,7 +180,8 @@ impl Room {
         self.state = State::Joined;
         self.history_window_until = Some(now_ms.saturating_add(HISTORY_REQUEST_TIMEOUT_MS));
         self.asked_again = false;
-        let unconfirmed = self.echoes.take_unconfirmed();
+        self.echoes.forget();
+        let unconfirmed = self.outbox.unconfirmed();
         let mut out = Vec::new();
         let ids: Vec<PeerId> = self
             .members
@@ -190,8 +196,8 @@ impl Room {
             t: now_ms,
         });
         out.push(self.publish(self.members.primary(), &request));
-        for payload in unconfirmed {
-            self.echoes.sent(&payload, true);
+        for (id, payload) in unconfirmed {
+            self.echoes.sent(&payload, Some(id));
             out.push(Output::Publish {
                 topic: self.topic.clone(),
                 payload,
@@ -246,6 +252,9 @@ impl Room {
             return Vec::new();
         };
         let mut out = vec![self.publish(&member, &leave_envelope(&member.peer, now_ms))];
+        for id in self.outbox.forget_member(peer_id) {
+            out.push(delivery(&id, Delivery::Failed));
+        }
         self.release_pin_unless_held(member.peer.handle());
         out.extend(self.update_host(now_ms));
         out
@@ -293,8 +302,24 @@ impl Room {
     ) -> Result<Vec<Output>, SendError> {
         let composed = self.compose_as(now_ms, from, text)?;
         let chat = composed.chat.clone();
-        let mut out = self.seal_composed(composed);
-        out.push(Output::Event(RoomEvent::Message(chat)));
+        let mut out = vec![Output::Event(RoomEvent::Message(chat.clone()))];
+        out.push(delivery(&chat.id, Delivery::Pending));
+        out.extend(self.seal_composed(composed));
+        Ok(out)
+    }
+
+    /// Sends the text of our failed message `id` again, as a new message: the old
+    /// one is reported `Retried` (drop it), then the new one as any message we send.
+    pub fn retry(&mut self, now_ms: u64, id: &MessageId) -> Result<Vec<Output>, SendError> {
+        if self.state == State::Left {
+            return Err(SendError::Left);
+        }
+        let unsent = self
+            .outbox
+            .take_failed(id)
+            .ok_or_else(|| SendError::NothingToRetry(id.clone()))?;
+        let mut out = vec![delivery(id, Delivery::Retried)];
+        out.extend(self.send_text_as(now_ms, &unsent.from, &unsent.text)?);
         Ok(out)
     }
 
@@ -336,7 +361,7 @@ impl Room {
     /// between is not sent (nobody may sign for it), and a `Rejected` event says so.
     pub fn seal_composed(&mut self, composed: Composed) -> Vec<Output> {
         let Composed { msg, chat } = composed;
-        vec![self.seal_msg(msg, chat)]
+        self.seal_msg(msg, chat)
     }
 
     /// Runs every timer that is due: presence beats, peer timeouts, the host grace
@@ -390,6 +415,9 @@ impl Room {
         out.extend(self.update_host(now_ms));
         let here = self.host_here();
         out.extend(self.host.tick(here, now_ms).map(Output::Event));
+        for id in self.outbox.expire(now_ms) {
+            out.push(delivery(&id, Delivery::Failed));
+        }
         out
     }
 
@@ -404,6 +432,7 @@ impl Room {
             self.replies.next_due(),
             self.peers.next_expiry(),
             self.host.deadline(),
+            self.outbox.next_expiry(),
         ]
         .into_iter()
         .flatten()
@@ -641,6 +670,14 @@ fn chat_message(msg: &Msg, trust: Trust, history: bool, now_ms: u64) -> ChatMess
         trust,
         history,
     }
+}
+
+fn delivery(id: &MessageId, status: Delivery) -> Output {
+    Output::Event(RoomEvent::Delivery {
+        id: id.clone(),
+        status,
+        verified: true,
+    })
 }
 
 fn rejected(reason: impl Into<String>) -> Output {

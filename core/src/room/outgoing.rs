@@ -10,7 +10,7 @@ use crate::sign::{sign_with, PeerKey, Seal};
 
 use super::members::Member;
 use super::sealing::{SignRequest, SignatureRefused, Then};
-use super::{rejected, ChatMessage, LocalPeer, Output, Room};
+use super::{delivery, rejected, ChatMessage, Delivery, LocalPeer, Output, Room};
 
 pub(super) fn announce(me: &LocalPeer, now_ms: u64) -> Envelope {
     Envelope::Announce(presence(me, now_ms))
@@ -64,8 +64,11 @@ impl Room {
 
     fn publish_sealed(&self, envelope: &Envelope, seal: &Seal) -> Output {
         let payload = encode_sealed(envelope, Some(seal));
-        self.echoes
-            .sent(&payload, matches!(envelope, Envelope::Msg(_)));
+        let message = match envelope {
+            Envelope::Msg(msg) => Some(msg.id.clone()),
+            _ => None,
+        };
+        self.echoes.sent(&payload, message);
         Output::Publish {
             topic: self.topic.clone(),
             payload,
@@ -79,21 +82,42 @@ impl Room {
         }
     }
 
-    /// Our msg, sealed: kept in history (so we replay it) and published.
-    pub(super) fn seal_msg(&mut self, msg: Msg, chat: ChatMessage) -> Output {
+    /// Our msg, sealed: kept in history (so we replay it) and published, and in the
+    /// outbox until the broker has it.
+    pub(super) fn seal_msg(&mut self, msg: Msg, chat: ChatMessage) -> Vec<Output> {
+        if self.members.get(&msg.from).is_none() {
+            return vec![rejected(format!(
+                "{} left before its message was signed",
+                msg.from
+            ))];
+        }
+        let mut out = Vec::new();
+        let evicted = self.outbox.composed(
+            msg.id.clone(),
+            msg.from.clone(),
+            msg.text.as_str().to_owned(),
+            msg.t,
+        );
+        if let Some(evicted) = evicted {
+            out.push(delivery(&evicted, Delivery::Failed));
+        }
         let Some(member) = self.members.get(&msg.from) else {
-            return rejected(format!("{} left before its message was signed", msg.from));
+            return out;
         };
         let envelope = Envelope::Msg(msg);
-        match self.seal_or_ask(member, &envelope, Then::Keep(chat.clone())) {
-            Ok(seal) => self.keep_and_publish(envelope, seal, chat),
-            Err(request) => Output::Sign(request),
-        }
+        out.push(
+            match self.seal_or_ask(member, &envelope, Then::Keep(chat.clone())) {
+                Ok(seal) => self.keep_and_publish(envelope, seal, chat),
+                Err(request) => Output::Sign(request),
+            },
+        );
+        out
     }
 
     fn keep_and_publish(&mut self, envelope: Envelope, seal: Seal, chat: ChatMessage) -> Output {
         let out = self.publish_sealed(&envelope, &seal);
-        if let Envelope::Msg(msg) = envelope {
+        if let (Envelope::Msg(msg), Output::Publish { payload, .. }) = (envelope, &out) {
+            self.outbox.sealed(&msg.id, payload);
             self.seen.insert(msg.id.clone());
             self.history.insert(LogEntry::new(msg, Some(seal)), chat);
         }
@@ -129,8 +153,13 @@ impl Room {
     pub fn signing_failed(&mut self, id: u64, reason: &str) -> Vec<Output> {
         let mut out = Vec::new();
         if let Some(waiting) = self.sealer.failed(id) {
-            let what = match waiting.then {
-                Then::Keep(_) => "a message",
+            let what = match &waiting.then {
+                Then::Keep(chat) => {
+                    if self.outbox.fail(&chat.id) {
+                        out.push(delivery(&chat.id, Delivery::Failed));
+                    }
+                    "a message"
+                }
                 Then::Publish | Then::Will => waiting.envelope.type_name(),
             };
             out.push(rejected(format!(

@@ -12,7 +12,7 @@ use crate::limits::{
 };
 use crate::secret::AgentSecret;
 use crate::sign::{Auth, Verification};
-use crate::test_support::{deliver, events, messages, payloads, rejections, types};
+use crate::test_support::{deliver, deliveries, events, messages, payloads, rejections, types};
 
 const T0: u64 = 1_767_225_600_000;
 
@@ -311,7 +311,17 @@ fn sending_reports_the_message_once_and_ignores_the_echo() {
     assert_eq!(shown.len(), 1);
     assert!(shown[0].verified && !shown[0].history);
     assert_eq!(shown[0].text, "hello");
-    assert!(deliver(&out, &mut a, T0 + 6).is_empty(), "echo dropped");
+    let id = shown[0].id.clone();
+    assert_eq!(deliveries(&out), [(id.clone(), Delivery::Pending)]);
+    assert_eq!(
+        deliveries(&deliver(&out, &mut a, T0 + 6)),
+        [(id, Delivery::Sent)],
+        "the echo only confirms it"
+    );
+    assert!(
+        deliver(&out, &mut a, T0 + 7).is_empty(),
+        "a second echo is nothing"
+    );
     assert_eq!(a.history().len(), 1);
 }
 
@@ -872,7 +882,11 @@ fn a_member_speaks_signed_under_its_own_handle_and_its_echo_is_dropped() {
     assert_eq!(heard.len(), 1);
     assert!(heard[0].verified);
     assert_eq!(heard[0].from, PeerId::from_bytes([3; 8]));
-    assert!(deliver(&sent, &mut bridge, T0 + 10).is_empty(), "echo");
+    assert_eq!(
+        deliveries(&deliver(&sent, &mut bridge, T0 + 10)),
+        [(local_copy[0].id.clone(), Delivery::Sent)],
+        "echo"
+    );
 }
 
 #[test]
@@ -1076,7 +1090,10 @@ fn a_composed_message_is_shown_before_it_is_signed_and_sent_once_sealed() {
     assert_eq!(bridge.history().len(), 1);
     let heard = messages(&deliver(&out, &mut remote, T0 + 1));
     assert!(heard[0].verified && heard[0].text == "fast path");
-    assert!(deliver(&out, &mut bridge, T0 + 1).is_empty(), "echo");
+    assert!(
+        messages(&deliver(&out, &mut bridge, T0 + 1)).is_empty(),
+        "echo"
+    );
 }
 
 #[test]
@@ -1100,7 +1117,7 @@ fn a_message_never_echoed_before_a_loss_is_published_again_on_rejoin_and_shown_o
     let (mut a, mut b) = two_peers();
     let confirmed = send(&mut a, T0 + 1, "confirmed");
     for p in payloads(&confirmed) {
-        assert!(a.receive(T0 + 2, &p).is_empty(), "our echo");
+        assert!(messages(&a.receive(T0 + 2, &p)).is_empty(), "our echo");
     }
     let lost = send(&mut a, T0 + 3, "lost with the connection");
     // The connection dies before the broker passed it on: B never hears it.
@@ -1137,4 +1154,82 @@ fn a_joiner_whose_window_is_open_asks_again_once_when_another_joiner_asks() {
     assert_eq!(types(&out), ["history-request"], "A asks again, once");
     let again = deliver(&b.join(T0 + 20), &mut a, T0 + 20);
     assert!(!types(&again).contains(&"history-request".to_owned()));
+}
+
+// ---- delivery of our own messages ----
+
+#[test]
+fn a_message_the_broker_skipped_fails_when_a_later_one_comes_back() {
+    let mut a = open_room(1);
+    a.join(T0);
+    let dropped = send(&mut a, T0 + 1, "dropped by the broker");
+    let later = send(&mut a, T0 + 2, "went through");
+    let dropped_id = messages(&dropped)[0].id.clone();
+    let later_id = messages(&later)[0].id.clone();
+    assert_eq!(
+        deliveries(&deliver(&later, &mut a, T0 + 3)),
+        [(dropped_id, Delivery::Failed), (later_id, Delivery::Sent)]
+    );
+}
+
+#[test]
+fn a_message_unconfirmed_for_too_long_fails_and_a_retry_sends_its_text_anew() {
+    use crate::limits::OUTBOX_MAX_AGE_MS;
+    let mut a = open_room(1);
+    a.join(T0);
+    let first = send(&mut a, T0 + 1, "are you there?");
+    let old_id = messages(&first)[0].id.clone();
+    assert!(a
+        .next_deadline()
+        .is_some_and(|at| at <= T0 + 1 + OUTBOX_MAX_AGE_MS));
+    assert!(deliveries(&a.tick(T0 + OUTBOX_MAX_AGE_MS)).is_empty());
+    assert_eq!(
+        deliveries(&a.tick(T0 + 1 + OUTBOX_MAX_AGE_MS)),
+        [(old_id.clone(), Delivery::Failed)]
+    );
+    let retried = a.retry(T0 + 2 + OUTBOX_MAX_AGE_MS, &old_id).unwrap();
+    let new = messages(&retried);
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].text, "are you there?");
+    assert_ne!(new[0].id, old_id);
+    assert_eq!(
+        deliveries(&retried),
+        [
+            (old_id.clone(), Delivery::Retried),
+            (new[0].id.clone(), Delivery::Pending)
+        ]
+    );
+    assert_eq!(types(&retried), ["msg"]);
+    assert_eq!(
+        a.retry(T0 + 3 + OUTBOX_MAX_AGE_MS, &old_id),
+        Err(SendError::NothingToRetry(old_id)),
+        "a retried message cannot be retried twice"
+    );
+}
+
+#[test]
+fn a_message_the_key_would_not_sign_fails_and_can_be_retried() {
+    use crate::passkey::Credential;
+    use crate::sign::KeyOrigin;
+    let credential = Credential::from_raw_id(&[9; 16]).unwrap();
+    let key = PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(&[9; 32]));
+    let me = LocalPeer::human_with(
+        &credential,
+        crate::sign::PeerKey::External(key),
+        KeyOrigin::Passkey,
+        PeerId::from_bytes([9; 8]),
+    );
+    let mut a = Room::new(RoomName::parse("calc-study").unwrap(), me, T0, 9);
+    let out = a.send_text(T0, "sign me").unwrap();
+    let id = messages(&out)[0].id.clone();
+    let request = out
+        .iter()
+        .find_map(|o| match o {
+            Output::Sign(request) => Some(request.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let failed = a.signing_failed(request.id, "cancelled");
+    assert_eq!(deliveries(&failed), [(id.clone(), Delivery::Failed)]);
+    assert!(a.retry(T0 + 1, &id).is_ok());
 }

@@ -9,9 +9,11 @@ mod tests;
 
 pub use notice::Notice;
 
-use crate::ids::Handle;
-use crate::limits::HISTORY_MAX_MESSAGES;
-use crate::room::{ChatMessage, RoomEvent, Trust};
+use std::collections::BTreeMap;
+
+use crate::ids::{Handle, MessageId};
+use crate::limits::{HISTORY_MAX_MESSAGES, PRESENCE_SETTLE_MS};
+use crate::room::{ChatMessage, Delivery, RoomEvent, Trust};
 
 /// Consecutive messages of one sender closer than this share one header (avatar,
 /// name, time), as chat apps group them.
@@ -39,6 +41,8 @@ pub struct Row {
     pub line: Line,
     /// A chat line that shows its sender's header (the first of a run).
     pub starts_group: bool,
+    /// Our own message's delivery (`None`: someone else's, or sent before this page).
+    pub delivery: Option<Delivery>,
 }
 
 impl Row {
@@ -47,8 +51,8 @@ impl Row {
     pub fn key(&self) -> String {
         match &self.line {
             Line::Chat(message) => format!(
-                "m/{}/{:?}/{}/{}",
-                message.id, message.trust, message.history, self.starts_group
+                "m/{}/{:?}/{}/{}/{:?}",
+                message.id, message.trust, message.history, self.starts_group, self.delivery
             ),
             Line::Notice { seq, .. } => format!("n/{seq}"),
         }
@@ -61,6 +65,13 @@ pub struct Timeline {
     me: Handle,
     lines: Vec<Line>,
     next_seq: u64,
+    /// Where our own messages stand, by id.
+    deliveries: BTreeMap<MessageId, Delivery>,
+    /// Joins reported before this are people who were already here when we came
+    /// (or came back): the peer list shows them, the log does not announce them.
+    settle_until: u64,
+    /// We have been live in this room before (the next `Live` is a return).
+    entered: bool,
 }
 
 impl Timeline {
@@ -70,6 +81,9 @@ impl Timeline {
             me,
             lines: Vec::new(),
             next_seq: 0,
+            deliveries: BTreeMap::new(),
+            settle_until: 0,
+            entered: false,
         }
     }
 
@@ -93,9 +107,14 @@ impl Timeline {
                     (_, Line::Notice { .. }) => false,
                 };
                 previous = Some(line);
+                let delivery = match line {
+                    Line::Chat(message) => self.deliveries.get(&message.id).copied(),
+                    Line::Notice { .. } => None,
+                };
                 Row {
                     line: line.clone(),
                     starts_group,
+                    delivery,
                 }
             })
             .collect()
@@ -107,7 +126,7 @@ impl Timeline {
         match event {
             RoomEvent::Message(message) => self.upsert_message(message),
             RoomEvent::PeerJoined { peer } => {
-                if !self.is_me(&peer.handle) {
+                if !self.is_me(&peer.handle) && now >= self.settle_until {
                     self.notice(
                         now,
                         Notice::Joined {
@@ -165,8 +184,38 @@ impl Timeline {
                 );
             }
             RoomEvent::Rejected { reason, .. } => return Some(reason),
+            RoomEvent::Delivery { id, status, .. } => self.deliver(id, status),
+            RoomEvent::Live { offline_since, .. } => {
+                self.settle_until = now.saturating_add(PRESENCE_SETTLE_MS);
+                match (self.entered, offline_since) {
+                    (true, Some(from)) => self.notice(now, Notice::Offline { from, to: now }),
+                    (true, None) => {}
+                    (false, _) => self.notice(
+                        now,
+                        Notice::YouJoined {
+                            handle: self.me.clone(),
+                        },
+                    ),
+                }
+                self.entered = true;
+            }
         }
         None
+    }
+
+    /// Where our own message `id` stands, if it is one.
+    pub fn delivery(&self, id: &MessageId) -> Option<Delivery> {
+        self.deliveries.get(id).copied()
+    }
+
+    fn deliver(&mut self, id: MessageId, status: Delivery) {
+        if status == Delivery::Retried {
+            self.lines
+                .retain(|line| !matches!(line, Line::Chat(m) if m.id == id));
+            self.deliveries.remove(&id);
+            return;
+        }
+        self.deliveries.insert(id, status);
     }
 
     fn is_me(&self, handle: &Handle) -> bool {
@@ -214,7 +263,11 @@ impl Timeline {
         self.lines.insert(at, line);
         if self.lines.len() > HISTORY_MAX_MESSAGES {
             let excess = self.lines.len() - HISTORY_MAX_MESSAGES;
-            self.lines.drain(..excess);
+            for line in self.lines.drain(..excess) {
+                if let Line::Chat(message) = line {
+                    self.deliveries.remove(&message.id);
+                }
+            }
         }
     }
 }

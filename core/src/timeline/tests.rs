@@ -236,3 +236,63 @@ fn rejections_are_handed_back_not_logged() {
     assert_eq!(reason.as_deref(), Some("bad"));
     assert!(log.is_empty());
 }
+
+fn live(offline_since: Option<u64>) -> RoomEvent {
+    RoomEvent::Live {
+        offline_since,
+        verified: true,
+    }
+}
+
+#[test]
+fn people_already_here_when_we_come_are_not_announced_one_by_one() {
+    let mut log = timeline();
+    log.apply(live(None), 1_000);
+    log.apply(RoomEvent::PeerJoined { peer: peer(OTHER) }, 1_200);
+    log.apply(
+        RoomEvent::PeerJoined {
+            peer: peer("soft-lilac-tower"),
+        },
+        1_000 + PRESENCE_SETTLE_MS,
+    );
+    assert_eq!(
+        texts(&log),
+        ["You joined as big-red-apple", "soft-lilac-tower joined"]
+    );
+}
+
+#[test]
+fn coming_back_marks_the_gap_with_both_times_and_does_not_greet_again() {
+    let mut log = timeline();
+    log.apply(live(None), 1_000);
+    log.apply(live(Some(60_000)), 120_000);
+    log.apply(RoomEvent::PeerJoined { peer: peer(OTHER) }, 120_500);
+    assert_eq!(
+        texts(&log),
+        ["You joined as big-red-apple", "Offline 60000–120000"]
+    );
+}
+
+#[test]
+fn our_messages_show_where_they_stand_and_a_retry_replaces_the_failed_line() {
+    let mut log = timeline();
+    let mine = message_from("mine", ME, 10, true);
+    let delivery = |id: &str, status| RoomEvent::Delivery {
+        id: MessageId::parse(id).unwrap(),
+        status,
+        verified: true,
+    };
+    log.apply(RoomEvent::Message(mine), 10);
+    log.apply(delivery("mine", Delivery::Pending), 10);
+    let pending = log.rows()[0].clone();
+    assert_eq!(pending.delivery, Some(Delivery::Pending));
+    log.apply(delivery("mine", Delivery::Failed), 20);
+    let failed = log.rows()[0].clone();
+    assert_eq!(failed.delivery, Some(Delivery::Failed));
+    assert_ne!(pending.key(), failed.key(), "the row is redrawn");
+    log.apply(delivery("mine", Delivery::Retried), 30);
+    log.apply(RoomEvent::Message(message_from("again", ME, 30, true)), 30);
+    log.apply(delivery("again", Delivery::Sent), 31);
+    assert_eq!(texts(&log), ["again"]);
+    assert_eq!(log.rows()[0].delivery, Some(Delivery::Sent));
+}
