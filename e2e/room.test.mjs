@@ -46,7 +46,9 @@ test('the right answer mints an agent identity with a -bot handle and a link to 
   assert.match(handle, /^[a-z]{2,10}-[a-z]{2,10}-[a-z]{2,12}-bot$/);
   await expect(page.getByTestId('identity-avatar')).toBeVisible();
   await page.getByTestId('open-my-room').click();
-  await page.waitForURL(`**/${handle}`);
+  // Moving to the room happens in the page (no reload), and our own party writes
+  // our share link into the fragment.
+  await page.waitForURL((url) => url.pathname.endsWith(`/${handle}`));
   await waitLive(page);
   // The room named after our handle is our party: we are its host.
   await expect(page.locator(`[data-testid=peer][data-handle="${handle}"]`)).toHaveAttribute('data-host', 'true');

@@ -7,6 +7,8 @@ use party_core::share_link::HostLink;
 
 use crate::broker_url::broker_url;
 use crate::identity::{self, Identity};
+use crate::nav::Nav;
+use crate::rooms::Rooms;
 use crate::route::{route, Route};
 use crate::views::bad_room::BadRoom;
 use crate::views::entry_doors::{AfterStart, EntryDoors};
@@ -67,8 +69,18 @@ pub fn App() -> impl IntoView {
         }
         identity_loaded.set(true);
     });
+    let rooms = Rooms::start();
+    // The rooms were entered as whoever was signed in: a change of identity (signing
+    // out, or in as someone else) leaves them.
+    Effect::new(move |before: Option<Option<party_core::ids::Handle>>| {
+        let now = identity.with(|identity| identity.as_ref().map(Identity::handle));
+        if before.is_some_and(|before| before.is_some() && before != now) {
+            rooms.leave_all();
+        }
+        now
+    });
     let page = match page_address() {
-        Ok(address) => pages(address, identity, identity_loaded, storage_warning).into_any(),
+        Ok(address) => pages(address, identity, identity_loaded, storage_warning, rooms).into_any(),
         Err(why) => view! { <p class="error" role="alert">{format!("Cannot read the page address: {why}")}</p> }
             .into_any(),
     };
@@ -94,7 +106,9 @@ fn pages(
     identity: RwSignal<Option<Identity>>,
     identity_loaded: RwSignal<bool>,
     storage_warning: RwSignal<Option<String>>,
+    rooms: Rooms,
 ) -> impl IntoView {
+    let nav = Nav::start(address.pathname.clone(), address.hash.clone());
     let broker = RwSignal::new(Loaded::Loading);
     {
         let address = address.clone();
@@ -108,7 +122,7 @@ fn pages(
     }
     let ready = move || identity_loaded.get() && broker.with(|b| *b != Loaded::Loading);
     let loading = || view! { <p class="hint" role="status" data-testid="loading">"Loading…"</p> };
-    match route(&address.pathname) {
+    move || match route(&nav.path.get()) {
         Route::Home => view! {
             <Show when=ready fallback=loading>
                 <Home identity storage_warning />
@@ -116,7 +130,7 @@ fn pages(
         }
         .into_any(),
         Route::Room(room) => {
-            let link = HostLink::parse(&address.hash);
+            let link = HostLink::parse(&nav.hash.get_untracked());
             view! {
                 <Show when=ready fallback=loading>
                     {
@@ -129,7 +143,7 @@ fn pages(
                             };
                             match identity.get() {
                                 Some(current) => view! {
-                                    <RoomView room=room.clone() identity=current broker link=link.clone() />
+                                    <RoomView room=room.clone() identity=current broker link=link.clone() rooms />
                                 }
                                 .into_any(),
                                 None => view! {

@@ -283,7 +283,7 @@ pub async fn save(identity: &Identity) -> Result<(), StorageError> {
 /// person's vault and signs them in again.
 pub async fn forget() -> Result<(), StorageError> {
     let storage = storage()?;
-    for key in ALL_KEYS {
+    for key in ALL_KEYS.iter().chain(&crate::prefs::ALL_KEYS) {
         storage
             .remove_item(key)
             .map_err(|err| StorageError::Unavailable(js_error::text(&err)))?;

@@ -4,6 +4,8 @@
 //! your key"). Whatever the person picks, they end up with one identity, saved.
 
 use leptos::prelude::*;
+
+use crate::nav::Nav;
 use leptos::task::spawn_local;
 
 use crate::identity::{self, Identity, Person};
@@ -38,6 +40,7 @@ pub fn EntryDoors(
     let error = RwSignal::new(None::<String>);
     let agent_door = RwSignal::new(false);
 
+    let nav = use_context::<Nav>();
     let enter = move |made: Result<Identity, String>, then: AfterStart| {
         spawn_local(async move {
             match made {
@@ -45,11 +48,16 @@ pub fn EntryDoors(
                     storage_warning.set(identity::save(&new).await.err().map(|err| {
                         format!("{err}. You are in for this page, but a reload will ask for your passkey again.")
                     }));
-                    if then == AfterStart::OwnRoom {
-                        crate::views::room_opener::go_to(&format!("./{}", new.handle()))
-                            .unwrap_or_else(|why| error.set(Some(why)));
-                    }
+                    let own_room = format!("./{}", new.handle());
                     identity.set(Some(new));
+                    if then == AfterStart::OwnRoom {
+                        match nav {
+                            Some(nav) => {
+                                nav.go(&own_room).unwrap_or_else(|why| error.set(Some(why)))
+                            }
+                            None => error.set(Some("the app is not ready yet".into())),
+                        }
+                    }
                 }
                 Err(why) => error.set(Some(why)),
             }

@@ -1,6 +1,6 @@
 //! The room page: header with the host and the connection state, the log, the peers
-//! and the composer, around one `RoomSession` that lives as long as the page shows
-//! the room.
+//! and the composer, around the room's `RoomSession`, which the rooms registry keeps
+//! while the person is elsewhere.
 
 use leptos::prelude::*;
 use party_core::ids::RoomName;
@@ -8,6 +8,7 @@ use party_core::share_link::HostLink;
 
 use crate::identity::Identity;
 use crate::room_session::RoomSession;
+use crate::rooms::Rooms;
 use crate::views::avatar::{Avatar, LinkAvatar};
 use crate::views::composer::Composer;
 use crate::views::connection_badge::ConnectionBadge;
@@ -22,6 +23,7 @@ pub fn RoomView(
     identity: Identity,
     broker: Result<String, String>,
     link: HostLink,
+    rooms: Rooms,
 ) -> impl IntoView {
     let own = room.host() == Some(identity.handle());
     let kind = match room.host() {
@@ -45,10 +47,11 @@ pub fn RoomView(
     }
     let damaged_key = matches!(link.key, Some(Err(_)));
     let host_key = link.key.and_then(Result::ok);
-    let started = broker.and_then(|url| RoomSession::start(room.clone(), &identity, url, host_key));
+    let started = broker.and_then(|url| rooms.enter(&room, &identity, url, host_key));
     match started {
         Ok(session) => {
-            watch_page_lifecycle(session);
+            rooms.current.set(Some(room.clone()));
+            on_cleanup(move || rooms.current.set(None));
             let signals = session.signals;
             view! {
                 <div class="room">
@@ -108,23 +111,6 @@ fn show_own_link(identity: &Identity) {
         // Without history access the address just stays as it is.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
-}
-
-/// Says goodbye when the page goes away (a `leave`, so peers see it at once rather
-/// than after the timeout), comes back if the page is restored from the back/forward
-/// cache, and leaves when the view itself goes.
-pub fn watch_page_lifecycle(session: RoomSession) {
-    let hide = window_event_listener(leptos::ev::pagehide, move |_| session.stop());
-    let show = window_event_listener(leptos::ev::pageshow, move |ev| {
-        if ev.persisted() {
-            session.resume();
-        }
-    });
-    on_cleanup(move || {
-        hide.remove();
-        show.remove();
-        session.stop();
-    });
 }
 
 /// How many envelopes core refused, with the latest reason on hover.

@@ -11,7 +11,6 @@ use crate::identity::Identity;
 use crate::room_session::RoomSession;
 use crate::views::avatar::{Avatar, LinkAvatar};
 use crate::views::entry_doors::{AfterStart, EntryDoors};
-use crate::views::room::watch_page_lifecycle;
 
 #[component]
 pub fn RoomEntry(
@@ -52,7 +51,7 @@ fn WhoIsInside(room: RoomName, broker: Result<String, String>) -> impl IntoView 
     let session = broker.and_then(|url| RoomSession::watch(room, url));
     match session {
         Ok(session) => {
-            watch_page_lifecycle(session);
+            stop_with_view(session);
             let peers = session.signals.peers;
             view! {
                 <div class="entry-inside" data-testid="entry-inside">
@@ -84,4 +83,20 @@ fn WhoIsInside(room: RoomName, broker: Result<String, String>) -> impl IntoView 
         }
         Err(why) => view! { <p class="hint" data-testid="entry-inside-error">{why}</p> }.into_any(),
     }
+}
+
+/// The watcher only looks while this page shows: it stops when the view goes or the
+/// page is hidden, and looks again if the page comes back from the back/forward cache.
+fn stop_with_view(session: RoomSession) {
+    let hide = window_event_listener(leptos::ev::pagehide, move |_| session.stop());
+    let show = window_event_listener(leptos::ev::pageshow, move |ev| {
+        if ev.persisted() {
+            session.resume();
+        }
+    });
+    on_cleanup(move || {
+        hide.remove();
+        show.remove();
+        session.stop();
+    });
 }

@@ -4,17 +4,21 @@
 use leptos::prelude::*;
 use party_core::ids::RoomName;
 
-use crate::js_error;
+use crate::nav::Nav;
 use crate::views::field_form::FieldForm;
 
 #[component]
 pub fn RoomOpener() -> impl IntoView {
+    let nav = use_context::<Nav>();
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move || {
         let outcome = RoomName::from_user_input(&name.get_untracked())
             .map_err(|err| err.to_string())
-            .and_then(|room| go_to(&format!("./{room}")));
+            .and_then(|room| match nav {
+                Some(nav) => nav.go(&format!("./{room}")),
+                None => Err("the app is not ready yet".into()),
+            });
         error.set(outcome.err());
     };
     view! {
@@ -34,14 +38,4 @@ pub fn RoomOpener() -> impl IntoView {
             />
         </section>
     }
-}
-
-/// Navigates relative to the current page, keeping `?sig=` so an overridden broker
-/// stays in force.
-pub fn go_to(relative: &str) -> Result<(), String> {
-    let location = web_sys::window().ok_or("no window")?.location();
-    let search = location.search().map_err(|err| js_error::text(&err))?;
-    location
-        .assign(&format!("{relative}{search}"))
-        .map_err(|err| js_error::text(&err))
 }
