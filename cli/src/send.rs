@@ -7,7 +7,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use party_core::room::SendError;
-use party_core::{LocalPeer, Output, Room};
+use party_core::{LocalPeer, Output, Room, RoomEvent};
 use rumqttc::{Event, EventLoop, Outgoing, Packet, QoS};
 
 use crate::args::SendArgs;
@@ -29,15 +29,15 @@ pub fn run(args: SendArgs) -> Result<(), CliError> {
     let peer = random::peer_id()?;
     let now = clock::now_ms();
     // A one-shot sender is not a participant: it composes without joining, so no
-    // announce or history request goes out (peers would see this process join and
-    // then time out 90 s later).
+    // announce or history request goes out, and says goodbye right after its message
+    // (peers would otherwise list it until their 90 s timeout).
     let mut room = Room::new(
         args.room,
         LocalPeer::agent(&secret, peer),
         now,
         random::entropy()?,
     );
-    let outputs = room.send_text(now, &text).map_err(|err| match err {
+    let outputs = room.send_once(now, &text).map_err(|err| match err {
         SendError::Text(_) => CliError::input(format!("cannot send this message: {err}")),
         SendError::Left
         | SendError::Offline
@@ -52,6 +52,8 @@ pub fn run(args: SendArgs) -> Result<(), CliError> {
     for out in outputs {
         match out {
             Output::Publish { topic, payload } => publications.push(Publication { topic, payload }),
+            // The broker's PUBACK, not an echo, confirms a one-shot message: exit 0.
+            Output::Event(RoomEvent::Delivery { .. }) => {}
             Output::Event(event) => events.push(event),
             // An agent's key is held here: nothing else comes out of a send.
             Output::Will { .. }

@@ -5,7 +5,8 @@
 //! `cargo run -p party-core --example signing_vectors > core/vectors/signing.json`
 
 use party_core::envelope::{
-    decode, encode_signed, ChatText, Envelope, HistoryRequest, HistoryResponse, Msg, Presence,
+    decode, encode_signed, ChatText, Departure, Envelope, HistoryRequest, HistoryResponse, Msg,
+    Presence,
 };
 use party_core::ids::{DisplayName, MessageId, PeerId, RoomName};
 use party_core::passkey::{key_from_prf, seed_from_prf, Credential, PRF_SALT, SEED_TAG};
@@ -73,16 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 t: T + 2_500,
             }),
         ),
-        (
-            "leave",
-            Envelope::Leave(Presence {
-                handle: secret.handle(),
-                avatar_seed: secret.avatar_seed(),
-                name: None,
-                from: me,
-                t: T + 3_000,
-            }),
-        ),
+        ("leave", Envelope::Leave(Departure::new(me, T + 3_000))),
     ];
 
     let vector = |label: &str, envelope: &Envelope, key: &ed25519_dalek::SigningKey, auth| {
@@ -139,10 +131,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         vector(
             "leave",
-            &Envelope::Leave(Presence {
-                t: T + 6_000,
-                ..presence
-            }),
+            &Envelope::Leave(Departure::new(person.clone(), T + 6_000)),
             &human_key,
             Auth::Human {
                 key: KeyOrigin::Device,

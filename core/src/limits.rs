@@ -43,8 +43,45 @@ pub const AGENT_SECRET_BYTES: (usize, usize) = (16, 128);
 /// Hex characters of the reverse-CAPTCHA answer (Party v1: 8).
 pub const CAPTCHA_ANSWER_HEX_CHARS: usize = 8;
 
-/// Presence beat period (Party v1: 4 s).
+/// Presence beat period in a small room (Party v1: 4 s, whatever the room's size).
 pub const ANNOUNCE_INTERVAL_MS: u64 = 4_000;
+
+/// Presence deliveries a room may cost per connection and second (DESIGN §6): with N
+/// connections each beating every `I`, the broker delivers N²/I announces a second,
+/// so beats stretch to `I = N / 25 s` and the total stays 25·N.
+pub const PRESENCE_DELIVERIES_PER_PEER_PER_SEC: u64 = 25;
+
+/// Longest beat period: with its jitter, under half of v1's 90 s timeout (and ours,
+/// `PEER_TIMEOUT_MS`), so one beat can be lost, or a hidden tab's timer run late,
+/// without anyone dropping us. It is reached at 1,000 connections.
+pub const MAX_ANNOUNCE_INTERVAL_MS: u64 = 40_000;
+
+/// How far each beat is moved at random, in thousandths of the period either way, so
+/// a room's beats never fall into step.
+pub const ANNOUNCE_JITTER_PERMILLE: u64 = 100;
+
+/// The beat period in a room of `connections` (ours included): `ANNOUNCE_INTERVAL_MS`
+/// up to 100, then stretched to keep presence at
+/// `PRESENCE_DELIVERIES_PER_PEER_PER_SEC` per connection, up to
+/// `MAX_ANNOUNCE_INTERVAL_MS`.
+pub fn announce_interval_ms(connections: usize) -> u64 {
+    let stretched =
+        (connections as u64).saturating_mul(1_000) / PRESENCE_DELIVERIES_PER_PEER_PER_SEC;
+    stretched.clamp(ANNOUNCE_INTERVAL_MS, MAX_ANNOUNCE_INTERVAL_MS)
+}
+
+/// Inclusive range of the delay before answering a joiner's request with a roster:
+/// the joiner sees who is here within a second, and the first answer usually
+/// arrives before the others are due, so they are cancelled.
+pub const ROSTER_REPLY_JITTER_MS: (u64, u64) = (50, 700);
+
+/// Most announces in one roster: as many as fit in `MAX_PAYLOAD_BYTES` with room to
+/// spare (an announce with a display name and a seal is under 400 bytes). A larger
+/// room answers in several rosters.
+pub const MAX_ROSTER_ENTRIES: usize = 600;
+
+/// Most roster replies waiting for their jitter at once.
+pub const MAX_PENDING_ROSTER_REPLIES: usize = 8;
 
 /// Shortest gap between two of our announces when a newcomer makes us beat early.
 /// A newcomer would otherwise see an empty room for up to `ANNOUNCE_INTERVAL_MS`;
@@ -92,7 +129,7 @@ pub const SEEN_IDS_MAX: usize = 4_096;
 /// so a flood of fake peer ids cannot grow memory without bound. When it is reached,
 /// an unsigned peer that never spoke makes way for a signed newcomer or one that
 /// speaks (`LeaveReason::Crowded`).
-pub const MAX_PEERS: usize = 512;
+pub const MAX_PEERS: usize = 1_024;
 
 /// Most unsigned (Party v1) connections that have not spoken, within `MAX_PEERS`:
 /// unsigned announces cost nothing to forge, so a flood of them may take only this
@@ -186,7 +223,7 @@ pub const MAX_LOCAL_MEMBERS: usize = 256;
 
 /// Most handles whose first key we remember per room; least recently used absent
 /// handles are forgotten first.
-pub const MAX_PINNED_HANDLES: usize = 1_024;
+pub const MAX_PINNED_HANDLES: usize = 2_048;
 
 /// Other keys remembered per pinned handle (impostors of a firm pin, rivals of a
 /// learned one): each is reported once, and a flood of keys for one handle cannot

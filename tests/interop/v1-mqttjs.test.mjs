@@ -195,3 +195,96 @@ test('a v1 announce shows as an unverified peer-joined', async () => {
   assert.equal(event.verified, false);
   assert.equal(event.peerId, from);
 });
+
+/** A v1 client on `room`: every envelope it receives, parsed. */
+async function v1Subscriber(room) {
+  const client = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  const seen = [];
+  const waiters = [];
+  client.on('message', (_topic, payload) => {
+    let envelope;
+    try {
+      envelope = JSON.parse(payload.toString());
+    } catch {
+      return;
+    }
+    seen.push(envelope);
+    for (const w of [...waiters]) w();
+  });
+  await client.subscribeAsync(TOPIC_PREFIX + room, { qos: 0 });
+  return {
+    client,
+    waitFor(what, predicate) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = seen.find(predicate);
+          if (!found) return;
+          clearTimeout(timer);
+          waiters.splice(waiters.indexOf(check), 1);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(check), 1);
+          reject(new Error(`timed out waiting for ${what}; saw ${JSON.stringify(seen)}`));
+        }, WAIT_MS);
+        waiters.push(check);
+        check();
+      });
+    },
+  };
+}
+
+// v1's lib/mesh.js `_dispatch` refreshes a peer's lastSeen on any envelope whose
+// `handle` passes its HANDLE_RE, whatever the type: a leave that named our handle
+// kept us in v1 peers' lists for another 90 s.
+const V1_HANDLE_RE = /^[a-z]{2,10}-[a-z]{2,10}-[a-z]{2,12}(-bot)?$/;
+
+test('our leave is not a sign of life to a v1 client', async () => {
+  const room = `interop-leave-${randomHex(3)}`;
+  const v1 = await v1Subscriber(room);
+  try {
+    const party = await listen(room);
+    const announce = await v1.waitFor('our announce', (e) => e.type === 'announce');
+    party.child.kill('SIGTERM');
+    const leave = await v1.waitFor('our leave', (e) => e.type === 'leave');
+    assert.equal(leave.from, announce.from);
+    const v1TakesItAsLife = typeof leave.handle === 'string' && V1_HANDLE_RE.test(leave.handle);
+    assert.equal(v1TakesItAsLife, false, `v1 would refresh us on ${JSON.stringify(leave)}`);
+  } finally {
+    await v1.client.endAsync();
+  }
+});
+
+test('a v1 host answering our history request is shown as unverified history, not dropped', async () => {
+  const room = V1_HANDLE;
+  const v1 = await v1Subscriber(room);
+  try {
+    const party = await listen(room);
+    const request = await v1.waitFor('our history request', (e) => e.type === 'history-request');
+    const ts = Date.now() - 60_000;
+    // lib/mesh.js `send` and `_recordHistory`: v1 keeps and replays these records.
+    const log = ['first words', 'second words'].map((text, i) => ({
+      id: `${V1_HANDLE}-${ts + i}-${randomHex(3)}`,
+      room,
+      from: V1_HANDLE,
+      fromAvatar: V1_AVATAR_SEED,
+      text,
+      ts: ts + i,
+    }));
+    await v1.client.publishAsync(
+      TOPIC_PREFIX + room,
+      JSON.stringify({ type: 'history-response', to: request.from, log, from: randomHex(8), t: Date.now() }),
+      { qos: 0 },
+    );
+    for (const record of log) {
+      const event = await waitEvent(party, record.text, (e) => e.event === 'message' && e.text === record.text);
+      assert.equal(event.history, true);
+      assert.equal(event.verified, false);
+      assert.equal(event.trust, 'unverified');
+      assert.equal(event.handle, V1_HANDLE);
+      assert.equal(event.t, record.ts);
+    }
+  } finally {
+    await v1.client.endAsync();
+  }
+});

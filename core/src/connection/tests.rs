@@ -255,8 +255,9 @@ fn a_watcher_follows_presence_and_never_says_anything() {
     watcher.connected(T0);
     assert!(watcher.subscribed(T0, true).unwrap().is_empty(), "no join");
     let mut someone = live(1);
-    let hello = publishes(&someone.tick(T0 + 4_000));
-    let seen = watcher.receive(T0 + 4_000, incoming(ROOM_TOPIC, &hello[0], false));
+    let beat_at = someone.next_deadline().unwrap();
+    let hello = publishes(&someone.tick(beat_at));
+    let seen = watcher.receive(beat_at, incoming(ROOM_TOPIC, &hello[0], false));
     assert!(seen
         .iter()
         .any(|o| matches!(o, Output::Event(RoomEvent::PeerJoined { .. }))));

@@ -3,7 +3,7 @@
 //! module implementing [`Body`] and one line in the registration in `mod.rs`.
 
 use super::fields::Object;
-use super::{DecodeError, EntryRejection, LogEntry};
+use super::{DecodeError, EntryRejection, LogEntry, PresenceEntry};
 use crate::ids::Handle;
 
 /// Receives an envelope's own fields (those between `type` and `from`), in order. The
@@ -21,6 +21,9 @@ pub(crate) trait FieldSink {
 
     /// A history log: JSON carries the entries, the canonical form their digests.
     fn log(&mut self, name: &'static str, entries: &[LogEntry]);
+
+    /// A roster's announces, the same way.
+    fn presences(&mut self, name: &'static str, entries: &[PresenceEntry]);
 }
 
 /// How a payload is being parsed.
@@ -56,4 +59,8 @@ pub(crate) trait Body: Sized {
         _known: &dyn Fn(&LogEntry) -> bool,
     ) {
     }
+
+    /// Forgets the parts that carry signatures of their own, for a receiver that
+    /// checked only the envelope's own signature (see `Parsed::verify_envelope`).
+    fn drop_parts(&mut self) {}
 }

@@ -97,6 +97,24 @@ impl Parsed {
     }
 }
 
+impl Parsed {
+    /// Checks only the envelope's own signature, and drops the parts that carry
+    /// signatures of their own unchecked: for a roster meant for someone else, whose
+    /// only use here is knowing that it was answered (a thousand entries need not be
+    /// checked by every peer in the room).
+    pub fn verify_envelope(mut self, topic: &str, now_ms: u64) -> Result<Received, DecodeError> {
+        let verification = check(topic, &self.envelope, self.seal.as_ref())?;
+        self.envelope.drop_parts();
+        Ok(Received {
+            clamped_t: clamp_timestamp(self.envelope.t(), now_ms),
+            envelope: self.envelope,
+            verification,
+            rejected_entries: Vec::new(),
+            seal: self.seal,
+        })
+    }
+}
+
 /// Parses and validates a payload without checking its signature; see `Parsed`.
 pub fn parse(payload: &[u8]) -> Result<Parsed, DecodeError> {
     if payload.len() > MAX_PAYLOAD_BYTES {

@@ -28,6 +28,10 @@ pub enum DecodeError {
     UnknownType(String),
     #[error("history log entry must be a msg envelope")]
     NotAMsgEntry,
+    #[error("roster entry must be an announce envelope")]
+    NotAnAnnounceEntry,
+    #[error("roster has {entries} entries, more than {max}")]
+    RosterTooLong { entries: usize, max: usize },
     #[error("history log has {entries} entries, more than {max}")]
     LogTooLong { entries: usize, max: usize },
     #[error("history log entry {index}: {error}")]

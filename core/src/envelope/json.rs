@@ -2,7 +2,7 @@
 //! our encodings are byte-for-byte reproducible (the signing vectors pin them).
 
 use super::body::{Body, FieldSink};
-use super::LogEntry;
+use super::{LogEntry, PresenceEntry};
 use crate::ids::PeerId;
 use crate::sign::Seal;
 
@@ -74,6 +74,18 @@ impl FieldSink for JsonObject {
         }
         self.out.push(b']');
     }
+
+    fn presences(&mut self, name: &'static str, entries: &[PresenceEntry]) {
+        self.key(name);
+        self.out.push(b'[');
+        for (i, entry) in entries.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.out.extend_from_slice(&presence_entry_json(entry));
+        }
+        self.out.push(b']');
+    }
 }
 
 /// Appends `s` as a JSON string, escaped exactly as serde_json escapes it.
@@ -110,6 +122,18 @@ pub(super) fn entry_json(entry: &LogEntry) -> Vec<u8> {
         |json| msg.fields(json),
         &msg.from,
         msg.t,
+        entry.seal(),
+    )
+}
+
+/// One roster entry: the announce as it was sent, with its own seal.
+pub(super) fn presence_entry_json(entry: &PresenceEntry) -> Vec<u8> {
+    let presence = entry.presence();
+    envelope_json(
+        "announce",
+        |json| presence.fields(json),
+        &presence.from,
+        presence.t,
         entry.seal(),
     )
 }

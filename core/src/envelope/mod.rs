@@ -8,6 +8,7 @@
 
 mod body;
 mod decode;
+mod departure;
 mod encode;
 mod error;
 mod fields;
@@ -17,11 +18,13 @@ mod json;
 mod log_entry;
 mod msg;
 mod presence;
+mod roster;
 mod seal_fields;
 mod text;
 
 pub use decode::{decode, parse, EntryRejection, Parsed, Received};
-pub use encode::{encode_signed, encode_unsigned, entry_json_len};
+pub use departure::{Departure, LegacyPresence};
+pub use encode::{encode_signed, encode_unsigned, entry_json_len, presence_entry_json_len};
 pub use error::DecodeError;
 pub use history_request::HistoryRequest;
 pub use history_response::HistoryResponse;
@@ -29,6 +32,7 @@ pub use json::SEAL_JSON_MAX_BYTES;
 pub use log_entry::LogEntry;
 pub use msg::Msg;
 pub use presence::Presence;
+pub use roster::{PresenceEntry, Roster};
 pub use text::{ChatText, TextError};
 
 pub(crate) use body::{Body, FieldSink};
@@ -102,6 +106,12 @@ macro_rules! envelope_types {
                     $(Envelope::$variant(body) => body.verify_parts(topic, rejected, known),)*
                 }
             }
+
+            fn drop_parts(&mut self) {
+                match self {
+                    $(Envelope::$variant(body) => body.drop_parts(),)*
+                }
+            }
         }
     };
 }
@@ -116,7 +126,9 @@ envelope_types! {
     /// History for one joiner.
     HistoryResponse(HistoryResponse) = "history-response",
     /// An explicit departure (also our MQTT Last Will), so peers need not wait 90 s.
-    Leave(Presence) = "leave",
+    Leave(Departure) = "leave",
+    /// Who is here, for one joiner.
+    Roster(Roster) = "roster",
 }
 
 /// Clamps a peer's timestamp into `[now - TIMESTAMP_WINDOW_MS, now]`: peers' clocks

@@ -1,12 +1,11 @@
-//! `announce` and `leave`: the same fields, a presence beat or a departure.
+//! `announce`: who a connection is, a presence beat.
 
 use super::body::{Body, FieldSink, ParseContext};
 use super::fields::{opt_id, req_id, req_time, Object};
 use super::DecodeError;
 use crate::ids::{AvatarSeed, DisplayName, Handle, PeerId};
 
-/// Who a connection is: sent as an `announce` every `ANNOUNCE_INTERVAL_MS`, and as a
-/// `leave` (also our MQTT Last Will) when it goes, so peers need not wait 90 s.
+/// Who a connection is: sent as an `announce` on every presence beat.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Presence {
     pub handle: Handle,

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::envelope::{parse, Envelope, HistoryResponse, LogEntry, Msg, Presence, Received};
+use crate::envelope::{
+    parse, Departure, Envelope, HistoryResponse, LogEntry, Msg, Presence, Received,
+};
 use crate::ids::{AvatarSeed, DisplayName, Handle, MessageId, PeerId};
 use crate::limits::{
     HISTORY_REPLY_JITTER_MS, HISTORY_REQUEST_TIMEOUT_MS, MAX_PEERS, MAX_SILENT_UNSIGNED_PEERS,
@@ -18,6 +20,8 @@ use super::replies::NotScheduled;
 use super::{
     chat_message, delivery, rejected, Delivery, LeaveReason, Output, Room, RoomEvent, State, Trust,
 };
+use crate::envelope::{clamp_timestamp, PresenceEntry};
+use crate::sign::Seal;
 
 /// Whether a sender may speak as it claims.
 enum Admission {
@@ -28,7 +32,7 @@ enum Admission {
 }
 
 /// The presence an announce or msg claims.
-struct Claim<'a> {
+pub(super) struct Claim<'a> {
     from: &'a PeerId,
     handle: &'a Handle,
     avatar_seed: &'a AvatarSeed,
@@ -37,6 +41,11 @@ struct Claim<'a> {
     t: u64,
     /// It is a message, not only an announce.
     speaking: bool,
+    /// The announce itself, to relay in rosters (`None` for a msg).
+    announce: Option<PresenceEntry>,
+    /// Relayed in a roster, not heard from the connection itself: it was last seen
+    /// when it said this, not now, and it is no newcomer to greet.
+    relayed: bool,
 }
 
 impl Room {
@@ -66,14 +75,21 @@ impl Room {
             Admission::Refuse(output) => return vec![output],
         }
         let tracked = self.peers.get(&from).map(|record| record.handle.clone());
+        // A roster for someone else only tells us the joiner was answered: its
+        // entries are not ours to check (see `Parsed::verify_envelope`).
+        let for_us = match envelope {
+            Envelope::Roster(roster) => self.is_member(&roster.to),
+            _ => true,
+        };
         let spend = match envelope {
             // Unknown connections have nothing to end, and a goodbye pins nothing: a
             // flood of fresh ids saying goodbye changes nothing and costs no check.
             Envelope::Leave(_) if tracked.is_none() => return Vec::new(),
             Envelope::Announce(_) | Envelope::Leave(_) => Spend::Presence,
+            Envelope::Roster(_) if !for_us => Spend::Presence,
             Envelope::Msg(_) => Spend::Message,
             Envelope::HistoryRequest(_) => Spend::HistoryRequest,
-            Envelope::HistoryResponse(_) => Spend::HistoryResponse,
+            Envelope::HistoryResponse(_) | Envelope::Roster(_) => Spend::HistoryResponse,
         };
         let handle = tracked.as_ref().or(envelope.handle());
         if let Err(over) = self.budgets.charge(
@@ -91,7 +107,11 @@ impl Room {
             };
         }
         let known = |entry: &LogEntry| self.history.verified_entry(&entry.msg().id) == Some(entry);
-        let received = match parsed.verify(&self.topic, now_ms, &known) {
+        let verified = match for_us {
+            true => parsed.verify(&self.topic, now_ms, &known),
+            false => parsed.verify_envelope(&self.topic, now_ms),
+        };
+        let received = match verified {
             Ok(received) => received,
             Err(error) => return vec![rejected(error.to_string())],
         };
@@ -99,7 +119,10 @@ impl Room {
         let key = key.as_ref();
         let envelope = &received.envelope;
         match envelope {
-            Envelope::Announce(a) => self.on_announce(now_ms, &presence_claim(a, key)),
+            Envelope::Announce(a) => {
+                self.on_announce(now_ms, &presence_claim(a, key, received.seal(), false))
+            }
+            Envelope::Roster(r) => self.on_roster(now_ms, r, &received),
             Envelope::Msg(m) => self.on_msg(now_ms, m, key, &received),
             Envelope::Leave(l) => self.on_leave(now_ms, l),
             Envelope::HistoryRequest(r) => self.on_history_request(now_ms, &r.from),
@@ -203,6 +226,26 @@ impl Room {
         })
     }
 
+    /// A relayed announce, held to every rule a direct one is (who may claim what,
+    /// freshness, departures); whether it was taken as presence.
+    pub(super) fn accept_relayed(
+        &mut self,
+        now_ms: u64,
+        claim: &Claim<'_>,
+        out: &mut Vec<Output>,
+    ) -> bool {
+        if self.is_member(claim.from) {
+            return true;
+        }
+        if let Admission::Refuse(_) = self.admit(claim.from, Some(claim.handle), claim.key) {
+            return false;
+        }
+        if self.not_alive(claim, now_ms).is_some() {
+            return false;
+        }
+        self.on_presence(now_ms, claim, out).is_some()
+    }
+
     fn on_announce(&mut self, now_ms: u64, claim: &Claim<'_>) -> Vec<Output> {
         if let Some(reason) = self.not_alive(claim, now_ms) {
             return vec![rejected(reason)];
@@ -229,6 +272,8 @@ impl Room {
             key,
             t: msg.t,
             speaking: true,
+            announce: None,
+            relayed: false,
         };
         let mut out = Vec::new();
         let trust = match self.not_alive(&claim, now_ms) {
@@ -280,17 +325,30 @@ impl Room {
         // Presence events are about remote identities: a handle we also speak for
         // locally (the same key in a browser and on IRC) still comes and goes.
         let was_present = self.peers.identity_present(claim.handle, claim.key);
+        let previous = self.peers.get(claim.from);
+        let last_seen = match claim.relayed {
+            // Relayed: seen when it said this, unless we heard from it since.
+            true => clamp_timestamp(claim.t, now_ms).max(previous.map_or(0, |p| p.last_seen)),
+            false => now_ms,
+        };
+        let announce = claim
+            .announce
+            .clone()
+            .or_else(|| previous.and_then(|p| p.announce.clone()));
         let record = PeerRecord {
             handle: claim.handle.clone(),
             avatar_seed: claim.avatar_seed.clone(),
             name: claim.name.cloned(),
             key: claim.key.copied(),
-            last_seen: now_ms,
+            last_seen,
             spoke: claim.speaking,
+            announce,
         };
         self.peers.upsert(claim.from.clone(), record.clone());
         self.departed.returned(claim.from);
-        if is_new {
+        // A signed newcomer asks, and is answered with a roster; a v1 client cannot
+        // read one, so in a room small enough to afford it we beat early for it.
+        if is_new && !claim.relayed && claim.key.is_none() {
             self.greet_newcomer(now_ms);
         }
         if !was_present {
@@ -302,7 +360,7 @@ impl Room {
         Some(trust)
     }
 
-    fn on_leave(&mut self, now_ms: u64, leave: &Presence) -> Vec<Output> {
+    fn on_leave(&mut self, now_ms: u64, leave: &Departure) -> Vec<Output> {
         // Unknown connections (already timed out, or never seen) have nothing to end,
         // and pin nothing: a flood of fresh keys saying goodbye changes nothing.
         let Some(record) = self.peers.remove(&leave.from) else {
@@ -378,6 +436,7 @@ impl Room {
             });
             out.push(self.publish(self.members.primary(), &request));
         }
+        self.owe_roster(now_ms, from, &mut out);
         if self.history.is_empty() {
             return out;
         }
@@ -446,7 +505,17 @@ impl Room {
     }
 }
 
-fn presence_claim<'a>(p: &'a Presence, key: Option<&'a PublicKey>) -> Claim<'a> {
+/// A roster entry as a claim: the member's own announce, relayed.
+pub(super) fn relayed_claim<'a>(entry: &'a PresenceEntry, key: Option<&'a PublicKey>) -> Claim<'a> {
+    presence_claim(entry.presence(), key, entry.seal(), true)
+}
+
+fn presence_claim<'a>(
+    p: &'a Presence,
+    key: Option<&'a PublicKey>,
+    seal: Option<&Seal>,
+    relayed: bool,
+) -> Claim<'a> {
     Claim {
         from: &p.from,
         handle: &p.handle,
@@ -455,5 +524,7 @@ fn presence_claim<'a>(p: &'a Presence, key: Option<&'a PublicKey>) -> Claim<'a> 
         key,
         t: p.t,
         speaking: false,
+        announce: Some(PresenceEntry::new(p.clone(), seal.cloned())),
+        relayed,
     }
 }

@@ -18,6 +18,7 @@ mod outgoing;
 mod peers;
 mod pins;
 mod replies;
+mod roster;
 mod sealing;
 mod seen;
 #[cfg(test)]
@@ -33,11 +34,16 @@ pub use local_peer::LocalPeer;
 pub use pins::LinkPinError;
 pub use sealing::{SignRequest, SignatureRefused};
 
-use std::collections::VecDeque;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
 
-use crate::envelope::{clamp_timestamp, ChatText, Envelope, HistoryRequest, Msg};
+use crate::envelope::{clamp_timestamp, ChatText, Envelope, HistoryRequest, Msg, PresenceEntry};
 use crate::ids::{DisplayName, Handle, MessageId, PeerId, RoomName};
-use crate::limits::{ANNOUNCE_INTERVAL_MS, HISTORY_REQUEST_TIMEOUT_MS, PRESENCE_REPLY_MIN_GAP_MS};
+use crate::limits::{
+    announce_interval_ms, ANNOUNCE_INTERVAL_MS, ANNOUNCE_JITTER_PERMILLE,
+    HISTORY_REQUEST_TIMEOUT_MS, MAX_PENDING_HISTORY_REPLIES, MAX_PENDING_ROSTER_REPLIES,
+    PRESENCE_REPLY_MIN_GAP_MS,
+};
 use crate::sign::PublicKey;
 use crate::topic::room_topic;
 
@@ -102,6 +108,11 @@ pub struct Room {
     /// We asked for history a second time in this window (`on_history_request`).
     asked_again: bool,
     replies: PendingReplies,
+    /// Rosters we owe joiners (see `roster`).
+    roster_replies: PendingReplies,
+    /// Each member's latest signed announce, to relay in rosters. Interior
+    /// mutability for the same reason as `echoes`: publishing is `&self`.
+    own_announces: RefCell<BTreeMap<PeerId, PresenceEntry>>,
     sealer: Sealer,
     rng: Rng,
     /// What each sender may still make us do (docs/design.md, "Floods").
@@ -129,7 +140,9 @@ impl Room {
             outbox: Outbox::default(),
             history_window_until: None,
             asked_again: false,
-            replies: PendingReplies::default(),
+            replies: PendingReplies::new(MAX_PENDING_HISTORY_REPLIES),
+            roster_replies: PendingReplies::new(MAX_PENDING_ROSTER_REPLIES),
+            own_announces: RefCell::new(BTreeMap::new()),
             sealer: Sealer::default(),
             // Mixing in the clock keeps rooms apart even if a caller reuses entropy.
             rng: Rng::new(entropy ^ now_ms.rotate_left(32)),
@@ -308,6 +321,17 @@ impl Room {
         Ok(out)
     }
 
+    /// A one-shot message (`party send`): the message, then a `leave` for this
+    /// connection, so receivers that took the message as a sign of life (it is one)
+    /// do not list a sender that is already gone for the next 90 s. The room is not
+    /// joined: nothing announces it.
+    pub fn send_once(&mut self, now_ms: u64, text: &str) -> Result<Vec<Output>, SendError> {
+        let mut out = self.send_text(now_ms, text)?;
+        let primary = self.members.primary();
+        out.push(self.publish(primary, &leave_envelope(&primary.peer, now_ms)));
+        Ok(out)
+    }
+
     /// Sends the text of our failed message `id` again, as a new message: the old
     /// one is reported `Retried` (drop it), then the new one as any message we send.
     pub fn retry(&mut self, now_ms: u64, id: &MessageId) -> Result<Vec<Output>, SendError> {
@@ -388,6 +412,9 @@ impl Room {
                 out.push(self.history_response(to, now_ms));
             }
         }
+        for to in self.roster_replies.take_due(now_ms) {
+            out.extend(self.rosters(to, now_ms));
+        }
         let expired = self.peers.expire(now_ms);
         for (id, record) in &expired {
             self.forget_budgets(id, record);
@@ -430,6 +457,7 @@ impl Room {
             self.members.next_announce(),
             self.history_window_until,
             self.replies.next_due(),
+            self.roster_replies.next_due(),
             self.peers.next_expiry(),
             self.host.deadline(),
             self.outbox.next_expiry(),
@@ -467,6 +495,8 @@ impl Room {
         self.state = State::Left;
         self.history_window_until = None;
         self.replies.clear();
+        self.roster_replies.clear();
+        self.own_announces.borrow_mut().clear();
         self.sealer.clear();
         self.peers.clear();
         self.budgets.clear();
@@ -561,11 +591,22 @@ impl Room {
         self.history.messages()
     }
 
-    /// A new connection appeared: beat early (but not more often than
-    /// `PRESENCE_REPLY_MIN_GAP_MS`) so it sees us within a second instead of a full
-    /// announce interval.
+    /// Until our next beat: the period for the room's size (ours included), moved at
+    /// random by up to `ANNOUNCE_JITTER_PERMILLE` so beats never fall into step.
+    fn announce_period(&mut self) -> u64 {
+        let period = announce_interval_ms(self.peers.len() + self.members.len());
+        let spread = period * ANNOUNCE_JITTER_PERMILLE / 1_000;
+        period - spread + self.rng.in_range((0, 2 * spread))
+    }
+
+    /// A new v1 connection appeared (it cannot read rosters): in a small room, beat
+    /// early (but not more often than `PRESENCE_REPLY_MIN_GAP_MS`) so it sees us
+    /// within a second instead of a full announce interval. In a large room that
+    /// would cost a beat from everyone per join, so it waits for our next beat.
     fn greet_newcomer(&mut self, now_ms: u64) {
-        if self.state != State::Joined {
+        let small =
+            announce_interval_ms(self.peers.len() + self.members.len()) <= ANNOUNCE_INTERVAL_MS;
+        if self.state != State::Joined || !small {
             return;
         }
         for member in self.members.iter_mut() {
@@ -580,10 +621,11 @@ impl Room {
 
     /// One presence beat from member `id` now, and its next one scheduled.
     fn beat(&mut self, id: &PeerId, now_ms: u64) -> Vec<Output> {
+        let period = self.announce_period();
         let Some(member) = self.members.get_mut(id) else {
             return Vec::new();
         };
-        member.next_announce = Some(now_ms.saturating_add(ANNOUNCE_INTERVAL_MS));
+        member.next_announce = Some(now_ms.saturating_add(period));
         member.last_announce = Some(now_ms);
         let Some(member) = self.members.get(id) else {
             return Vec::new();

@@ -2,7 +2,8 @@
 //! the member's key, here or (an external key) through the driver.
 
 use crate::envelope::{
-    encode_sealed, Envelope, HistoryResponse, LogEntry, Msg, Presence, SEAL_JSON_MAX_BYTES,
+    encode_sealed, Departure, Envelope, HistoryResponse, LogEntry, Msg, Presence, PresenceEntry,
+    SEAL_JSON_MAX_BYTES,
 };
 use crate::ids::PeerId;
 use crate::limits::MAX_PAYLOAD_BYTES;
@@ -17,7 +18,7 @@ pub(super) fn announce(me: &LocalPeer, now_ms: u64) -> Envelope {
 }
 
 pub(super) fn leave_envelope(me: &LocalPeer, now_ms: u64) -> Envelope {
-    Envelope::Leave(presence(me, now_ms))
+    Envelope::Leave(Departure::new(me.peer_id().clone(), now_ms))
 }
 
 fn presence(me: &LocalPeer, now_ms: u64) -> Presence {
@@ -66,6 +67,10 @@ impl Room {
         let payload = encode_sealed(envelope, Some(seal));
         let message = match envelope {
             Envelope::Msg(msg) => Some(msg.id.clone()),
+            Envelope::Announce(presence) => {
+                self.keep_own_announce(PresenceEntry::new(presence.clone(), Some(seal.clone())));
+                None
+            }
             _ => None,
         };
         self.echoes.sent(&payload, message);

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::envelope::PresenceEntry;
 use crate::ids::{AvatarSeed, DisplayName, Handle, PeerId};
 use crate::limits::{MAX_PEERS, MAX_SILENT_UNSIGNED_PEERS, PEER_TIMEOUT_MS};
 use crate::sign::PublicKey;
@@ -18,6 +19,8 @@ pub(super) struct PeerRecord {
     /// It has sent a message: a peer taking part, kept over silent ones when the
     /// room is full.
     pub spoke: bool,
+    /// Its latest announce as sent (with its seal), to relay to joiners in a roster.
+    pub announce: Option<PresenceEntry>,
 }
 
 impl PeerRecord {
@@ -46,6 +49,16 @@ pub(super) struct Peers {
 }
 
 impl Peers {
+    /// Connections tracked.
+    pub(super) fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Every tracked connection.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&PeerId, &PeerRecord)> {
+        self.by_id.iter()
+    }
+
     pub(super) fn get(&self, id: &PeerId) -> Option<&PeerRecord> {
         self.by_id.get(id)
     }
@@ -172,6 +185,7 @@ mod tests {
             key: key.map(|n| PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(&[n; 32]))),
             last_seen,
             spoke: false,
+            announce: None,
         }
     }
 

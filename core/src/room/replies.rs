@@ -1,14 +1,15 @@
-//! History replies we owe joiners, each due after a random jitter, so not every peer
-//! answers at once and a better answer seen first can make ours unnecessary.
+//! Replies we owe joiners (history, rosters), each due after a random jitter, so not
+//! every peer answers at once and a good answer seen first can make ours unnecessary.
 
 use std::collections::BTreeMap;
 
 use crate::ids::PeerId;
-use crate::limits::MAX_PENDING_HISTORY_REPLIES;
 
-#[derive(Default)]
 pub(super) struct PendingReplies {
     due: BTreeMap<PeerId, u64>,
+    /// Most replies waiting at once: each can be large, so this caps what a flood of
+    /// spoofed requests can make us publish.
+    capacity: usize,
 }
 
 /// Why a reply was not scheduled.
@@ -19,11 +20,18 @@ pub(super) enum NotScheduled {
 }
 
 impl PendingReplies {
+    pub(super) fn new(capacity: usize) -> Self {
+        Self {
+            due: BTreeMap::new(),
+            capacity,
+        }
+    }
+
     pub(super) fn schedule(&mut self, to: PeerId, due: u64) -> Result<(), NotScheduled> {
         if self.due.contains_key(&to) {
             return Err(NotScheduled::AlreadyPending);
         }
-        if self.due.len() >= MAX_PENDING_HISTORY_REPLIES {
+        if self.due.len() >= self.capacity {
             return Err(NotScheduled::Full);
         }
         self.due.insert(to, due);

@@ -197,12 +197,14 @@ fn stranger_leave(room: &Room, i: u32) -> Vec<u8> {
     let mut id = [0u8; 8];
     id[..4].copy_from_slice(&i.to_le_bytes());
     id[7] = 0xa5;
-    let leave = Envelope::Leave(Presence {
-        handle: secret.handle(),
-        avatar_seed: secret.avatar_seed(),
-        name: None,
+    let leave = Envelope::Leave(crate::envelope::Departure {
         from: PeerId::from_bytes(id),
         t: T0,
+        legacy: Some(crate::envelope::LegacyPresence {
+            handle: secret.handle(),
+            avatar_seed: secret.avatar_seed(),
+            name: None,
+        }),
     });
     encode_signed(room.topic(), &leave, &secret.signing_key(), Auth::Agent)
 }
@@ -239,7 +241,7 @@ fn a_leave_from_an_unknown_connection_pins_nothing() {
         .unwrap()
         .envelope
     {
-        Envelope::Leave(p) => p.handle,
+        Envelope::Leave(p) => p.legacy.unwrap().handle,
         other => panic!("{other:?}"),
     };
     assert_eq!(guest.pinned_key(&handle), None);

@@ -8,7 +8,8 @@ use crate::envelope::{
 use crate::ids::{AvatarSeed, MessageId};
 use crate::limits::{
     HISTORY_MAX_MESSAGES, HISTORY_REPLY_JITTER_MS, HOST_GRACE_MS, MAX_PAYLOAD_BYTES,
-    MAX_PENDING_HISTORY_REPLIES, MAX_TEXT_CHARS, PEER_TIMEOUT_MS, TIMESTAMP_WINDOW_MS,
+    MAX_PENDING_HISTORY_REPLIES, MAX_TEXT_CHARS, PEER_TIMEOUT_MS, ROSTER_REPLY_JITTER_MS,
+    TIMESTAMP_WINDOW_MS,
 };
 use crate::secret::AgentSecret;
 use crate::sign::{Auth, Verification};
@@ -72,21 +73,87 @@ fn join_publishes_a_signed_announce_and_history_request() {
     assert!(events(&out).is_empty(), "an open room has no host");
 }
 
+/// The window a beat of period `period` may land in after `from` (jittered by
+/// `ANNOUNCE_JITTER_PERMILLE` either way).
+fn beat_window(from: u64, period: u64) -> std::ops::RangeInclusive<u64> {
+    let spread = period * crate::limits::ANNOUNCE_JITTER_PERMILLE / 1_000;
+    from + period - spread..=from + period + spread
+}
+
 #[test]
-fn announces_repeat_every_interval() {
+fn announces_repeat_every_interval_moved_at_random_within_a_tenth() {
     let mut a = open_room(1);
     assert_eq!(a.next_deadline(), None, "nothing to do before join");
     a.join(T0);
-    assert_eq!(a.next_deadline(), Some(T0 + ANNOUNCE_INTERVAL_MS));
-    assert!(types(&a.tick(T0 + ANNOUNCE_INTERVAL_MS - 1)).is_empty());
-    assert_eq!(types(&a.tick(T0 + ANNOUNCE_INTERVAL_MS)), ["announce"]);
+    let first = a.next_deadline().unwrap();
+    assert!(
+        beat_window(T0, ANNOUNCE_INTERVAL_MS).contains(&first),
+        "{first}"
+    );
+    assert!(types(&a.tick(first - 1)).is_empty());
+    assert_eq!(types(&a.tick(first)), ["announce"]);
     // The history window closes in between; that tick publishes nothing.
     assert_eq!(a.next_deadline(), Some(T0 + HISTORY_REQUEST_TIMEOUT_MS));
     assert!(a.tick(T0 + HISTORY_REQUEST_TIMEOUT_MS).is_empty());
-    assert_eq!(a.next_deadline(), Some(T0 + 2 * ANNOUNCE_INTERVAL_MS));
+    let second = a.next_deadline().unwrap();
+    assert!(
+        beat_window(first, ANNOUNCE_INTERVAL_MS).contains(&second),
+        "{second}"
+    );
     // A late tick (a throttled tab) beats once and reschedules from then.
     assert_eq!(types(&a.tick(T0 + 20_000)), ["announce"]);
-    assert_eq!(a.next_deadline(), Some(T0 + 20_000 + ANNOUNCE_INTERVAL_MS));
+    let third = a.next_deadline().unwrap();
+    assert!(beat_window(T0 + 20_000, ANNOUNCE_INTERVAL_MS).contains(&third));
+}
+
+#[test]
+fn beats_stretch_with_the_room_so_presence_costs_25_deliveries_per_peer_per_second() {
+    use crate::limits::{announce_interval_ms, MAX_ANNOUNCE_INTERVAL_MS, PEER_TIMEOUT_MS};
+    assert_eq!(announce_interval_ms(1), ANNOUNCE_INTERVAL_MS);
+    assert_eq!(announce_interval_ms(100), ANNOUNCE_INTERVAL_MS);
+    assert_eq!(announce_interval_ms(500), 20_000);
+    assert_eq!(announce_interval_ms(1_000), 40_000);
+    assert_eq!(announce_interval_ms(5_000), MAX_ANNOUNCE_INTERVAL_MS);
+    for n in [10u64, 100, 200, 500, 1_000] {
+        let deliveries_per_sec = n * n * 1_000 / announce_interval_ms(n as usize);
+        assert!(deliveries_per_sec <= 25 * n, "{n}: {deliveries_per_sec}");
+    }
+    let latest =
+        MAX_ANNOUNCE_INTERVAL_MS * (1_000 + crate::limits::ANNOUNCE_JITTER_PERMILLE) / 1_000;
+    assert!(
+        2 * latest <= PEER_TIMEOUT_MS,
+        "a lost beat never times anyone out"
+    );
+
+    // A room of 300: our beat period follows.
+    let mut a = open_room(1);
+    a.join(T0);
+    for n in 0..299u32 {
+        let mut seed = [7u8; 32];
+        seed[..4].copy_from_slice(&n.to_le_bytes());
+        let mut peer = Room::new(
+            RoomName::parse("calc-study").unwrap(),
+            LocalPeer::agent(
+                &AgentSecret::from_bytes(seed),
+                PeerId::from_bytes([seed[0], seed[1], seed[2], seed[3], 7, 7, 7, 7]),
+            ),
+            T0,
+            u64::from(n),
+        );
+        // Arriving over 7.5 s, within the room's budget for strangers.
+        let at = T0 + 25 * u64::from(n);
+        deliver(&peer.join(at), &mut a, at);
+    }
+    assert_eq!(a.peers().len(), 300);
+    a.tick(T0 + 8_000);
+    let beat_at = a.next_deadline().unwrap();
+    a.tick(beat_at);
+    let next = a.next_deadline().unwrap();
+    assert!(
+        beat_window(beat_at, 12_000).contains(&next),
+        "{}",
+        next - beat_at
+    );
 }
 
 #[test]
@@ -536,13 +603,10 @@ fn nobody_can_speak_with_our_peer_id() {
 fn a_signed_connection_cannot_be_hijacked_by_its_peer_id() {
     let (a, mut b) = two_peers();
     // Same peer id as A, unsigned, trying to say goodbye for it.
-    let fake_leave = Envelope::Leave(Presence {
-        handle: a.me().handle().clone(),
-        avatar_seed: a.me().avatar_seed().clone(),
-        name: None,
-        from: a.me().peer_id().clone(),
-        t: T0,
-    });
+    let fake_leave = Envelope::Leave(crate::envelope::Departure::new(
+        a.me().peer_id().clone(),
+        T0,
+    ));
     let out = b.receive(T0, &encode_unsigned(&fake_leave));
     assert_eq!(rejections(&out).len(), 1, "{out:?}");
     assert_eq!(b.peers().len(), 2, "A is still here");
@@ -797,46 +861,119 @@ fn a_full_history_response_fits_one_publish() {
 fn next_deadline_is_the_earliest_timer() {
     let (a, _b, _) = history_setup(&["x"]);
     let due = a.replies.next_due().unwrap();
-    // b's arrival pulled a's next beat forward to the minimum gap.
+    let roster_due = a.roster_replies.next_due().unwrap();
     assert_eq!(
         a.next_deadline(),
-        Some(due.min(T0 + PRESENCE_REPLY_MIN_GAP_MS))
+        Some(due.min(roster_due).min(a.members.next_announce().unwrap()))
     );
 }
 
 #[test]
-fn a_newcomer_makes_present_peers_beat_at_once_so_it_sees_them_quickly() {
-    let (mut old, mut newcomer) = (open_room(1), open_room(2));
-    old.join(T0);
-    let arrival = T0 + 2_000;
-    deliver(&newcomer.join(arrival), &mut old, arrival);
-    assert_eq!(old.next_deadline(), Some(arrival));
-    let beat = old.tick(arrival);
-    let seen = deliver(&beat, &mut newcomer, arrival);
+fn a_signed_newcomer_is_told_who_is_here_by_one_roster_within_a_second() {
+    let mut present: Vec<Room> = (1..=3).map(open_room).collect();
+    for i in 0..present.len() {
+        let joined = present[i].join(T0);
+        for (j, other) in present.iter_mut().enumerate() {
+            if i != j {
+                deliver(&joined, other, T0);
+            }
+        }
+    }
+    let arrival = T0 + 10_000;
+    for room in &mut present {
+        // Their own joins' rosters and history windows are long done.
+        room.tick(arrival - 1);
+    }
+    let mut newcomer = open_room(9);
+    let asked = newcomer.join(arrival);
+    for room in &mut present {
+        let heard = deliver(&asked, room, arrival);
+        assert!(
+            payloads(&heard).is_empty(),
+            "nobody beats early for a signed newcomer"
+        );
+    }
+    // The first peer due answers; the others see its roster and stay quiet.
+    let first = (0..present.len())
+        .min_by_key(|&i| present[i].roster_replies.next_due().unwrap())
+        .unwrap();
+    let due = present[first].roster_replies.next_due().unwrap();
+    assert!(due - arrival <= ROSTER_REPLY_JITTER_MS.1);
+    let roster = present[first].tick(due);
+    assert_eq!(types(&roster), ["roster"]);
+    for (i, room) in present.iter_mut().enumerate() {
+        if i != first {
+            deliver(&roster, room, due);
+            assert!(types(&room.tick(arrival + 1_000))
+                .iter()
+                .all(|t| t != "roster"));
+        }
+    }
+    let seen = deliver(&roster, &mut newcomer, due);
+    let joined: Vec<String> = events(&seen)
+        .iter()
+        .filter_map(|e| match e {
+            RoomEvent::PeerJoined { peer } => Some(peer.handle.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(joined.len(), 3, "{seen:?}");
+    assert_eq!(newcomer.peers().len(), 4);
+    assert!(newcomer.peers().iter().all(|p| p.verified));
+}
+
+#[test]
+fn a_roster_cannot_bring_back_someone_who_left() {
+    let (mut a, mut b) = two_peers();
+    let mut c = open_room(3);
+    let c_join = c.join(T0 + 1);
+    deliver(&c_join, &mut a, T0 + 1);
+    deliver(&c_join, &mut b, T0 + 1);
+    b.tick(T0 + 5_000);
+    // The newcomer asks; B's roster, composed now, lists C.
+    let mut newcomer = open_room(9);
+    let asked = newcomer.join(T0 + 6_000);
+    deliver(&c_join, &mut newcomer, T0 + 6_000);
+    deliver(&asked, &mut b, T0 + 6_000);
+    let due = b.roster_replies.next_due().unwrap();
+    let roster = b.tick(due);
+    assert_eq!(types(&roster), ["roster"]);
+    // C leaves before the roster reaches the newcomer.
+    deliver(&c.leave(due), &mut newcomer, due);
+    assert!(!newcomer
+        .peers()
+        .iter()
+        .any(|p| p.handle == secret(3).handle()));
+    let seen = deliver(&roster, &mut newcomer, due + 1);
     assert!(
-        events(&seen).iter().any(
-            |e| matches!(e, RoomEvent::PeerJoined { peer } if peer.handle == secret(1).handle())
-        ),
-        "{seen:?}"
+        !newcomer
+            .peers()
+            .iter()
+            .any(|p| p.handle == secret(3).handle()),
+        "C is back: {seen:?}"
     );
+    assert!(newcomer
+        .peers()
+        .iter()
+        .any(|p| p.handle == secret(1).handle()));
 }
 
 #[test]
-fn early_beats_for_newcomers_keep_the_minimum_gap() {
-    let (mut old, mut newcomer) = (open_room(1), open_room(2));
+fn a_v1_newcomer_in_a_small_room_gets_an_early_beat_keeping_the_minimum_gap() {
+    let mut old = open_room(1);
     old.join(T0);
     let arrival = T0 + 200;
-    deliver(&newcomer.join(arrival), &mut old, arrival);
+    old.receive(arrival, &v1_announce("new-misty-mouse", 7));
     assert_eq!(old.next_deadline(), Some(T0 + PRESENCE_REPLY_MIN_GAP_MS));
     assert!(payloads(&old.tick(T0 + PRESENCE_REPLY_MIN_GAP_MS - 1)).is_empty());
-    assert_eq!(payloads(&old.tick(T0 + PRESENCE_REPLY_MIN_GAP_MS)).len(), 1);
-    // A known connection announcing again does not pull the beat forward.
-    let again = newcomer.tick(arrival + ANNOUNCE_INTERVAL_MS);
-    deliver(&again, &mut old, arrival + ANNOUNCE_INTERVAL_MS);
     assert_eq!(
-        old.next_deadline(),
-        Some(T0 + PRESENCE_REPLY_MIN_GAP_MS + ANNOUNCE_INTERVAL_MS)
+        types(&old.tick(T0 + PRESENCE_REPLY_MIN_GAP_MS)),
+        ["announce"]
     );
+    // A known connection announcing again does not pull the beat forward.
+    let before = old.next_deadline();
+    old.receive(arrival + 2_000, &v1_announce("new-misty-mouse", 7));
+    assert_eq!(old.next_deadline(), before);
 }
 
 // ---- several local members (the IRC bridge) ----
@@ -861,11 +998,19 @@ fn every_member_beats_on_its_own_schedule() {
     let (mut bridge, _) = bridge_and_remote();
     let later = T0 + 1_000;
     bridge.add_member(later, local(4)).unwrap();
-    assert_eq!(bridge.next_deadline(), Some(T0 + ANNOUNCE_INTERVAL_MS));
-    assert_eq!(payloads(&bridge.tick(T0 + ANNOUNCE_INTERVAL_MS)).len(), 2);
-    assert_eq!(
-        payloads(&bridge.tick(later + ANNOUNCE_INTERVAL_MS)).len(),
-        1
+    let first = bridge.next_deadline().unwrap();
+    assert!(beat_window(T0, ANNOUNCE_INTERVAL_MS).contains(&first));
+    let mut beats = 0;
+    let mut at = first;
+    // Until the newest member's first beat, each member beats once.
+    while at <= later + ANNOUNCE_INTERVAL_MS * 9 / 10 {
+        beats += payloads(&bridge.tick(at)).len();
+        at = bridge.next_deadline().unwrap();
+    }
+    assert_eq!(beats, 2, "members 1 and 3, on their own schedule");
+    assert!(
+        beat_window(later, ANNOUNCE_INTERVAL_MS).contains(&at)
+            || at < later + ANNOUNCE_INTERVAL_MS * 11 / 10
     );
 }
 
@@ -1232,4 +1377,95 @@ fn a_message_the_key_would_not_sign_fails_and_can_be_retried() {
     let failed = a.signing_failed(request.id, "cancelled");
     assert_eq!(deliveries(&failed), [(id.clone(), Delivery::Failed)]);
     assert!(a.retry(T0 + 1, &id).is_ok());
+}
+
+// ---- meeting Party v1 clients ----
+
+#[test]
+fn our_leave_names_no_handle_so_v1_does_not_take_it_for_a_sign_of_life() {
+    let mut a = open_room(1);
+    a.join(T0);
+    let out = a.leave(T0 + 1);
+    let leave: serde_json::Value = serde_json::from_slice(&payloads(&out)[0]).unwrap();
+    assert_eq!(leave["type"], "leave");
+    // v1's _dispatch refreshes a peer on any envelope with a valid `handle`.
+    assert!(leave.get("handle").is_none(), "{leave}");
+    assert!(leave.get("avatarSeed").is_none(), "{leave}");
+}
+
+#[test]
+fn a_signed_leave_from_an_earlier_client_that_named_its_handle_still_counts() {
+    let (a, mut b) = two_peers();
+    let secret = secret(1);
+    let old_style = Envelope::Leave(crate::envelope::Departure {
+        from: a.me().peer_id().clone(),
+        t: T0 + 5,
+        legacy: Some(crate::envelope::LegacyPresence {
+            handle: secret.handle(),
+            avatar_seed: secret.avatar_seed(),
+            name: None,
+        }),
+    });
+    let payload = encode_signed(b.topic(), &old_style, &secret.signing_key(), Auth::Agent);
+    let out = b.receive(T0 + 5, &payload);
+    assert!(
+        matches!(events(&out).as_slice(), [RoomEvent::PeerLeft { .. }]),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_v1_hosts_history_records_are_shown_as_unverified_history_not_dropped() {
+    let mut joiner = room_named("big-red-apple", 2);
+    joiner.join(T0);
+    let response = serde_json::json!({
+        "type": "history-response",
+        "to": joiner.me().peer_id().as_str(),
+        "log": [
+            {"id": "big-red-apple-1767225500000-a1b2c3", "room": "big-red-apple",
+             "from": "big-red-apple", "fromAvatar": "66687aadf862bd776c8fc18b8e9f8e20",
+             "text": "welcome to my v1 party", "ts": T0 - 100_000},
+            {"id": "big-red-apple-1767225500001-a1b2c4", "room": "big-red-apple",
+             "from": "big-red-apple", "fromAvatar": "66687aadf862bd776c8fc18b8e9f8e20",
+             "text": "second line", "ts": T0 - 99_000, "replayed": true},
+        ],
+        "from": "8899aabbccddeeff",
+        "t": T0 + 500,
+    });
+    let out = joiner.receive(T0 + 500, response.to_string().as_bytes());
+    let shown = messages(&out);
+    assert_eq!(shown.len(), 2, "{out:?}");
+    assert!(shown
+        .iter()
+        .all(|m| m.history && m.trust == Trust::Unverified));
+    assert_eq!(shown[0].text, "welcome to my v1 party");
+    assert_eq!(shown[0].t, T0 - 100_000);
+    assert_eq!(shown[0].handle.as_str(), "big-red-apple");
+    assert_eq!(
+        shown[0].from, shown[1].from,
+        "one sender's lines group together"
+    );
+    assert!(rejections(&out).is_empty(), "{out:?}");
+}
+
+#[test]
+fn a_one_shot_sender_is_gone_as_soon_as_its_message_is_heard() {
+    let mut listener = open_room(2);
+    listener.join(T0);
+    let mut once = open_room(5);
+    let out = once.send_once(T0 + 1, "one shot").unwrap();
+    assert_eq!(types(&out), ["msg", "leave"]);
+    let heard = deliver(&out, &mut listener, T0 + 2);
+    assert_eq!(messages(&heard)[0].text, "one shot");
+    assert!(
+        events(&heard).iter().any(|e| matches!(
+            e,
+            RoomEvent::PeerLeft {
+                reason: LeaveReason::Left,
+                ..
+            }
+        )),
+        "{heard:?}"
+    );
+    assert_eq!(listener.peers().len(), 1, "only the listener itself");
 }

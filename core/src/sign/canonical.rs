@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 
 use super::{Auth, PublicKey};
-use crate::envelope::{Body, Envelope, FieldSink, LogEntry};
+use crate::envelope::{Body, Envelope, FieldSink, LogEntry, PresenceEntry};
 use crate::ids::PeerId;
 
 /// First bytes of every signed form, so a Party signature can never be mistaken for a
@@ -56,6 +56,15 @@ impl FieldSink for Writer<'_> {
             log.extend_from_slice(&entry_digest(self.topic, entry));
         }
         self.item(name, &log);
+    }
+
+    fn presences(&mut self, name: &'static str, entries: &[PresenceEntry]) {
+        let count = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+        let mut list = count.to_be_bytes().to_vec();
+        for entry in entries {
+            list.extend_from_slice(&presence_entry_digest(self.topic, entry));
+        }
+        self.item(name, &list);
     }
 }
 
@@ -113,6 +122,29 @@ pub fn entry_digest(topic: &str, entry: &LogEntry) -> [u8; 32] {
         .as_ref()
         .zip(entry.seal().map(|seal| seal.auth()));
     let form = canonical_form(topic, "msg", |w| msg.fields(w), &msg.from, msg.t, signer);
+    let mut hasher = Sha256::new();
+    hasher.update(form);
+    if let Some(seal) = entry.seal() {
+        hasher.update(seal.signature().to_bytes());
+    }
+    hasher.finalize().into()
+}
+
+/// What a roster signature commits to per entry, as `entry_digest` for history.
+pub fn presence_entry_digest(topic: &str, entry: &PresenceEntry) -> [u8; 32] {
+    let presence = entry.presence();
+    let public_key = entry.seal().map(|seal| seal.public_key());
+    let signer = public_key
+        .as_ref()
+        .zip(entry.seal().map(|seal| seal.auth()));
+    let form = canonical_form(
+        topic,
+        "announce",
+        |w| presence.fields(w),
+        &presence.from,
+        presence.t,
+        signer,
+    );
     let mut hasher = Sha256::new();
     hasher.update(form);
     if let Some(seal) = entry.seal() {

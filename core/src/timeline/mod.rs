@@ -19,6 +19,10 @@ use crate::room::{ChatMessage, Delivery, RoomEvent, Trust};
 /// name, time), as chat apps group them.
 pub const GROUP_GAP_MS: u64 = 5 * 60_000;
 
+/// A connection that comes and goes within this long (a one-shot `party send`, a
+/// tab opened and closed) is not announced at all: its message, if any, says enough.
+pub const BRIEF_VISIT_MS: u64 = 5_000;
+
 /// One line of the log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Line {
@@ -136,7 +140,7 @@ impl Timeline {
                 }
             }
             RoomEvent::PeerLeft { peer, reason } => {
-                if !self.is_me(&peer.handle) {
+                if !self.is_me(&peer.handle) && !self.forget_brief_visit(&peer.handle, now) {
                     self.notice(
                         now,
                         Notice::Left {
@@ -216,6 +220,25 @@ impl Timeline {
             return;
         }
         self.deliveries.insert(id, status);
+    }
+
+    /// `handle` is leaving: if its "joined" is its latest notice and only just
+    /// written, both go unsaid (see `BRIEF_VISIT_MS`).
+    fn forget_brief_visit(&mut self, handle: &Handle, now: u64) -> bool {
+        let latest = self.lines.iter().rposition(
+            |line| matches!(line, Line::Notice { notice, .. } if notice.handle() == Some(handle)),
+        );
+        let Some(index) = latest else {
+            return false;
+        };
+        let brief = matches!(
+            &self.lines[index],
+            Line::Notice { t, notice: Notice::Joined { .. }, .. } if now.saturating_sub(*t) <= BRIEF_VISIT_MS
+        );
+        if brief {
+            self.lines.remove(index);
+        }
+        brief
     }
 
     fn is_me(&self, handle: &Handle) -> bool {

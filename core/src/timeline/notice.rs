@@ -51,6 +51,14 @@ pub enum Notice {
 }
 
 impl Notice {
+    /// The peer this notice is about, for joins and departures.
+    pub fn handle(&self) -> Option<&Handle> {
+        match self {
+            Notice::Joined { handle } | Notice::Left { handle, .. } => Some(handle),
+            _ => None,
+        }
+    }
+
     /// Whether this warns of impersonation: drawn as an alarm. Only real conflicts
     /// are; an unsigned v1 host is not.
     pub fn is_alarm(&self) -> bool {

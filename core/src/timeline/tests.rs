@@ -296,3 +296,31 @@ fn our_messages_show_where_they_stand_and_a_retry_replaces_the_failed_line() {
     assert_eq!(texts(&log), ["again"]);
     assert_eq!(log.rows()[0].delivery, Some(Delivery::Sent));
 }
+
+#[test]
+fn someone_who_comes_and_goes_at_once_is_not_announced_but_what_they_said_stays() {
+    let mut log = timeline();
+    log.apply(RoomEvent::PeerJoined { peer: peer(OTHER) }, 10_000);
+    log.apply(RoomEvent::Message(message("once", 10_001, true)), 10_001);
+    log.apply(
+        RoomEvent::PeerLeft {
+            peer: peer(OTHER),
+            reason: LeaveReason::Left,
+        },
+        10_002,
+    );
+    assert_eq!(texts(&log), ["once"]);
+    // Someone who stayed a while is seen leaving.
+    log.apply(RoomEvent::PeerJoined { peer: peer(OTHER) }, 20_000);
+    log.apply(
+        RoomEvent::PeerLeft {
+            peer: peer(OTHER),
+            reason: LeaveReason::Left,
+        },
+        20_000 + BRIEF_VISIT_MS + 1,
+    );
+    assert_eq!(
+        texts(&log),
+        ["once", "tiny-blue-pear joined", "tiny-blue-pear left"]
+    );
+}
