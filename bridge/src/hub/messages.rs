@@ -3,6 +3,8 @@
 
 use party_core::ids::RoomName;
 use party_core::room::Delivery;
+// How a `/me` action travels in a room text (and back to IRC as CTCP ACTION).
+use party_core::timeline::text::ACTION_PREFIX;
 use party_core::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent, SendError, Trust};
 
 use crate::irc::formatting::strip_formatting;
@@ -23,9 +25,6 @@ pub(super) struct PendingSeal {
     target: String,
     composed: party_core::Composed,
 }
-
-/// How a `/me` action travels in a room text (and back to IRC as CTCP ACTION).
-const ACTION_PREFIX: &str = "/me ";
 
 /// User and host of every room peer (browser, CLI or another bridge) on IRC.
 pub(super) const PEER_USER: &str = "party";

@@ -177,6 +177,12 @@ impl Room {
         self.members.get(peer_id).is_some()
     }
 
+    /// Whether the remote connection `peer_id` is present here (cheaper than
+    /// `peers()` when that is all one needs to know).
+    pub fn is_present(&self, peer_id: &PeerId) -> bool {
+        self.peers.get(peer_id).is_some()
+    }
+
     /// How many local peers we speak for.
     pub fn member_count(&self) -> usize {
         self.members.len()

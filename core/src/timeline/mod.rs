@@ -6,6 +6,7 @@
 mod notice;
 #[cfg(test)]
 mod tests;
+pub mod text;
 
 pub use notice::Notice;
 
