@@ -88,3 +88,33 @@ test('the front page works under the base path, and a broken config.json is repo
     await broken.stop();
   }
 });
+
+test('on the static deploy, a room address with a trailing slash lands in the room, and the app can be installed', async () => {
+  const room = uniqueRoom('e2e-pages-slash');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${pages.url}${room}/`);
+    await page.waitForURL((url) => url.pathname === `/party/${room}`);
+    await expect(page.getByTestId('room-name')).toHaveText(room);
+
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector('link[rel=manifest]');
+      const response = await fetch(link.href);
+      const json = await response.json();
+      const icons = await Promise.all(
+        json.icons.map(async (icon) => {
+          const r = await fetch(new URL(icon.src, response.url));
+          return { src: icon.src, ok: r.ok, type: r.headers.get('content-type') };
+        }),
+      );
+      return { name: json.name, display: json.display, icons };
+    });
+    assert.equal(manifest.name, 'Party');
+    assert.equal(manifest.display, 'standalone');
+    assert.ok(manifest.icons.some((i) => i.src === 'icon-512.png'), JSON.stringify(manifest));
+    for (const icon of manifest.icons) assert.ok(icon.ok, `${icon.src} is served`);
+  } finally {
+    await context.close();
+  }
+});

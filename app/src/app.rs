@@ -16,6 +16,7 @@ use crate::views::identity_card::IdentityCard;
 use crate::views::room::RoomView;
 use crate::views::room_entry::RoomEntry;
 use crate::views::room_opener::RoomOpener;
+use crate::views::rooms_page::RoomsPage;
 use crate::{config, js_error};
 
 /// The parts of the page address the app depends on.
@@ -79,20 +80,98 @@ pub fn App() -> impl IntoView {
         }
         now
     });
+    let theme = crate::theme::start();
+    let muted = RwSignal::new(crate::prefs::muted());
+    Effect::new(move |_| {
+        crate::prefs::set_muted(muted.get());
+        crate::attention::set_muted(muted.get());
+    });
+    crate::title::follow_unread(rooms);
     let page = match page_address() {
         Ok(address) => pages(address, identity, identity_loaded, storage_warning, rooms).into_any(),
         Err(why) => view! { <p class="error" role="alert">{format!("Cannot read the page address: {why}")}</p> }
             .into_any(),
     };
+    crate::viewport::follow();
+    let total_unread = move || {
+        rooms.names.with(|names| {
+            names
+                .iter()
+                .filter_map(|room| rooms.session(room))
+                .map(|session| session.signals.unread.get().messages)
+                .sum::<u32>()
+        })
+    };
     view! {
+        <a class="skip-link button" href="#main">"Skip to the content"</a>
         <header class="topbar">
             <a class="brand" href="./">
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 "Party"
             </a>
             <span class="tagline">"Ephemeral, agent-first chat"</span>
+            <span class="spacer"></span>
+            <nav class="topnav" aria-label="Party">
+                <a href="./rooms" data-testid="rooms-link">
+                    "Rooms"
+                    {move || {
+                        let unread = total_unread();
+                        (unread > 0).then(|| view! { <span class="unread" data-testid="rooms-unread">{unread}</span> })
+                    }}
+                </a>
+                <button
+                    type="button"
+                    class="ghost"
+                    data-testid="mute"
+                    aria-pressed=move || muted.get().to_string()
+                    title=move || if muted.get() { "Sounds are off" } else { "Sounds are on" }
+                    on:click=move |_| muted.update(|m| *m = !*m)
+                >
+                    {move || if muted.get() { "🔇" } else { "🔔" }}
+                    <span class="visually-hidden">"Mute sounds"</span>
+                </button>
+                <details class="settings-menu">
+                    <summary data-testid="settings" aria-label="Settings">"⚙"</summary>
+                    <div class="settings card">
+                        <label for="theme-select">"Theme"</label>
+                        <select
+                            id="theme-select"
+                            data-testid="theme"
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                if let Some(chosen) = crate::prefs::Theme::ALL.into_iter().find(|t| t.as_str() == value) {
+                                    theme.set(chosen);
+                                }
+                            }
+                        >
+                            {crate::prefs::Theme::ALL.into_iter().map(|t| view! {
+                                <option value=t.as_str() selected=move || theme.get() == t>{t.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        <label for="notify-select">"Notify me of"</label>
+                        <select
+                            id="notify-select"
+                            data-testid="notify"
+                            on:change=move |ev| {
+                                let chosen = crate::prefs::Notify::parse(&event_target_value(&ev));
+                                crate::prefs::set_notify(chosen);
+                                if chosen != crate::prefs::Notify::Off {
+                                    crate::attention::ask_permission();
+                                }
+                            }
+                        >
+                            {[crate::prefs::Notify::Mentions, crate::prefs::Notify::Everything, crate::prefs::Notify::Off]
+                                .into_iter()
+                                .map(|n| view! {
+                                    <option value=n.as_str() selected=crate::prefs::notify() == n>{n.label()}</option>
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                </details>
+            </nav>
         </header>
-        <main>
+        <main id="main" tabindex="-1">
             {move || storage_warning.get().map(|message| view! {
                 <p class="warning-banner" role="alert" data-testid="storage-warning">{message}</p>
             })}
@@ -129,7 +208,13 @@ fn pages(
             </Show>
         }
         .into_any(),
-        Route::Room(room) => {
+        Route::Rooms => view! { <RoomsPage rooms /> }.into_any(),
+        Route::Room { room, canonical } => {
+            if !canonical {
+                if let Err(why) = nav.replace(&format!("./{room}")) {
+                    leptos::logging::warn!("party: cannot correct the address: {why}");
+                }
+            }
             let link = HostLink::parse(&nav.hash.get_untracked());
             view! {
                 <Show when=ready fallback=loading>
@@ -157,7 +242,11 @@ fn pages(
             }
             .into_any()
         }
-        Route::BadRoom { segment, error } => view! { <BadRoom segment error /> }.into_any(),
+        Route::BadRoom {
+            segment,
+            error,
+            suggestion,
+        } => view! { <BadRoom segment error suggestion /> }.into_any(),
     }
 }
 
@@ -171,6 +260,7 @@ fn Home(
         match identity.get() {
         Some(current) => view! {
             <div class="stack narrow">
+                <h1 class="visually-hidden">"Party"</h1>
                 <IdentityCard current identity />
                 <RoomOpener />
             </div>

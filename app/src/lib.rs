@@ -2,6 +2,7 @@
 //! and views around `party_core`, which owns every protocol rule.
 
 mod app;
+mod attention;
 mod broker_url;
 mod clock;
 mod config;
@@ -19,7 +20,10 @@ mod random;
 mod room_session;
 mod rooms;
 mod route;
+mod theme;
 mod ticker;
+mod title;
+mod viewport;
 mod views;
 mod webcrypto;
 

@@ -41,6 +41,26 @@ impl Nav {
         self.push(&url)
     }
 
+    /// Corrects the address in place (no new history entry): `relative` resolved
+    /// against the current page, keeping its search and fragment.
+    pub fn replace(&self, relative: &str) -> Result<(), String> {
+        let window = web_sys::window().ok_or("no window")?;
+        let location = window.location();
+        let here = location.href().map_err(|err| js_error::text(&err))?;
+        let url =
+            web_sys::Url::new_with_base(relative, &here).map_err(|err| js_error::text(&err))?;
+        url.set_search(&location.search().unwrap_or_default());
+        url.set_hash(&location.hash().unwrap_or_default());
+        window
+            .history()
+            .and_then(|history| {
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()))
+            })
+            .map_err(|err| js_error::text(&err))?;
+        self.sync();
+        Ok(())
+    }
+
     fn push(&self, url: &web_sys::Url) -> Result<(), String> {
         let window = web_sys::window().ok_or("no window")?;
         let search = window.location().search().unwrap_or_default();

@@ -15,9 +15,11 @@ use party_core::reconnect::Backoff;
 use party_core::room::SignRequest;
 use party_core::secret::AgentSecret;
 use party_core::sign::PublicKey;
+use party_core::timeline::text::rich;
 use party_core::timeline::Timeline;
 use party_core::{LocalPeer, Output, PeerInfo, Room, RoomEvent};
 
+use crate::attention::{self, Chime};
 use crate::clock::now_ms;
 use crate::frame::NextFrame;
 use crate::identity::Identity;
@@ -67,6 +69,20 @@ pub struct RoomSignals {
     pub peers: RwSignal<Vec<PeerInfo>>,
     pub log: RwSignal<Timeline>,
     pub rejections: RwSignal<Rejections>,
+    /// When the next reconnect attempt is due (ms since the epoch), while offline.
+    pub retry_at: RwSignal<Option<u64>>,
+    /// Messages from others that arrived while the room was not on screen (or the
+    /// tab was hidden), and how many of them name us.
+    pub unread: RwSignal<Unread>,
+    /// Set by the room page while it shows this room.
+    pub on_screen: RwSignal<bool>,
+}
+
+/// New messages not seen yet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unread {
+    pub messages: u32,
+    pub mentions: u32,
 }
 
 /// The view's handle on a running room session.
@@ -110,6 +126,7 @@ impl RoomSession {
         external_key: Option<WebCryptoKey>,
         broker_url: String,
     ) -> Result<Self, String> {
+        let room_name = connection.room().name().clone();
         let client_id = mqtt_client_id(random::bytes().map_err(|err| err.to_string())?);
         let session = Session::new(client_id, MQTT_KEEP_ALIVE_SECS);
         let peers = connection.room().peers();
@@ -120,10 +137,14 @@ impl RoomSession {
             peers: RwSignal::new(peers),
             log: RwSignal::new(timeline),
             rejections: RwSignal::new(Rejections::default()),
+            retry_at: RwSignal::new(None),
+            unread: RwSignal::new(Unread::default()),
+            on_screen: RwSignal::new(false),
         };
         let driver = Rc::new_cyclic(|me| {
             RefCell::new(Driver {
                 me: me.clone(),
+                room_name: room_name.clone(),
                 connection,
                 external_key,
                 session,
@@ -175,6 +196,11 @@ impl RoomSession {
         self.with_driver(Driver::stop);
     }
 
+    /// Tries to reach the broker now instead of waiting for the next attempt.
+    pub fn retry_now(&self) {
+        self.with_driver(Driver::network_back);
+    }
+
     /// Comes back after `stop` (a page restored from the back/forward cache).
     pub fn resume(&self) {
         self.with_driver(Driver::resume);
@@ -215,6 +241,8 @@ fn with_driver<R>(driver: &Weak<RefCell<Driver>>, f: impl FnOnce(&mut Driver) ->
 
 struct Driver {
     me: Weak<RefCell<Driver>>,
+    /// The room's name, for notifications.
+    room_name: RoomName,
     connection: Connection,
     /// The non-extractable key that signs for a person, when the identity has one.
     external_key: Option<WebCryptoKey>,
@@ -257,6 +285,7 @@ struct UiBatch {
 impl Driver {
     fn connect(&mut self) {
         self.retry = None;
+        self.signals.retry_at.set(None);
         self.generation += 1;
         let generation = self.generation;
         let me = self.me.clone();
@@ -446,13 +475,48 @@ impl Driver {
         if !events.is_empty() {
             let now = now_ms();
             let mut rejected: Vec<String> = Vec::new();
+            let seen = self.signals.on_screen.get_untracked() && page_visible();
+            let mut unread = Unread::default();
+            let me = self.connection.room().me().handle().clone();
+            let topic_room = self.room_name.to_string();
             self.signals.log.update(|log| {
+                let room = self.connection.room();
                 for event in events {
+                    let joined =
+                        matches!(&event, RoomEvent::PeerJoined { peer } if peer.handle != me);
+                    if let RoomEvent::Message(message) = &event {
+                        let own = room.is_member(&message.from);
+                        if !seen && !own && !message.history {
+                            unread.messages += 1;
+                            let mention = rich(&message.text, &me).mentions_me;
+                            unread.mentions += u32::from(mention);
+                            attention::notify(
+                                &topic_room,
+                                message.handle.as_str(),
+                                &message.text,
+                                mention,
+                            );
+                        }
+                    }
+                    let before = log.lines().len();
                     if let Some(reason) = log.apply(event, now) {
                         rejected.push(reason);
                     }
+                    // A join the log tells of (not someone who was already here).
+                    if joined && log.lines().len() > before {
+                        attention::chime(Chime::Join);
+                    }
                 }
             });
+            if unread.messages > 0 {
+                attention::chime(Chime::Message);
+            }
+            if unread != Unread::default() {
+                self.signals.unread.update(|total| {
+                    total.messages += unread.messages;
+                    total.mentions += unread.mentions;
+                });
+            }
             if !rejected.is_empty() {
                 for reason in &rejected {
                     leptos::logging::warn!("party: rejected envelope: {reason}");
@@ -521,6 +585,9 @@ impl Driver {
         self.signals.state.set(ConnectionState::Reconnecting);
         self.signals.detail.set(Some(reason));
         let delay = self.backoff.next_delay_ms(js_sys::Math::random());
+        self.signals
+            .retry_at
+            .set(Some(now_ms().saturating_add(delay)));
         let me = self.me.clone();
         let delay = delay.min(u64::from(u32::MAX)) as u32;
         self.retry = Some(Timeout::new(delay, move || {
@@ -562,4 +629,11 @@ impl Driver {
         self.apply(outputs);
         self.connect();
     }
+}
+
+/// Whether the tab is in front (a hidden tab's new messages are unread).
+fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .is_some_and(|document| !document.hidden())
 }

@@ -100,6 +100,17 @@ impl HttpApp {
                 }
                 moved
             }
+            Target::RemoveSlash { to } => {
+                let to = match request.uri().query() {
+                    Some(query) => format!("{to}?{query}"),
+                    None => to,
+                };
+                let mut moved = response::text(StatusCode::PERMANENT_REDIRECT, &to);
+                if let Ok(location) = HeaderValue::from_str(&to) {
+                    moved.headers_mut().insert(LOCATION, location);
+                }
+                moved
+            }
             Target::Rejected => response::text(StatusCode::BAD_REQUEST, "invalid path"),
             Target::NotFound | Target::Mqtt | Target::Status => {
                 response::text(StatusCode::NOT_FOUND, "not found")

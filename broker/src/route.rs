@@ -72,6 +72,12 @@ pub enum Target {
     /// The base without its trailing slash; relative asset URLs need the slash, so
     /// the client is sent to the base itself.
     AddSlash,
+    /// A room address with trailing slashes (`/calc-study/`): the page's relative
+    /// asset URLs would point into a directory that does not exist, so the client is
+    /// sent to the room's address, `to` (the raw path without the slashes).
+    RemoveSlash {
+        to: String,
+    },
     NotFound,
     /// A path that tries to leave the dist directory or is not valid UTF-8.
     Rejected,
@@ -90,6 +96,12 @@ pub fn classify(base: &Base, raw_path: &str) -> Target {
     }
     if rest.contains('\\') {
         return Target::Rejected;
+    }
+    let trimmed = rest.trim_end_matches('/');
+    if trimmed.len() < rest.len() && !trimmed.is_empty() && !trimmed.contains(['/', '.', '%']) {
+        return Target::RemoveSlash {
+            to: format!("{base}{trimmed}"),
+        };
     }
     let Ok(decoded) = percent_decode_str(rest).decode_utf8() else {
         return Target::Rejected;
@@ -169,6 +181,21 @@ mod tests {
     }
 
     #[test]
+    fn a_room_address_with_trailing_slashes_is_redirected_to_the_room() {
+        let to = |path: &str| Target::RemoveSlash {
+            to: path.to_owned(),
+        };
+        assert_eq!(classify(&root(), "/calc-study/"), to("/calc-study"));
+        assert_eq!(classify(&root(), "/CALC-STUDY//"), to("/CALC-STUDY"));
+        assert_eq!(
+            classify(&party(), "/party/calc-study/"),
+            to("/party/calc-study")
+        );
+        assert_eq!(classify(&root(), "/a/b/"), Target::NotFound);
+        assert_eq!(classify(&root(), "/x.js/"), Target::NotFound);
+    }
+
+    #[test]
     fn paths_outside_the_base_are_not_found() {
         assert_eq!(classify(&party(), "/"), Target::NotFound);
         assert_eq!(classify(&party(), "/calc-study"), Target::NotFound);
@@ -235,7 +262,7 @@ mod tests {
 
     #[test]
     fn empty_segments_and_hidden_files_are_not_found() {
-        for raw in ["/calc-study/", "//x.js", "/a//b", "/.env", "/a/.git"] {
+        for raw in ["//x.js", "/a//b", "/.env", "/a/.git", "/a/b/"] {
             assert_eq!(classify(&root(), raw), Target::NotFound, "{raw}");
         }
     }

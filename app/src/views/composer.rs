@@ -17,13 +17,26 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
     let input = NodeRef::<Textarea>::new();
     let chars = move || text.with(|text| text.chars().count());
     let over = move || chars() > MAX_TEXT_CHARS;
+    let empty = move || text.with(|text| text.trim().is_empty());
+    // The counter shows only near the limit: it is noise the rest of the time.
+    let near_limit = move || chars() * 10 >= MAX_TEXT_CHARS * 9;
+    // Ready to type on entering the room.
+    Effect::new(move |_| {
+        if let Some(element) = input.get() {
+            let _ = element.focus();
+        }
+    });
 
     let send = move || {
         let draft = text.get_untracked();
+        if draft.trim().is_empty() {
+            return;
+        }
         match session.send_text(&draft) {
             Ok(()) => {
                 text.set(String::new());
                 error.set(None);
+                crate::attention::ask_after_first_message();
             }
             Err(why) => error.set(Some(why)),
         }
@@ -49,7 +62,7 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
     };
     view! {
         <form
-            class="card composer"
+            class="composer"
             on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 send();
@@ -70,7 +83,7 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
                     }
                     on:keydown=on_keydown
                 ></textarea>
-                <button type="submit" data-testid="composer-send">
+                <button type="submit" data-testid="composer-send" disabled=empty>
                     "Send"
                 </button>
             </div>
@@ -89,9 +102,11 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
                     }
                     .into_any(),
                 }}
-                <span class:over=over>
-                    {move || format!("{} / {MAX_TEXT_CHARS}", chars())}
-                </span>
+                <Show when=near_limit>
+                    <span class="counter" class:over=over data-testid="composer-counter" aria-live="polite">
+                        {move || format!("{} / {MAX_TEXT_CHARS}", chars())}
+                    </span>
+                </Show>
             </div>
         </form>
     }

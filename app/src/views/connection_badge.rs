@@ -15,7 +15,11 @@ pub fn ConnectionBadge(signals: RoomSignals) -> impl IntoView {
             data-state=move || state.get().as_str()
             role="status"
         >
-            {move || state.get().as_str()}
+            {move || match state.get() {
+                ConnectionState::Live => "live",
+                ConnectionState::Connecting => "connecting…",
+                ConnectionState::Reconnecting => "offline",
+            }}
         </span>
         {move || {
             (state.get() != ConnectionState::Live)

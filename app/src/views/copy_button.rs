@@ -46,7 +46,7 @@ pub fn CopyButton(
     }
 }
 
-async fn copy(text: &str) -> Result<(), String> {
+pub async fn copy(text: &str) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
     let promise = window.navigator().clipboard().write_text(text);
     JsFuture::from(promise)

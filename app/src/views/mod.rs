@@ -1,5 +1,6 @@
 //! The app's views; each file is one part of the screen.
 
+pub mod agents_panel;
 pub mod avatar;
 pub mod bad_room;
 pub mod composer;
@@ -10,7 +11,11 @@ pub mod field_form;
 pub mod identity_card;
 pub mod landing;
 pub mod message_list;
+pub mod offline_banner;
 pub mod peer_list;
 pub mod room;
 pub mod room_entry;
+pub mod room_header;
 pub mod room_opener;
+pub mod rooms_page;
+pub mod share_button;

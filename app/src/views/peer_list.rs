@@ -1,4 +1,7 @@
-//! Who is here: host first (core orders it), each marked host and/or you.
+//! Who is here: host first (core orders it), each with small marks (host, you, v1,
+//! agent) rather than a line each. A sidebar on a wide screen, a drawer opened from
+//! the header's count on a phone. While offline it says it may be out of date
+//! instead of claiming people are here.
 
 use leptos::prelude::*;
 use party_core::{PeerInfo, Trust};
@@ -7,10 +10,31 @@ use crate::views::avatar::Avatar;
 use crate::views::message_list::{trust_word, TrustTag};
 
 #[component]
-pub fn PeerList(peers: RwSignal<Vec<PeerInfo>>) -> impl IntoView {
+pub fn PeerList(
+    peers: RwSignal<Vec<PeerInfo>>,
+    #[prop(into)] live: Signal<bool>,
+    open: RwSignal<bool>,
+) -> impl IntoView {
     view! {
-        <aside class="card peers" aria-labelledby="peers-title">
-            <h2 id="peers-title">{move || format!("Here now · {}", peers.with(Vec::len))}</h2>
+        <aside
+            class="peers"
+            id="peers-drawer"
+            class:open=move || open.get()
+            class:stale=move || !live.get()
+            aria-labelledby="peers-title"
+            data-testid="peers"
+        >
+            <div class="peers-head">
+                <h2 id="peers-title">
+                    {move || match live.get() {
+                        true => format!("Here now · {}", peers.with(Vec::len)),
+                        false => "Last seen here (offline)".to_owned(),
+                    }}
+                </h2>
+                <button type="button" class="ghost peers-close" aria-label="Close the list" on:click=move |_| open.set(false)>
+                    "✕"
+                </button>
+            </div>
             <ul class="peer-list" data-testid="peer-list">
                 <For
                     each=move || peers.get()
@@ -27,7 +51,7 @@ fn Peer(peer: PeerInfo) -> impl IntoView {
     let handle = peer.handle.to_string();
     let standing = match peer.trust {
         Trust::Verified => "key verified",
-        Trust::Unverified => "unsigned",
+        Trust::Unverified => "unsigned (Party v1 client)",
         Trust::Impostor => "IMPOSTOR: another key than this handle's",
         Trust::Contested => "contested: another key claims this handle too",
     };
@@ -36,15 +60,17 @@ fn Peer(peer: PeerInfo) -> impl IntoView {
         None => format!("{handle}, {standing}"),
     };
     let impostor = peer.trust == Trust::Impostor;
-    let label = handle.clone();
+    let agent = peer.handle.is_bot();
     // Next to the handle, never instead of it: the name is chosen freely (an IRC
     // nick), the handle comes from the key.
     let name = peer.name.clone();
+    let href = format!("./{handle}");
+    let label = handle.clone();
     view! {
         <li
             class="peer"
             data-testid="peer"
-            data-handle=handle
+            data-handle=handle.clone()
             data-host=peer.is_host.to_string()
             data-self=peer.is_self.to_string()
             data-trust=trust_word(peer.trust)
@@ -54,15 +80,12 @@ fn Peer(peer: PeerInfo) -> impl IntoView {
         >
             <Avatar seed=peer.avatar_seed />
             <span class="peer-main">
-                <span class="peer-handle">{label}</span>
+                <a class="peer-handle" href=href>{label}</a>
                 {name.map(|name| view! { <span class="peer-name" data-testid="peer-name">{format!("({name})")}</span> })}
-                {peer.is_host.then(|| view! { <span class="tag host">"host"</span> })}
-                {peer.is_self.then(|| view! { <span class="tag">"you"</span> })}
-                {match peer.trust {
-                    Trust::Verified => None,
-                    Trust::Unverified => Some(view! { <span class="tag" title="unsigned (Party v1 client)">"v1"</span> }.into_any()),
-                    trust => Some(view! { <TrustTag trust /> }.into_any()),
-                }}
+                {peer.is_host.then(|| view! { <span class="tag host" title="the host of this party">"host"</span> })}
+                {peer.is_self.then(|| view! { <span class="tag you">"you"</span> })}
+                {agent.then(|| view! { <span class="tag agent" title="an AI agent">"🤖"</span> })}
+                {(peer.trust != Trust::Verified).then(|| view! { <TrustTag trust=peer.trust /> })}
             </span>
         </li>
     }

@@ -5,15 +5,20 @@
 use leptos::prelude::*;
 use party_core::ids::RoomName;
 use party_core::share_link::HostLink;
+use party_core::PeerInfo;
 
 use crate::identity::Identity;
-use crate::room_session::RoomSession;
+use crate::nav::Nav;
+use crate::room_session::{ConnectionState, RoomSession, Unread};
 use crate::rooms::Rooms;
+use crate::views::agents_panel::AgentsPanel;
 use crate::views::avatar::{Avatar, LinkAvatar};
 use crate::views::composer::Composer;
-use crate::views::connection_badge::ConnectionBadge;
 use crate::views::message_list::MessageList;
+use crate::views::offline_banner::OfflineBanner;
 use crate::views::peer_list::PeerList;
+use crate::views::room_header::RoomHeader;
+use crate::views::share_button::{room_link, ShareButton};
 
 /// `broker` is the broker URL, or why there is none; `link` is what the address's
 /// fragment says about the host.
@@ -26,52 +31,73 @@ pub fn RoomView(
     rooms: Rooms,
 ) -> impl IntoView {
     let own = room.host() == Some(identity.handle());
-    let kind = match room.host() {
-        Some(_) if own => "Your party".to_owned(),
-        Some(host) => format!("{host}'s party"),
-        None => "Open room".to_owned(),
-    };
-    let face = if own {
-        Some(view! { <Avatar seed=identity.avatar_seed() /> }.into_any())
-    } else {
-        link.identicon()
-            .map(|icon| view! { <LinkAvatar icon /> }.into_any())
-    };
-    let heading = view! {
-        <span class="room-face" data-testid="room-host-avatar">{face}</span>
-        <h1 data-testid="room-name">{room.to_string()}</h1>
-        <span class="room-kind">{kind}</span>
+    let seed = identity.avatar_seed();
+    let icon = link.identicon();
+    let face = move || {
+        if own {
+            Some(view! { <Avatar seed=seed.clone() /> }.into_any())
+        } else {
+            icon.map(|icon| view! { <LinkAvatar icon /> }.into_any())
+        }
     };
     if own {
         show_own_link(&identity);
     }
     let damaged_key = matches!(link.key, Some(Err(_)));
     let host_key = link.key.and_then(Result::ok);
+    let broker_url = broker.clone().ok();
     let started = broker.and_then(|url| rooms.enter(&room, &identity, url, host_key));
     match started {
         Ok(session) => {
-            rooms.current.set(Some(room.clone()));
-            on_cleanup(move || rooms.current.set(None));
             let signals = session.signals;
+            rooms.current.set(Some(room.clone()));
+            signals.on_screen.set(true);
+            on_cleanup(move || {
+                rooms.current.set(None);
+                signals.on_screen.set(false);
+            });
+            mark_read_while_seen(session);
+            let drawer_open = RwSignal::new(false);
+            let agents_open = RwSignal::new(false);
+            let nav = use_context::<Nav>();
+            let leaving = room.clone();
+            let agents_room = room.clone();
+            let alone_room = room.clone();
+            let me = identity.handle();
+            let on_leave = Callback::new(move |()| {
+                rooms.leave(&leaving);
+                let next = if rooms.names.with_untracked(Vec::is_empty) {
+                    "./"
+                } else {
+                    "./rooms"
+                };
+                if let Some(nav) = nav {
+                    if let Err(why) = nav.go(next) {
+                        leptos::logging::warn!("party: after leaving: {why}");
+                    }
+                }
+            });
             view! {
-                <div class="room">
-                    <div class="room-head">
-                        {heading}
-                        <span class="spacer"></span>
-                        <Rejected session />
-                        <ConnectionBadge signals />
-                    </div>
+                <div class="room" data-testid="room">
+                    <RoomHeader room=room.clone() own face=face() session drawer_open agents_open on_leave />
+                    <OfflineBanner session />
                     {damaged_key.then(|| view! {
                         <p class="warning-banner" role="alert" data-testid="link-key-damaged">
                             "This link's host key is damaged, so the host is recognised by the first key seen. Ask the host for their link again."
                         </p>
                     })}
-                    <MessageList log=signals.log retry=Callback::new(move |id| {
-                        if let Err(why) = session.retry(&id) {
-                            leptos::logging::warn!("party: retry refused: {why}");
-                        }
-                    }) />
-                    <PeerList peers=signals.peers />
+                    <Show when=move || agents_open.get()>
+                        <AgentsPanel room=agents_room.clone() broker=broker_url.clone() />
+                    </Show>
+                    <Alone session room=alone_room.clone() />
+                    <div class="room-body">
+                        <MessageList log=signals.log me retry=Callback::new(move |id| {
+                            if let Err(why) = session.retry(&id) {
+                                signals.detail.set(Some(why));
+                            }
+                        }) />
+                        <PeerList peers=signals.peers live=Signal::derive(move || signals.state.get() == ConnectionState::Live) open=drawer_open />
+                    </div>
                     <Composer session />
                 </div>
             }
@@ -79,7 +105,10 @@ pub fn RoomView(
         }
         Err(why) => view! {
             <div class="stack narrow">
-                <div class="room-head">{heading}</div>
+                <header class="room-head">
+                    <span class="room-face" data-testid="room-host-avatar">{face()}</span>
+                    <h1 data-testid="room-name">{room.to_string()}</h1>
+                </header>
                 <section class="card">
                     <h2>"Cannot open this room"</h2>
                     <p class="error" role="alert" data-testid="room-error">{why}</p>
@@ -88,6 +117,43 @@ pub fn RoomView(
         }
         .into_any(),
     }
+}
+
+/// Alone in the room: say so, and offer the link that brings others in.
+#[component]
+fn Alone(session: RoomSession, room: RoomName) -> impl IntoView {
+    let signals = session.signals;
+    let alone = move || {
+        signals.state.get() == ConnectionState::Live
+            && signals
+                .peers
+                .with(|peers| peers.iter().all(|p: &PeerInfo| p.is_self))
+    };
+    let title = format!("Party room {room}");
+    view! {
+        <Show when=alone>
+            <div class="alone" data-testid="alone">
+                <span>"You are the only one here. Send the link to bring people in."</span>
+                <ShareButton link=Signal::derive(room_link) title=title.clone() />
+            </div>
+        </Show>
+    }
+}
+
+/// What arrives while the room is on screen and the tab in front is read.
+fn mark_read_while_seen(session: RoomSession) {
+    let signals = session.signals;
+    let clear = move || {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| !d.hidden());
+        if visible && signals.unread.get_untracked() != Unread::default() {
+            signals.unread.set(Unread::default());
+        }
+    };
+    clear();
+    let listener = window_event_listener_untyped("visibilitychange", move |_| clear());
+    on_cleanup(move || listener.remove());
 }
 
 /// In your own party the address bar carries your share link (avatar and key in the
@@ -110,23 +176,5 @@ fn show_own_link(identity: &Identity) {
         );
         // Without history access the address just stays as it is.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
-}
-
-/// How many envelopes core refused, with the latest reason on hover.
-#[component]
-fn Rejected(session: RoomSession) -> impl IntoView {
-    let rejections = session.signals.rejections;
-    move || {
-        rejections.with(|r| {
-            (r.count > 0).then(|| {
-                let title = r.last_reason.clone().unwrap_or_default();
-                view! {
-                    <span class="badge-detail" title=title data-testid="rejected-count">
-                        {format!("{} rejected", r.count)}
-                    </span>
-                }
-            })
-        })
     }
 }

@@ -31,16 +31,61 @@ fn validate(s: &str) -> Result<(), IdProblem> {
 }
 
 impl RoomName {
-    /// Parses what a person typed or a URL/IRC channel carried: surrounding whitespace
-    /// is dropped and letters are lower-cased first, as IRC case-folds channel names.
+    /// Parses what a person typed or a URL/IRC channel carried, forgivingly: "Calc
+    /// Study", `CALC-STUDY` and ` calc_study ` all name `calc-study`. Letters are
+    /// lower-cased (as IRC case-folds channel names), spaces and underscores become
+    /// hyphens, runs of hyphens one, and hyphens at either end go.
     pub fn from_user_input(s: &str) -> Result<Self, super::IdError> {
-        Self::parse(&s.trim().to_ascii_lowercase())
+        Self::parse(&fold(s))
+    }
+
+    /// A valid name close to `s`, for a person who typed an impossible one: what
+    /// `from_user_input` would read, without the characters a name cannot have,
+    /// lengthened, shortened or moved off a reserved name as needed.
+    pub fn suggestion(s: &str) -> Option<Self> {
+        let kept: String = fold(s)
+            .chars()
+            .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+            .collect();
+        let mut name = fold(&kept);
+        if name.len() < ROOM_NAME_CHARS.0 {
+            name = if name.is_empty() {
+                return None;
+            } else {
+                format!("{name}-room")
+            };
+        }
+        name.truncate(ROOM_NAME_CHARS.1);
+        let mut name = name.trim_end_matches('-').to_owned();
+        if RESERVED_ROOM_NAMES.contains(&name.as_str()) {
+            name.push_str("-room");
+        }
+        Self::parse(&name).ok()
     }
 
     /// The room's host: a room named after a handle is that handle's party.
     pub fn host(&self) -> Option<Handle> {
         Handle::parse(&self.0).ok()
     }
+}
+
+/// Case, separators and stray hyphens folded (see `RoomName::from_user_input`).
+fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        let c = match c {
+            c if c.is_whitespace() || c == '_' => '-',
+            c => c.to_ascii_lowercase(),
+        };
+        if c == '-' && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push(c);
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
 }
 
 #[cfg(test)]
@@ -57,6 +102,33 @@ mod tests {
         );
         assert!(RoomName::parse("0x").is_ok());
         assert!(RoomName::parse(&"a".repeat(48)).is_ok());
+    }
+
+    #[test]
+    fn names_as_people_type_them_lead_to_the_room() {
+        for typed in [
+            "Calc Study",
+            "CALC-STUDY",
+            " calc_study ",
+            "calc--study",
+            "-calc-study-",
+        ] {
+            assert_eq!(
+                RoomName::from_user_input(typed).unwrap().as_str(),
+                "calc-study",
+                "{typed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_impossible_name_gets_a_possible_one_suggested() {
+        let suggest = |s: &str| RoomName::suggestion(s).map(|r| r.to_string());
+        assert_eq!(suggest("Café au lait!").as_deref(), Some("caf-au-lait"));
+        assert_eq!(suggest("a").as_deref(), Some("a-room"));
+        assert_eq!(suggest("rooms").as_deref(), Some("rooms-room"));
+        assert_eq!(suggest(&"x".repeat(60)).map(|s| s.len()), Some(48));
+        assert_eq!(suggest("!!!"), None);
     }
 
     #[test]

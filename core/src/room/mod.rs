@@ -90,6 +90,7 @@ impl Composed {
 /// browser tab or the CLI, one per IRC user for the bridge (`add_member`). They share
 /// one view of the room, so each envelope is decoded and verified once.
 pub struct Room {
+    name: RoomName,
     topic: String,
     members: Members,
     state: State,
@@ -128,6 +129,7 @@ impl Room {
         pins.pin_own(primary.peer.handle().clone(), primary.key);
         Room {
             topic: room_topic(&room),
+            name: room.clone(),
             host: HostWatch::new(room.host()),
             members: Members::new(primary),
             state: State::Idle,
@@ -155,6 +157,10 @@ impl Room {
     /// it contradicts our own key for our own handle.
     pub fn pin_from_link(&mut self, handle: &Handle, key: PublicKey) -> Result<(), LinkPinError> {
         self.pins.pin_from_link(handle.clone(), key)
+    }
+
+    pub fn name(&self) -> &RoomName {
+        &self.name
     }
 
     /// The MQTT topic to subscribe to and publish on.
