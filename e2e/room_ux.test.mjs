@@ -339,3 +339,25 @@ test('accessibility: axe-core finds nothing serious on the front page, a room an
     await context.close();
   }
 });
+
+test('typing shows to others for a few seconds, ends with the message, and can be turned off', async () => {
+  const room = uniqueRoom('ux-typing');
+  const a = await enter(env.stack.page + room);
+  const b = await enter(env.stack.page + room);
+  const handleA = await ownHandle(a.page);
+  // Typing is no sign of life: B shows it once it knows A.
+  await b.page.locator(`[data-testid=peer][data-handle="${handleA}"]`).waitFor();
+  await a.page.getByTestId('composer-input').fill('half a thou');
+  await expect(b.page.getByTestId('typing')).toHaveText(`${handleA} is typing…`);
+  await a.page.getByTestId('composer-input').press('Enter');
+  await expect(message(b.page, 'half a thou')).toBeVisible();
+  await expect(b.page.getByTestId('typing')).toContainText(/^$/);
+
+  await a.page.getByTestId('settings').click();
+  await a.page.getByTestId('share-typing').uncheck();
+  await a.page.getByTestId('settings').click();
+  await a.page.getByTestId('composer-input').fill('quietly');
+  await a.page.getByTestId('composer-input').press('Enter');
+  await expect(message(b.page, 'quietly')).toBeVisible();
+  assert.equal(await b.page.getByTestId('typing').textContent(), '', 'nothing was shown while A wrote');
+});

@@ -167,6 +167,14 @@ pub fn App() -> impl IntoView {
                                 })
                                 .collect_view()}
                         </select>
+                        <label for="typing-switch">"Show when I type"</label>
+                        <input
+                            id="typing-switch"
+                            type="checkbox"
+                            data-testid="share-typing"
+                            prop:checked=crate::prefs::share_typing()
+                            on:change=move |ev| crate::prefs::set_share_typing(event_target_checked(&ev))
+                        />
                     </div>
                 </details>
             </nav>

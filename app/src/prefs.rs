@@ -10,10 +10,17 @@ use party_core::ids::RoomName;
 const THEME_KEY: &str = "party.theme";
 const MUTED_KEY: &str = "party.muted";
 const NOTIFY_KEY: &str = "party.notify";
+const TYPING_KEY: &str = "party.typing";
 const RECENT_ROOMS_KEY: &str = "party.recent-rooms";
 
 /// Every key kept here, for "Clear my data".
-pub const ALL_KEYS: [&str; 4] = [THEME_KEY, MUTED_KEY, NOTIFY_KEY, RECENT_ROOMS_KEY];
+pub const ALL_KEYS: [&str; 5] = [
+    THEME_KEY,
+    MUTED_KEY,
+    NOTIFY_KEY,
+    TYPING_KEY,
+    RECENT_ROOMS_KEY,
+];
 
 /// How many recent rooms the rooms page lists.
 const RECENT_ROOMS: usize = 12;
@@ -129,6 +136,15 @@ pub fn notify() -> Notify {
 
 pub fn set_notify(notify: Notify) {
     write(NOTIFY_KEY, notify.as_str());
+}
+
+/// Whether we tell others when we are typing (on unless turned off).
+pub fn share_typing() -> bool {
+    read(TYPING_KEY).as_deref() != Some("0")
+}
+
+pub fn set_share_typing(share: bool) {
+    write(TYPING_KEY, if share { "1" } else { "0" });
 }
 
 /// Rooms visited, most recent first.

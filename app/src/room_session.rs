@@ -196,6 +196,17 @@ impl RoomSession {
         self.with_driver(Driver::stop);
     }
 
+    /// We are writing: tells the room (at most every few seconds), unless the person
+    /// turned that off.
+    pub fn typing(&self) {
+        if crate::prefs::share_typing() {
+            self.with_driver(|driver| {
+                let outputs = driver.connection.typing(now_ms());
+                driver.apply(outputs);
+            });
+        }
+    }
+
     /// Tries to reach the broker now instead of waiting for the next attempt.
     pub fn retry_now(&self) {
         self.with_driver(Driver::network_back);

@@ -114,6 +114,9 @@ struct Sim {
     seq: u64,
     now: u64,
     deliveries: u64,
+    /// Each client's next timer, and a heap of them (stale entries are skipped).
+    deadlines: Vec<Option<u64>>,
+    timers: BinaryHeap<Reverse<(u64, usize)>>,
 }
 
 impl Sim {
@@ -126,7 +129,31 @@ impl Sim {
             seq: 0,
             now: T0,
             deliveries: 0,
+            deadlines: Vec::with_capacity(capacity),
+            timers: BinaryHeap::new(),
         }
+    }
+
+    /// Re-reads client `i`'s next timer after it was touched.
+    fn rearm(&mut self, i: usize) {
+        let at = self.rooms[i].as_ref().and_then(Room::next_deadline);
+        if self.deadlines[i] != at {
+            self.deadlines[i] = at;
+            if let Some(at) = at {
+                self.timers.push(Reverse((at, i)));
+            }
+        }
+    }
+
+    /// The earliest live timer.
+    fn next_timer(&mut self) -> Option<(u64, usize)> {
+        while let Some(&Reverse((at, i))) = self.timers.peek() {
+            if self.deadlines[i] == Some(at) {
+                return Some((at, i));
+            }
+            self.timers.pop();
+        }
+        None
     }
 
     fn publish(&mut self, payload: Vec<u8>) {
@@ -163,49 +190,47 @@ impl Sim {
         let joined = room.join(self.now);
         self.rooms.push(Some(room));
         self.wills.push(None);
+        self.deadlines.push(None);
         self.apply(i, vec![will]);
         self.apply(i, joined);
+        self.rearm(i);
     }
 
     /// Runs every delivery and timer up to `until`.
     fn run_until(&mut self, until: u64) {
         loop {
             let next_delivery = self.queue.peek().map(|Reverse((at, _, _))| *at);
-            let next_timer = self
-                .rooms
-                .iter()
-                .flatten()
-                .filter_map(Room::next_deadline)
-                .min();
-            let next = match (next_delivery, next_timer) {
-                (Some(a), Some(b)) => a.min(b),
-                (a, b) => match a.or(b) {
-                    Some(at) => at,
-                    None => break,
-                },
+            let next_timer = self.next_timer();
+            let deliver_first = match (next_delivery, next_timer) {
+                (Some(d), Some((t, _))) => d <= t,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
             };
-            if next > until {
-                break;
-            }
-            self.now = next.max(self.now);
-            if next_delivery == Some(next) {
-                if let Some(Reverse((_, _, index))) = self.queue.pop() {
-                    let payload = std::mem::take(&mut self.payloads[index]);
-                    self.deliver(&payload);
+            if deliver_first {
+                let Some(Reverse((at, _, index))) = self.queue.peek().copied() else {
+                    break;
+                };
+                if at > until {
+                    break;
                 }
+                self.queue.pop();
+                self.now = at.max(self.now);
+                let payload = std::mem::take(&mut self.payloads[index]);
+                self.deliver(&payload);
             } else {
-                for i in 0..self.rooms.len() {
-                    let due = self.rooms[i]
-                        .as_ref()
-                        .and_then(Room::next_deadline)
-                        .is_some_and(|at| at <= self.now);
-                    if due {
-                        let now = self.now;
-                        if let Some(out) = self.rooms[i].as_mut().map(|r| r.tick(now)) {
-                            self.apply(i, out);
-                        }
-                    }
+                let Some((at, i)) = next_timer else {
+                    break;
+                };
+                if at > until {
+                    break;
                 }
+                self.now = at.max(self.now);
+                let now = self.now;
+                if let Some(out) = self.rooms[i].as_mut().map(|r| r.tick(now)) {
+                    self.apply(i, out);
+                }
+                self.rearm(i);
             }
         }
         self.now = until;
@@ -220,6 +245,7 @@ impl Sim {
             self.deliveries += 1;
             let out = room.receive(now, payload);
             self.apply(i, out);
+            self.rearm(i);
         }
     }
 
@@ -289,11 +315,13 @@ fn party_room(n: usize) -> Figures {
         sim.apply(0, out);
     }
     sim.rooms[0] = None;
+    sim.rearm(0);
     let leave_seen_ms = sim.time_until(200_000, |s| (1..=n).all(|i| !s.lists(i, &leaver)));
 
     // Peer 1 is killed: the broker sees its socket close and sends its will.
     let victim = ids[1.min(n - 1)].clone();
     sim.rooms[1.min(n - 1)] = None;
+    sim.rearm(1.min(n - 1));
     if let Some(will) = sim.wills[1.min(n - 1)].clone() {
         sim.publish(will);
     }

@@ -93,6 +93,15 @@ pub const PRESENCE_REPLY_MIN_GAP_MS: u64 = 1_000;
 /// news, and the log does not announce them one by one.
 pub const PRESENCE_SETTLE_MS: u64 = 1_500;
 
+/// Shortest gap between two of our `typing` envelopes while someone writes: each
+/// costs a delivery to everyone in the room.
+pub const TYPING_INTERVAL_MS: u64 = 3_000;
+
+/// How long a `typing` is shown after it arrives, unless a message from the same
+/// connection comes first: a little longer than `TYPING_INTERVAL_MS`, so a steady
+/// writer shows without flicker.
+pub const TYPING_SHOWN_MS: u64 = 5_000;
+
 /// Silence after which a peer is gone (Party v1: 90 s; long because hidden tabs beat
 /// only once a minute).
 pub const PEER_TIMEOUT_MS: u64 = 90_000;

@@ -61,6 +61,7 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
         }
     };
     view! {
+        <TypingLine log=session.signals.log />
         <form
             class="composer"
             on:submit=move |ev: leptos::ev::SubmitEvent| {
@@ -80,6 +81,7 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
                     on:input=move |ev| {
                         text.set(event_target_value(&ev));
                         error.set(None);
+                        session.typing();
                     }
                     on:keydown=on_keydown
                 ></textarea>
@@ -109,5 +111,36 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
                 </Show>
             </div>
         </form>
+    }
+}
+
+/// "tiny-blue-pear is typing…", while anyone is (the line redraws when it runs out).
+#[component]
+fn TypingLine(log: RwSignal<party_core::timeline::Timeline>) -> impl IntoView {
+    let now = RwSignal::new(crate::clock::now_ms());
+    let expiry = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    Effect::new(move |_| {
+        let at = now.get();
+        let next = log.with(|log| log.typing_expires(at));
+        expiry.set_value(next.map(|until| {
+            let wait = until.saturating_sub(crate::clock::now_ms()).min(60_000) as u32 + 1;
+            gloo_timers::callback::Timeout::new(wait, move || now.set(crate::clock::now_ms()))
+        }));
+    });
+    Effect::new(move |_| {
+        log.track();
+        now.set(crate::clock::now_ms());
+    });
+    let text = move || {
+        let typing = log.with(|log| log.typing(now.get()));
+        match typing.as_slice() {
+            [] => None,
+            [one] => Some(format!("{one} is typing…")),
+            [one, two] => Some(format!("{one} and {two} are typing…")),
+            [one, rest @ ..] => Some(format!("{one} and {} others are typing…", rest.len())),
+        }
+    };
+    view! {
+        <p class="typing" data-testid="typing" aria-live="polite">{text}</p>
     }
 }

@@ -418,7 +418,8 @@ impl Hub {
             }
             // IRC shows what was said as it is said; the bridge tells of the broker's
             // comings and goings itself.
-            RoomEvent::Delivery { .. } | RoomEvent::Live { .. } => {}
+            // IRC has no typing without IRCv3 message tags the bridge does not offer.
+            RoomEvent::Delivery { .. } | RoomEvent::Live { .. } | RoomEvent::Typing { .. } => {}
         }
     }
 

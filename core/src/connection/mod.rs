@@ -260,6 +260,15 @@ impl Connection {
         Ok(self.pass(outputs))
     }
 
+    /// We are writing (see `Room::typing`); nothing goes out while offline.
+    pub fn typing(&mut self, now_ms: u64) -> Vec<Output> {
+        if self.watching || self.state != LinkState::Live {
+            return Vec::new();
+        }
+        let outputs = self.room.typing(now_ms);
+        self.pass(outputs)
+    }
+
     /// Sends the text of our failed message `id` again (see `Room::retry`), now or
     /// when the room is live again.
     pub fn retry(&mut self, now_ms: u64, id: &MessageId) -> Result<Vec<Output>, SendError> {

@@ -21,6 +21,7 @@ mod presence;
 mod roster;
 mod seal_fields;
 mod text;
+mod typing;
 
 pub use decode::{decode, parse, EntryRejection, Parsed, Received};
 pub use departure::{Departure, LegacyPresence};
@@ -34,6 +35,7 @@ pub use msg::Msg;
 pub use presence::Presence;
 pub use roster::{PresenceEntry, Roster};
 pub use text::{ChatText, TextError};
+pub use typing::Typing;
 
 pub(crate) use body::{Body, FieldSink};
 pub(crate) use encode::encode_sealed;
@@ -129,6 +131,8 @@ envelope_types! {
     Leave(Departure) = "leave",
     /// Who is here, for one joiner.
     Roster(Roster) = "roster",
+    /// Someone is writing a message (shown for a few seconds).
+    Typing(Typing) = "typing",
 }
 
 /// Clamps a peer's timestamp into `[now - TIMESTAMP_WINDOW_MS, now]`: peers' clocks

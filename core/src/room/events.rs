@@ -91,6 +91,13 @@ pub enum RoomEvent {
         status: Delivery,
         verified: bool,
     },
+    /// Someone is writing a message: show it until `until` (ms), or until a message
+    /// from the same connection arrives.
+    Typing {
+        #[serde(flatten)]
+        peer: PeerInfo,
+        until: u64,
+    },
     /// The room is live: subscribed, announced, history asked for. `offlineSince`:
     /// when the connection was lost, if we had been live before (what was said
     /// meanwhile is being asked for). `verified` is always `true`, as above.

@@ -8,7 +8,7 @@ use crate::envelope::{
 use crate::ids::{AvatarSeed, DisplayName, Handle, MessageId, PeerId};
 use crate::limits::{
     HISTORY_REPLY_JITTER_MS, HISTORY_REQUEST_TIMEOUT_MS, MAX_PEERS, MAX_SILENT_UNSIGNED_PEERS,
-    PRESENCE_FRESHNESS_MS,
+    PRESENCE_FRESHNESS_MS, TYPING_SHOWN_MS,
 };
 use crate::sign::PublicKey;
 
@@ -85,6 +85,10 @@ impl Room {
             // Unknown connections have nothing to end, and a goodbye pins nothing: a
             // flood of fresh ids saying goodbye changes nothing and costs no check.
             Envelope::Leave(_) if tracked.is_none() => return Vec::new(),
+            // Typing is no sign of life: from a connection we do not track, it is
+            // nobody we could show as typing.
+            Envelope::Typing(_) if tracked.is_none() => return Vec::new(),
+            Envelope::Typing(_) => Spend::Presence,
             Envelope::Announce(_) | Envelope::Leave(_) => Spend::Presence,
             Envelope::Roster(_) if !for_us => Spend::Presence,
             Envelope::Msg(_) => Spend::Message,
@@ -123,11 +127,22 @@ impl Room {
                 self.on_announce(now_ms, &presence_claim(a, key, received.seal(), false))
             }
             Envelope::Roster(r) => self.on_roster(now_ms, r, &received),
+            Envelope::Typing(t) => self.on_typing(now_ms, &t.from),
             Envelope::Msg(m) => self.on_msg(now_ms, m, key, &received),
             Envelope::Leave(l) => self.on_leave(now_ms, l),
             Envelope::HistoryRequest(r) => self.on_history_request(now_ms, &r.from),
             Envelope::HistoryResponse(r) => self.on_history_response(now_ms, r, &received),
         }
+    }
+
+    fn on_typing(&mut self, now_ms: u64, from: &PeerId) -> Vec<Output> {
+        let Some(record) = self.peers.get(from) else {
+            return Vec::new();
+        };
+        vec![Output::Event(RoomEvent::Typing {
+            peer: self.peer_info(from, record),
+            until: now_ms.saturating_add(TYPING_SHOWN_MS),
+        })]
     }
 
     /// One of our publishes came back: a message of ours is sent, and ours that the

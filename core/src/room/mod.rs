@@ -42,7 +42,7 @@ use crate::ids::{DisplayName, Handle, MessageId, PeerId, RoomName};
 use crate::limits::{
     announce_interval_ms, ANNOUNCE_INTERVAL_MS, ANNOUNCE_JITTER_PERMILLE,
     HISTORY_REQUEST_TIMEOUT_MS, MAX_PENDING_HISTORY_REPLIES, MAX_PENDING_ROSTER_REPLIES,
-    PRESENCE_REPLY_MIN_GAP_MS,
+    PRESENCE_REPLY_MIN_GAP_MS, TYPING_INTERVAL_MS,
 };
 use crate::sign::PublicKey;
 use crate::topic::room_topic;
@@ -104,6 +104,8 @@ pub struct Room {
     echoes: Echoes,
     /// Our messages until the broker has them.
     outbox: Outbox,
+    /// When our last `typing` went out (`TYPING_INTERVAL_MS` apart at most).
+    last_typing: Option<u64>,
     /// Until when history-responses to us are merged.
     history_window_until: Option<u64>,
     /// We asked for history a second time in this window (`on_history_request`).
@@ -140,6 +142,7 @@ impl Room {
             history: History::default(),
             echoes: Echoes::default(),
             outbox: Outbox::default(),
+            last_typing: None,
             history_window_until: None,
             asked_again: false,
             replies: PendingReplies::new(MAX_PENDING_HISTORY_REPLIES),
@@ -326,11 +329,31 @@ impl Room {
         text: &str,
     ) -> Result<Vec<Output>, SendError> {
         let composed = self.compose_as(now_ms, from, text)?;
+        // The message ends the typing; the next keystroke starts a new one.
+        self.last_typing = None;
         let chat = composed.chat.clone();
         let mut out = vec![Output::Event(RoomEvent::Message(chat.clone()))];
         out.push(delivery(&chat.id, Delivery::Pending));
         out.extend(self.seal_composed(composed));
         Ok(out)
+    }
+
+    /// The primary member is writing: a `typing` for the room, at most every
+    /// `TYPING_INTERVAL_MS` however often this is called (on every keystroke, say).
+    pub fn typing(&mut self, now_ms: u64) -> Vec<Output> {
+        let recent = self
+            .last_typing
+            .is_some_and(|at| now_ms < at.saturating_add(TYPING_INTERVAL_MS));
+        if self.state != State::Joined || recent {
+            return Vec::new();
+        }
+        self.last_typing = Some(now_ms);
+        let primary = self.members.primary();
+        let typing = Envelope::Typing(crate::envelope::Typing {
+            from: primary.peer.peer_id().clone(),
+            t: now_ms,
+        });
+        vec![self.publish(primary, &typing)]
     }
 
     /// A one-shot message (`party send`): the message, then a `leave` for this

@@ -1469,3 +1469,44 @@ fn a_one_shot_sender_is_gone_as_soon_as_its_message_is_heard() {
     );
     assert_eq!(listener.peers().len(), 1, "only the listener itself");
 }
+
+// ---- typing ----
+
+#[test]
+fn typing_goes_out_at_most_every_interval_names_no_handle_and_a_message_ends_it() {
+    use crate::limits::{TYPING_INTERVAL_MS, TYPING_SHOWN_MS};
+    let (mut a, mut b) = two_peers();
+    let first = a.typing(T0 + 10);
+    assert_eq!(types(&first), ["typing"]);
+    let wire: serde_json::Value = serde_json::from_slice(&payloads(&first)[0]).unwrap();
+    assert!(
+        wire.get("handle").is_none(),
+        "v1 must not take it for a sign of life: {wire}"
+    );
+    assert!(
+        a.typing(T0 + 10 + TYPING_INTERVAL_MS - 1).is_empty(),
+        "every keystroke is not a typing"
+    );
+    let seen = deliver(&first, &mut b, T0 + 11);
+    assert!(
+        matches!(events(&seen).as_slice(), [RoomEvent::Typing { peer, until }]
+            if peer.handle == secret(1).handle() && *until == T0 + 11 + TYPING_SHOWN_MS),
+        "{seen:?}"
+    );
+    send(&mut a, T0 + 20, "done typing");
+    assert_eq!(
+        types(&a.typing(T0 + 21)),
+        ["typing"],
+        "a new message, a new typing"
+    );
+}
+
+#[test]
+fn typing_from_a_connection_the_room_does_not_track_shows_nobody() {
+    let mut b = open_room(2);
+    b.join(T0);
+    let mut stranger = open_room(5);
+    stranger.join(T0);
+    let typing = stranger.typing(T0 + 1);
+    assert!(deliver(&typing, &mut b, T0 + 1).is_empty());
+}

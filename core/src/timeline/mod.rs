@@ -12,7 +12,7 @@ pub use notice::Notice;
 
 use std::collections::BTreeMap;
 
-use crate::ids::{Handle, MessageId};
+use crate::ids::{Handle, MessageId, PeerId};
 use crate::limits::{HISTORY_MAX_MESSAGES, PRESENCE_SETTLE_MS};
 use crate::room::{ChatMessage, Delivery, RoomEvent, Trust};
 
@@ -77,6 +77,8 @@ pub struct Timeline {
     settle_until: u64,
     /// We have been live in this room before (the next `Live` is a return).
     entered: bool,
+    /// Who is writing, by connection: their handle and until when to say so.
+    typing: BTreeMap<PeerId, (Handle, u64)>,
 }
 
 impl Timeline {
@@ -89,6 +91,7 @@ impl Timeline {
             deliveries: BTreeMap::new(),
             settle_until: 0,
             entered: false,
+            typing: BTreeMap::new(),
         }
     }
 
@@ -129,7 +132,15 @@ impl Timeline {
     /// its reason is handed back (the page counts them).
     pub fn apply(&mut self, event: RoomEvent, now: u64) -> Option<String> {
         match event {
-            RoomEvent::Message(message) => self.upsert_message(message),
+            RoomEvent::Message(message) => {
+                self.typing.remove(&message.from);
+                self.upsert_message(message);
+            }
+            RoomEvent::Typing { peer, until } => {
+                if !self.is_me(&peer.handle) {
+                    self.typing.insert(peer.peer_id, (peer.handle, until));
+                }
+            }
             RoomEvent::PeerJoined { peer } => {
                 if !self.is_me(&peer.handle) && now >= self.settle_until {
                     self.notice(
@@ -141,6 +152,7 @@ impl Timeline {
                 }
             }
             RoomEvent::PeerLeft { peer, reason } => {
+                self.typing.remove(&peer.peer_id);
                 if !self.is_me(&peer.handle) && !self.forget_brief_visit(&peer.handle, now) {
                     self.notice(
                         now,
@@ -206,6 +218,28 @@ impl Timeline {
             }
         }
         None
+    }
+
+    /// Who is writing at `now`, each handle once, in handle order.
+    pub fn typing(&self, now: u64) -> Vec<Handle> {
+        let mut handles: Vec<Handle> = self
+            .typing
+            .values()
+            .filter(|(_, until)| now < *until)
+            .map(|(handle, _)| handle.clone())
+            .collect();
+        handles.sort();
+        handles.dedup();
+        handles
+    }
+
+    /// When the next "is typing" runs out, if any is shown.
+    pub fn typing_expires(&self, now: u64) -> Option<u64> {
+        self.typing
+            .values()
+            .map(|(_, until)| *until)
+            .filter(|until| *until > now)
+            .min()
     }
 
     /// Where our own message `id` stands, if it is one.

@@ -324,3 +324,23 @@ fn someone_who_comes_and_goes_at_once_is_not_announced_but_what_they_said_stays(
         ["once", "tiny-blue-pear joined", "tiny-blue-pear left"]
     );
 }
+
+#[test]
+fn who_is_typing_shows_until_it_runs_out_or_their_message_comes() {
+    let mut log = timeline();
+    let typing = |h: &str, until| RoomEvent::Typing {
+        peer: peer(h),
+        until,
+    };
+    log.apply(typing(OTHER, 5_000), 0);
+    log.apply(typing(ME, 5_000), 0);
+    assert_eq!(log.typing(1_000), [handle(OTHER)]);
+    assert_eq!(log.typing_expires(1_000), Some(5_000));
+    assert!(log.typing(5_000).is_empty());
+    log.apply(typing(OTHER, 9_000), 6_000);
+    let mut from_them = message("typed", 6_500, true);
+    from_them.from = peer(OTHER).peer_id;
+    log.apply(RoomEvent::Message(from_them), 6_500);
+    assert!(log.typing(6_600).is_empty(), "their message ends it");
+    assert_eq!(log.lines().len(), 1, "typing is never a line of the log");
+}
