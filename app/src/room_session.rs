@@ -23,7 +23,7 @@ use crate::attention::{self, Chime};
 use crate::clock::now_ms;
 use crate::frame::NextFrame;
 use crate::identity::Identity;
-use crate::mqtt::session::{Session, SessionError, Step};
+use crate::mqtt::session::{Session, Step};
 use crate::mqtt::transport::{Transport, TransportEvent};
 use crate::online::OnOnline;
 use crate::random;
@@ -343,13 +343,10 @@ impl Driver {
             NextWill::Ready(payload) => Some(payload.to_vec()),
         };
         self.awaiting_will = false;
-        match self
+        let connect = self
             .session
-            .open(will.as_deref().map(|will| (topic.as_str(), will)))
-        {
-            Ok(connect) => self.send(&connect),
-            Err(err) => self.lost(err.to_string()),
-        }
+            .open(will.as_deref().map(|will| (topic.as_str(), will)));
+        self.send(&connect);
     }
 
     fn on_step(&mut self, step: Step) {
@@ -411,16 +408,16 @@ impl Driver {
         for output in outputs {
             match output {
                 Output::Publish { topic, payload } => {
-                    let packet = self.session.publish(&topic, payload);
-                    self.send_packet(packet);
+                    let packet = self.session.publish(&topic, &payload);
+                    self.send(&packet);
                 }
                 Output::Subscribe { topic } => {
                     let packet = self.session.subscribe(&topic);
-                    self.send_packet(packet);
+                    self.send(&packet);
                 }
                 Output::Disconnect => {
                     let packet = self.session.disconnect();
-                    self.send_packet(packet);
+                    self.send(&packet);
                 }
                 Output::Will { .. } => {
                     if self.awaiting_will && self.transport.is_some() {
@@ -432,13 +429,6 @@ impl Driver {
             }
         }
         self.refresh();
-    }
-
-    fn send_packet(&mut self, packet: Result<Vec<u8>, SessionError>) {
-        match packet {
-            Ok(bytes) => self.send(&bytes),
-            Err(err) => self.lost(err.to_string()),
-        }
     }
 
     /// Asks the non-extractable key for a signature; the answer comes back to the

@@ -2,5 +2,6 @@
 //! and the browser transport that carries its bytes.
 
 pub mod framing;
+pub mod packet;
 pub mod session;
 pub mod transport;

@@ -63,7 +63,7 @@ pub fn channel_room(channel: &str) -> Result<RoomName, BadChannel> {
             reason: "No such channel (Party channels start with #)".into(),
         });
     };
-    RoomName::from_user_input(name).map_err(|err| BadChannel {
+    RoomName::from_channel_name(name).map_err(|err| BadChannel {
         code: ERR_BADCHANNAME,
         reason: format!("Illegal channel name: {err}"),
     })

@@ -39,6 +39,13 @@ impl RoomName {
         Self::parse(&fold(s))
     }
 
+    /// Parses an IRC channel's name: letters are lower-cased (IRC case-folds channel
+    /// names) and nothing else changes, since IRC answers under the name the client
+    /// joined (`#a_b` must not quietly become room `a-b`).
+    pub fn from_channel_name(s: &str) -> Result<Self, super::IdError> {
+        Self::parse(&s.to_ascii_lowercase())
+    }
+
     /// A valid name close to `s`, for a person who typed an impossible one: what
     /// `from_user_input` would read, without the characters a name cannot have,
     /// lengthened, shortened or moved off a reserved name as needed.
