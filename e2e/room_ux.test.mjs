@@ -361,3 +361,36 @@ test('typing shows to others for a few seconds, ends with the message, and can b
   await expect(message(b.page, 'quietly')).toBeVisible();
   assert.equal(await b.page.getByTestId('typing').textContent(), '', 'nothing was shown while A wrote');
 });
+
+test('after its first message a tab may notify: a mention while hidden raises a notification, other messages do not', async () => {
+  const room = uniqueRoom('ux-notify');
+  const a = await enter(env.stack.page + room, { context: { permissions: ['notifications'] } });
+  // Records what the page asks of the real Notification API (which still runs).
+  await a.page.evaluate(() => {
+    const Real = window.Notification;
+    window.__notified = [];
+    window.Notification = class extends Real {
+      constructor(title, options) {
+        super(title, options);
+        window.__notified.push({ title, body: options?.body });
+      }
+    };
+    window.Notification.requestPermission = Real.requestPermission.bind(Real);
+    Object.defineProperty(window.Notification, 'permission', { get: () => Real.permission });
+  });
+  const b = await enter(env.stack.page + room);
+  const handleA = await ownHandle(a.page);
+  await say(a.page, 'hello, I am here');
+  await expect(message(b.page, 'hello, I am here')).toBeVisible();
+  await a.page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  });
+  await say(b.page, 'nothing for you');
+  await say(b.page, `@${handleA} look at this`);
+  await expect(message(a.page, 'look at this')).toBeVisible();
+  const notified = await a.page.evaluate(() => window.__notified);
+  assert.equal(notified.length, 1, JSON.stringify(notified));
+  assert.equal(notified[0].title, `${await ownHandle(b.page)} in ${room}`);
+  assert.equal(notified[0].body, `@${handleA} look at this`);
+});

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import mqtt from 'mqtt';
-import { freePort } from '../tests/irc/support/events.mjs';
+import { freePorts } from '../tests/irc/support/events.mjs';
 
 const NATS = process.env.NATS_SERVER ?? '/usr/sbin/nats-server';
 /** How long the cluster may take to form and elect its JetStream leader. */
@@ -114,9 +114,11 @@ export async function startCluster({ count = 3, echoLogs = false } = {}) {
     rmSync(root, { recursive: true, force: true });
   };
   process.once('exit', onExit);
+  const picked = await freePorts(4 * count);
   const ports = [];
   for (let i = 0; i < count; i++) {
-    ports.push({ client: await freePort(), route: await freePort(), mqtt: await freePort(), ws: await freePort() });
+    const [client, route, mqtt, ws] = picked.slice(4 * i, 4 * i + 4);
+    ports.push({ client, route, mqtt, ws });
   }
   const nodes = [];
   const stop = async () => {

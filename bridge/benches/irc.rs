@@ -287,8 +287,22 @@ impl Drop for TempDir {
 }
 
 fn free_port() -> Res<u16> {
-    let l = StdTcpListener::bind("127.0.0.1:0").map_err(err("bind 127.0.0.1:0"))?;
-    Ok(l.local_addr().map_err(err("local_addr"))?.port())
+    let [port] = free_ports::<1>()?;
+    Ok(port)
+}
+
+/// Distinct ports, held together while picked (one released at once can be handed
+/// out again by the next bind).
+fn free_ports<const N: usize>() -> Res<[u16; N]> {
+    let mut listeners = Vec::with_capacity(N);
+    for _ in 0..N {
+        listeners.push(StdTcpListener::bind("127.0.0.1:0").map_err(err("bind 127.0.0.1:0"))?);
+    }
+    let mut ports = [0u16; N];
+    for (port, listener) in ports.iter_mut().zip(&listeners) {
+        *port = listener.local_addr().map_err(err("local_addr"))?.port();
+    }
+    Ok(ports)
 }
 
 /// CPU time (user + system, all threads) the process has used.
@@ -444,7 +458,7 @@ impl Setup {
     /// Two ngircds linked as IRC servers: the like-for-like reference for two
     /// bridges, where a message also crosses from one server to another.
     fn start_ngircd_pair(&self) -> Res<(Server, Server)> {
-        let (p1, p2) = (free_port()?, free_port()?);
+        let [p1, p2] = free_ports::<2>()?;
         let a = start_ngircd_at(&self.launcher, &self.ngircd, p1, Some(("b.bench", None)))?;
         let b = start_ngircd_at(
             &self.launcher,

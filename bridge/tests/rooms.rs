@@ -169,10 +169,10 @@ fn losing_the_broker_is_told_and_messages_are_refused_until_it_is_back() {
     let mut alice = stack.user("alice");
     alice.join("#outage");
     let (tcp, ws) = (stack.broker.tcp_port, stack.broker.ws_port);
-    drop(std::mem::replace(
-        &mut stack.broker,
-        Mosquitto::start_on(free_port(), free_port()),
-    ));
+    drop(std::mem::replace(&mut stack.broker, {
+        let [tcp_port, ws_port] = free_ports();
+        Mosquitto::start_on(tcp_port, ws_port)
+    }));
     let lost = alice.expect("NOTICE alice :Lost the Party broker");
     assert!(lost.contains("reconnecting"), "{lost}");
     alice.send("PRIVMSG #outage :anyone?");

@@ -443,8 +443,7 @@ struct Mosquitto {
 
 impl Mosquitto {
     fn start(launcher: &[&str], dir: &Path) -> Result<Mosquitto, BoxError> {
-        let tcp_port = free_port()?;
-        let ws_port = free_port()?;
+        let [tcp_port, ws_port] = free_ports()?;
         let conf = dir.join("mosquitto-bench.conf");
         // `listener N 127.0.0.1` with websockets binds every interface (upstream bug),
         // so the WebSocket listener names the loopback interface instead.
@@ -509,9 +508,13 @@ impl Drop for Mosquitto {
     }
 }
 
-/// A port that was free a moment ago; mosquitto cannot bind port 0 and report it.
-fn free_port() -> std::io::Result<u16> {
-    Ok(StdListener::bind("127.0.0.1:0")?.local_addr()?.port())
+/// Two distinct ports that were free a moment ago (held together while picked, so
+/// the second is not the first handed out again); mosquitto cannot bind port 0 and
+/// report it.
+fn free_ports() -> std::io::Result<[u16; 2]> {
+    let a = StdListener::bind("127.0.0.1:0")?;
+    let b = StdListener::bind("127.0.0.1:0")?;
+    Ok([a.local_addr()?.port(), b.local_addr()?.port()])
 }
 
 fn print_table(figures: &[Vec<Figures>]) {

@@ -6,8 +6,8 @@
 //! lib/mesh.js: a beat every 4 s, no leave and no will, a peer dropped by a sweep
 //! every 5 s once silent for 90 s.
 //!
-//! Run: `cargo bench -p party-core --bench presence` (about five minutes; the 1000-peer
-//! room verifies a few million signatures). `PRESENCE_SIZES=10,100` picks the sizes.
+//! Run: `cargo bench -p party-core --bench presence` (a few minutes; the 1000-peer room
+//! verifies a few million signatures). `PRESENCE_SIZES=10,100` picks the sizes.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -20,13 +20,15 @@ use party_core::{LocalPeer, Output, Room};
 /// The simulated broker's one-way latency: every publish reaches every subscriber
 /// this long after it was sent.
 const LATENCY_MS: u64 = 5;
-/// Joins are spaced so that a room of strangers stays within its budget for them.
-const JOIN_SPACING_MS: u64 = 40;
-/// After the last join, how long to settle before measuring (history windows close,
-/// beats spread to the room's period).
-const SETTLE_MS: u64 = 45_000;
-/// How long the steady cost is measured.
-const MEASURE_MS: u64 = 80_000;
+/// The room fills at once (a millisecond apart): what a strangers' budget drops then
+/// comes in with the next beats, so no join waits on a roster of hundreds, which
+/// would make filling a simulated room of 1000 cubic in time.
+const JOIN_SPACING_MS: u64 = 1;
+/// After the joins, how long to settle before measuring: two of the longest beat
+/// periods, so everyone has heard everyone and beats are spread over the period.
+const SETTLE_MS: u64 = 90_000;
+/// How long the steady cost is measured: one of the longest beat periods.
+const MEASURE_MS: u64 = 40_000;
 const T0: u64 = 1_767_225_600_000;
 
 // Party v1 (lib/mesh.js).

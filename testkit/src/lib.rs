@@ -28,8 +28,18 @@ pub fn party_at(path: &Path) -> Command {
 
 /// A port nobody listens on right now (bound to port 0, then released).
 pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
-    listener.local_addr().expect("local addr").port()
+    let [port] = free_ports();
+    port
+}
+
+/// `N` distinct ports nobody listens on right now: all are held until every one is
+/// picked, since a port released at once can be handed out again by the next bind
+/// (two picked one after the other were once the same, and mosquitto failed).
+pub fn free_ports<const N: usize>() -> [u16; N] {
+    let listeners: Vec<TcpListener> = (0..N)
+        .map(|_| TcpListener::bind("127.0.0.1:0").expect("bind port 0"))
+        .collect();
+    std::array::from_fn(|i| listeners[i].local_addr().expect("local addr").port())
 }
 
 /// A fresh directory under cargo's per-target temp dir.
@@ -120,7 +130,8 @@ pub struct Mosquitto {
 
 impl Mosquitto {
     pub fn start() -> Self {
-        Self::start_on(free_port(), free_port())
+        let [tcp_port, ws_port] = free_ports();
+        Self::start_on(tcp_port, ws_port)
     }
 
     /// Starts on the given ports (to restart a broker where clients expect it).

@@ -105,6 +105,28 @@ export function sameChannel(a, b) {
   return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 }
 
+/**
+ * Resolves with `count` distinct TCP ports nobody listens on: all are held until
+ * every one is picked, since a port released at once can be handed out again by the
+ * next bind.
+ */
+export async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+      servers.push(server);
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
 /** Resolves with a TCP port nobody listens on (bound to 0, then released). */
 export function freePort() {
   return new Promise((resolve, reject) => {
