@@ -86,7 +86,7 @@ fn unknown_files_and_deeper_unknown_paths_are_404() {
         "/missing.js",
         "/party-app-ffffffffffffffff.wasm",
         "/calc-study/x.js",
-        "/calc-study/",
+        "/a/b/",
         "/a/b",
         "/.hidden",
     ] {
@@ -94,6 +94,20 @@ fn unknown_files_and_deeper_unknown_paths_are_404() {
         assert_eq!(response.status, 404, "{path}");
         assert!(!response.text().contains("<!doctype"), "{path}");
     }
+}
+
+#[test]
+fn a_room_address_with_a_trailing_slash_is_sent_to_the_room() {
+    let dist = Dist::new();
+    let broker = Broker::start(&dist.dir);
+    // Relative asset URLs would point into /calc-study/, which holds nothing.
+    let slashed = http_get(broker.http, "/calc-study/?sig=ws%3A%2F%2Fx");
+    assert_eq!(slashed.status, 308);
+    assert_eq!(
+        slashed.header("location"),
+        Some("/calc-study?sig=ws%3A%2F%2Fx")
+    );
+    assert_eq!(http_get(broker.http, "/calc-study").status, 200);
 }
 
 #[test]
