@@ -127,7 +127,7 @@ pub fn App() -> impl IntoView {
                     title=move || if muted.get() { "Sounds are off" } else { "Sounds are on" }
                     on:click=move |_| muted.update(|m| *m = !*m)
                 >
-                    {move || if muted.get() { "🔇" } else { "🔔" }}
+                    {move || crate::views::icons::bell(muted.get())}
                     <span class="visually-hidden">"Mute sounds"</span>
                 </button>
                 <details class="settings-menu">

@@ -8,6 +8,7 @@ pub mod connection_badge;
 pub mod copy_button;
 pub mod entry_doors;
 pub mod field_form;
+pub mod icons;
 pub mod identity_card;
 pub mod landing;
 pub mod message_list;

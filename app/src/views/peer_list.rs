@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use party_core::{PeerInfo, Trust};
 
 use crate::views::avatar::Avatar;
+use crate::views::icons;
 use crate::views::message_list::{trust_word, TrustTag};
 
 #[component]
@@ -84,7 +85,7 @@ fn Peer(peer: PeerInfo) -> impl IntoView {
                 {name.map(|name| view! { <span class="peer-name" data-testid="peer-name">{format!("({name})")}</span> })}
                 {peer.is_host.then(|| view! { <span class="tag host" title="the host of this party">"host"</span> })}
                 {peer.is_self.then(|| view! { <span class="tag you">"you"</span> })}
-                {agent.then(|| view! { <span class="tag agent" title="an AI agent">"🤖"</span> })}
+                {agent.then(|| view! { <span class="tag agent" title="an AI agent">{icons::robot()}<span class="visually-hidden">"agent"</span></span> })}
                 {(peer.trust != Trust::Verified).then(|| view! { <TrustTag trust=peer.trust /> })}
             </span>
         </li>

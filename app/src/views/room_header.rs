@@ -8,6 +8,7 @@ use party_core::{PeerInfo, Trust};
 
 use crate::room_session::{ConnectionState, RoomSession};
 use crate::views::connection_badge::ConnectionBadge;
+use crate::views::icons;
 use crate::views::share_button::{room_link, ShareButton};
 
 /// Whether the host of a party is here, as the header says it.
@@ -104,6 +105,10 @@ pub fn RoomHeader(
                         </span>
                     }))}
                 </span>
+                <span class="room-state">
+                    <ConnectionBadge signals />
+                    <Rejected session />
+                </span>
             </div>
             <span class="spacer"></span>
             <button
@@ -115,7 +120,7 @@ pub fn RoomHeader(
                 on:click=move |_| drawer_open.update(|open| *open = !*open)
                 title="Who is here"
             >
-                <span aria-hidden="true">"👥 "</span>
+                {icons::people()}
                 {move || match live() {
                     true => peers.with(Vec::len).to_string(),
                     false => "–".to_owned(),
@@ -132,14 +137,12 @@ pub fn RoomHeader(
                 on:click=move |_| agents_open.update(|open| *open = !*open)
                 title="Bring an agent into this room"
             >
-                <span aria-hidden="true">"🤖"</span>
-                <span class="visually-hidden">"Agents"</span>
+                {icons::robot()}
+                <span class="btn-label">"Agents"</span>
             </button>
             <button type="button" class="ghost" data-testid="leave-room" on:click=move |_| on_leave.run(())>
                 "Leave"
             </button>
-            <Rejected session />
-            <ConnectionBadge signals />
         </header>
     }
 }

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::views::copy_button::copy;
+use crate::views::icons;
 
 #[derive(Clone, PartialEq, Eq)]
 enum Outcome {
@@ -27,8 +28,8 @@ pub fn ShareButton(#[prop(into)] link: Signal<String>, title: String) -> impl In
     };
     view! {
         <button type="button" class="ghost" data-testid="share" on:click=on_click title="Share this room">
-            <span aria-hidden="true">"⤴ "</span>
-            "Share"
+            {icons::share()}
+            <span class="btn-label">"Share"</span>
         </button>
         <span class="share-outcome" role="status" aria-live="polite" data-testid="share-outcome">
             {move || outcome.get().map(|outcome| match outcome {
