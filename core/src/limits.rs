@@ -80,6 +80,13 @@ pub const ROSTER_REPLY_JITTER_MS: (u64, u64) = (50, 700);
 /// room answers in several rosters.
 pub const MAX_ROSTER_ENTRIES: usize = 600;
 
+/// How many present peers answer a joiner with a roster: those whose
+/// `SHA-256(joiner ‖ peer)` ranks lowest among the connections each knows. A few, so
+/// one lost or slow answer is covered, and not everyone: each roster reaches the
+/// whole room, and a room of a thousand filling at once would otherwise send
+/// thousands of them.
+pub const ROSTER_RESPONDERS: usize = 3;
+
 /// Most roster replies waiting for their jitter at once.
 pub const MAX_PENDING_ROSTER_REPLIES: usize = 8;
 

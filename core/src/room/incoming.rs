@@ -62,6 +62,9 @@ impl Room {
         if let Some(echo) = self.echoes.take(payload) {
             return self.on_echo(echo);
         }
+        if self.roster_not_ours(payload) {
+            return Vec::new();
+        }
         let parsed = match parse(payload) {
             Ok(parsed) => parsed,
             Err(error) => return vec![rejected(error.to_string())],

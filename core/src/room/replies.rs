@@ -38,6 +38,10 @@ impl PendingReplies {
         Ok(())
     }
 
+    pub(super) fn is_pending(&self, to: &PeerId) -> bool {
+        self.due.contains_key(to)
+    }
+
     pub(super) fn cancel(&mut self, to: &PeerId) -> bool {
         self.due.remove(to).is_some()
     }

@@ -1,9 +1,12 @@
 //! Rosters: who is here, told to a joiner at once (docs/design.md, "Presence that
 //! scales"). Beats stretch with the room's size, so a joiner cannot wait for each
 //! peer's next one: its history-request is also a question, answered after a jitter
-//! by one present peer with every announce it holds, ours included. The others see
-//! that answer and stay quiet, so a join costs about one roster per room, not one
-//! beat per peer.
+//! by one present peer with every announce it holds, ours included. Only a few peers
+//! answer a given joiner (`ROSTER_RESPONDERS`), and they cancel theirs when another's
+//! arrives first, so a join costs about one roster per room, not one beat per peer;
+//! the rest drop rosters meant for others on their first bytes.
+
+use sha2::{Digest, Sha256};
 
 use crate::envelope::{
     presence_entry_json_len, Envelope, PresenceEntry, Received, Roster, SEAL_JSON_MAX_BYTES,
@@ -11,7 +14,7 @@ use crate::envelope::{
 use crate::ids::PeerId;
 use crate::limits::{
     HISTORY_RESPONSE_OVERHEAD_BYTES, MAX_PAYLOAD_BYTES, MAX_ROSTER_ENTRIES, PRESENCE_FRESHNESS_MS,
-    ROSTER_REPLY_JITTER_MS,
+    ROSTER_REPLY_JITTER_MS, ROSTER_RESPONDERS,
 };
 
 use super::incoming::relayed_claim;
@@ -26,7 +29,7 @@ const ROSTER_BYTES: usize =
 impl Room {
     /// `joiner` asked: a roster is due after a jitter, unless someone answers first.
     pub(super) fn owe_roster(&mut self, now_ms: u64, joiner: &PeerId, out: &mut Vec<Output>) {
-        if self.state != State::Joined {
+        if self.state != State::Joined || !self.answers_for(joiner) {
             return;
         }
         let due = now_ms.saturating_add(self.rng.in_range(ROSTER_REPLY_JITTER_MS));
@@ -35,6 +38,48 @@ impl Room {
                 "too many rosters pending; the joiner {joiner} is not told who is here"
             )));
         }
+    }
+
+    /// Whether we are among the `ROSTER_RESPONDERS` peers that answer `joiner`: by the
+    /// rank of `SHA-256(joiner ‖ peer id)` among every connection we know (the joiner
+    /// aside). Every peer ranks the same ids the same way, so about that many answer.
+    fn answers_for(&self, joiner: &PeerId) -> bool {
+        let rank = |peer: &PeerId| -> [u8; 8] {
+            let digest = Sha256::new()
+                .chain_update(joiner.as_str())
+                .chain_update(peer.as_str())
+                .finalize();
+            let mut rank = [0u8; 8];
+            rank.copy_from_slice(&digest[..8]);
+            rank
+        };
+        let ours = rank(self.members.primary().peer.peer_id());
+        let ahead = self
+            .peers
+            .iter()
+            .filter(|(id, _)| *id != joiner && rank(id) < ours)
+            .count();
+        ahead < ROSTER_RESPONDERS
+    }
+
+    /// Whether `payload` is a roster for someone else that we owe nothing: our own
+    /// encoding names `to` first, so it is told by its first bytes, without parsing
+    /// what can be hundreds of kilobytes of announces. Anything else is parsed.
+    pub(super) fn roster_not_ours(&self, payload: &[u8]) -> bool {
+        const PREFIX: &[u8] = b"{\"type\":\"roster\",\"to\":\"";
+        /// A peer id's length in hex.
+        const PEER_ID_HEX_CHARS: usize = 16;
+        let Some(rest) = payload.strip_prefix(PREFIX) else {
+            return false;
+        };
+        let Some(id) = rest
+            .get(..PEER_ID_HEX_CHARS)
+            .and_then(|id| std::str::from_utf8(id).ok())
+            .and_then(|id| PeerId::parse(id).ok())
+        else {
+            return false;
+        };
+        !self.is_member(&id) && !self.roster_replies.is_pending(&id)
     }
 
     /// Remembers a member's announce as it went out, to relay it.

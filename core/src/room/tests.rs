@@ -1510,3 +1510,43 @@ fn typing_from_a_connection_the_room_does_not_track_shows_nobody() {
     let typing = stranger.typing(T0 + 1);
     assert!(deliver(&typing, &mut b, T0 + 1).is_empty());
 }
+
+#[test]
+fn only_a_few_peers_answer_a_joiner_and_the_rest_never_parse_rosters_for_others() {
+    use crate::limits::ROSTER_RESPONDERS;
+    let mut present: Vec<Room> = (1..=20).map(open_room).collect();
+    for i in 0..present.len() {
+        let joined = present[i].join(T0);
+        for (j, other) in present.iter_mut().enumerate() {
+            if i != j {
+                deliver(&joined, other, T0);
+            }
+        }
+    }
+    for room in &mut present {
+        room.tick(T0 + 9_999);
+        assert_eq!(room.peers().len(), 20);
+    }
+    let mut newcomer = open_room(99);
+    let asked = newcomer.join(T0 + 10_000);
+    let mut answering = 0;
+    for room in &mut present {
+        deliver(&asked, room, T0 + 10_000);
+        answering += usize::from(room.roster_replies.next_due().is_some());
+    }
+    assert_eq!(answering, ROSTER_RESPONDERS);
+
+    // A roster for someone else, owed nothing: dropped on its first bytes, so even a
+    // broken one costs nothing. For us, it is read (and this one is refused).
+    let other = newcomer.me().peer_id().clone();
+    let broken = format!("{{\"type\":\"roster\",\"to\":\"{other}\",\"peers\":[not json");
+    let idle = present
+        .iter_mut()
+        .find(|room| room.roster_replies.next_due().is_none())
+        .unwrap();
+    assert!(idle.receive(T0 + 10_001, broken.as_bytes()).is_empty());
+    assert_eq!(
+        rejections(&newcomer.receive(T0 + 10_001, broken.as_bytes())).len(),
+        1
+    );
+}
