@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { useBrokerAndBrowser, startBroker, launchBrowser, party, uniqueRoom } from './support/stack.mjs';
-import { passAgentDoor, ownHandle, waitLive } from './support/door.mjs';
+import { enterRoom, passAgentDoor, ownHandle, waitLive } from './support/door.mjs';
 import { expect } from './support/expect.mjs';
 import { seriousViolations } from './support/axe.mjs';
 import { keepScreenshot } from './support/screenshots.mjs';
@@ -21,17 +21,11 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** A fresh context at `url`, through the agent door, live in the room. */
+/** `enterRoom`, with the context closed after the file's tests. */
 async function enter(url, { browser = env.browser, context: options = {} } = {}) {
-  const context = await browser.newContext(options);
-  cleanups.push(() => context.close().catch(() => {}));
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  await passAgentDoor(page);
-  await waitLive(page);
-  return { context, page, errors };
+  const entered = await enterRoom(browser, url, options);
+  cleanups.push(() => entered.context.close().catch(() => {}));
+  return entered;
 }
 
 function message(page, text) {

@@ -93,15 +93,7 @@ pub fn App() -> impl IntoView {
             .into_any(),
     };
     crate::viewport::follow();
-    let total_unread = move || {
-        rooms.names.with(|names| {
-            names
-                .iter()
-                .filter_map(|room| rooms.session(room))
-                .map(|session| session.signals.unread.get().messages)
-                .sum::<u32>()
-        })
-    };
+    let total_unread = move || rooms.unread_messages();
     view! {
         <a class="skip-link button" href="#main">"Skip to the content"</a>
         <header class="topbar">

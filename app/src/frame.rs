@@ -39,11 +39,7 @@ impl NextFrame {
     pub fn schedule(f: impl FnOnce() + 'static) -> Self {
         let slot: Slot = Rc::new(RefCell::new(Some(Box::new(f))));
         let window = web_sys::window();
-        let visible = window
-            .as_ref()
-            .and_then(|w| w.document())
-            .is_some_and(|d| !d.hidden());
-        if let (Some(window), true) = (window, visible) {
+        if let (Some(window), true) = (window, page_visible()) {
             let in_frame = slot.clone();
             let callback = Closure::<dyn FnMut(f64)>::new(move |_| run(&in_frame));
             if let Ok(id) = window.request_animation_frame(callback.as_ref().unchecked_ref()) {
@@ -86,4 +82,12 @@ impl Drop for NextFrame {
             }
         }
     }
+}
+
+/// Whether the tab is in front: hidden tabs get no animation frames, and what arrives
+/// while hidden is unread.
+pub fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| !d.hidden())
 }

@@ -21,7 +21,7 @@ use party_core::{LocalPeer, Output, PeerInfo, Room, RoomEvent};
 
 use crate::attention::{self, Chime};
 use crate::clock::now_ms;
-use crate::frame::NextFrame;
+use crate::frame::{page_visible, NextFrame};
 use crate::identity::Identity;
 use crate::mqtt::session::{Session, Step};
 use crate::mqtt::transport::{Transport, TransportEvent};
@@ -630,11 +630,4 @@ impl Driver {
         self.apply(outputs);
         self.connect();
     }
-}
-
-/// Whether the tab is in front (a hidden tab's new messages are unread).
-fn page_visible() -> bool {
-    web_sys::window()
-        .and_then(|window| window.document())
-        .is_some_and(|document| !document.hidden())
 }

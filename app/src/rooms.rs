@@ -80,6 +80,18 @@ impl Rooms {
             .with_value(|entered| entered.iter().find(|e| e.room == *room).map(|e| e.session))
     }
 
+    /// Messages not seen yet over every room we are in (tracked: the title and the
+    /// top bar follow it).
+    pub fn unread_messages(&self) -> u32 {
+        self.names.with(|names| {
+            names
+                .iter()
+                .filter_map(|room| self.session(room))
+                .map(|session| session.signals.unread.get().messages)
+                .sum()
+        })
+    }
+
     /// Says goodbye to `room` and closes its connection.
     pub fn leave(&self, room: &RoomName) {
         let mut left = None;

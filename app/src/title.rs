@@ -3,22 +3,17 @@
 
 use leptos::prelude::*;
 
+use crate::frame::page_visible;
 use crate::rooms::Rooms;
 
 pub fn follow_unread(rooms: Rooms) {
-    let hidden = RwSignal::new(page_hidden());
+    let hidden = RwSignal::new(!page_visible());
     let listener =
-        window_event_listener_untyped("visibilitychange", move |_| hidden.set(page_hidden()));
+        window_event_listener_untyped("visibilitychange", move |_| hidden.set(!page_visible()));
     // Lives as long as the app.
     std::mem::forget(listener);
     Effect::new(move |_| {
-        let unread: u32 = rooms.names.with(|names| {
-            names
-                .iter()
-                .filter_map(|room| rooms.session(room))
-                .map(|session| session.signals.unread.get().messages)
-                .sum()
-        });
+        let unread = rooms.unread_messages();
         let place = rooms
             .current
             .get()
@@ -31,10 +26,4 @@ pub fn follow_unread(rooms: Rooms) {
             document.set_title(&title);
         }
     });
-}
-
-fn page_hidden() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_some_and(|d| d.hidden())
 }

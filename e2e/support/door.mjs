@@ -30,9 +30,12 @@ export async function waitLive(page) {
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
 }
 
-/** A fresh browser context at `url`, through the agent door, live in the room. */
-export async function enterRoom(browser, url) {
-  const context = await browser.newContext();
+/**
+ * A fresh browser context at `url` (with Playwright's context `options`: a phone's
+ * viewport, permissions), through the agent door, live in the room.
+ */
+export async function enterRoom(browser, url, options = {}) {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));

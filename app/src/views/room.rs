@@ -7,6 +7,7 @@ use party_core::ids::RoomName;
 use party_core::share_link::HostLink;
 use party_core::PeerInfo;
 
+use crate::frame::page_visible;
 use crate::identity::Identity;
 use crate::nav::Nav;
 use crate::room_session::{ConnectionState, RoomSession, Unread};
@@ -144,10 +145,7 @@ fn Alone(session: RoomSession, room: RoomName) -> impl IntoView {
 fn mark_read_while_seen(session: RoomSession) {
     let signals = session.signals;
     let clear = move || {
-        let visible = web_sys::window()
-            .and_then(|w| w.document())
-            .is_some_and(|d| !d.hidden());
-        if visible && signals.unread.get_untracked() != Unread::default() {
+        if page_visible() && signals.unread.get_untracked() != Unread::default() {
             signals.unread.set(Unread::default());
         }
     };
