@@ -136,8 +136,9 @@ test('after a broker crash and restart every client is back, and nothing is lost
     } catch (err) {
       const shown = await tab.page.getByTestId('message').allTextContents();
       const state = await tab.page.getByTestId('connection-state').getAttribute('data-state');
-      const rejected = await tab.page.getByTestId('rejected-count').allTextContents();
-      throw new Error(`${err.message}\nthe page (${state}, rejected ${rejected}) shows:\n${shown.join('\n')}`);
+      const rejected = tab.page.getByTestId('rejected-count');
+      const why = (await rejected.count()) ? `${await rejected.textContent()}: ${await rejected.getAttribute('title')}` : 'none rejected';
+      throw new Error(`${err.message}\nthe page (${state}, ${why}) shows:\n${shown.join('\n')}`);
     }
   }
   // A duplicate could only come from a history reply, merged for 5 s after a client

@@ -62,7 +62,7 @@ impl Room {
         if let Some(echo) = self.echoes.take(payload) {
             return self.on_echo(echo);
         }
-        if self.roster_not_ours(payload) {
+        if self.answer_not_ours(payload) {
             return Vec::new();
         }
         let parsed = match parse(payload) {
@@ -78,10 +78,18 @@ impl Room {
             Admission::Refuse(output) => return vec![output],
         }
         let tracked = self.peers.get(&from).map(|record| record.handle.clone());
-        // A roster for someone else only tells us the joiner was answered: its
-        // entries are not ours to check (see `Parsed::verify_envelope`).
+        // An answer to someone else only tells us the joiner was answered, which
+        // matters only while we owe it an answer too (a v1 client's encoding can get
+        // past `answer_not_ours`).
         let for_us = match envelope {
             Envelope::Roster(roster) => self.is_member(&roster.to),
+            Envelope::HistoryResponse(response) => {
+                let for_us = self.is_member(&response.to);
+                if !for_us && !self.replies.is_pending(&response.to) {
+                    return Vec::new();
+                }
+                for_us
+            }
             _ => true,
         };
         let spend = match envelope {
@@ -93,7 +101,9 @@ impl Room {
             Envelope::Typing(_) if tracked.is_none() => return Vec::new(),
             Envelope::Typing(_) => Spend::Presence,
             Envelope::Announce(_) | Envelope::Leave(_) => Spend::Presence,
-            Envelope::Roster(_) if !for_us => Spend::Presence,
+            // Not charged as history: answers to other joiners must not use up a
+            // responder's budget for the answer to ours.
+            Envelope::Roster(_) | Envelope::HistoryResponse(_) if !for_us => Spend::Presence,
             Envelope::Msg(_) => Spend::Message,
             Envelope::HistoryRequest(_) => Spend::HistoryRequest,
             Envelope::HistoryResponse(_) | Envelope::Roster(_) => Spend::HistoryResponse,
@@ -114,9 +124,12 @@ impl Room {
             };
         }
         let known = |entry: &LogEntry| self.history.verified_entry(&entry.msg().id) == Some(entry);
-        let verified = match for_us {
-            true => parsed.verify(&self.topic, now_ms, &known),
-            false => parsed.verify_envelope(&self.topic, now_ms),
+        // A roster for someone else: its entries are not ours to check (see
+        // `Parsed::verify_envelope`). A history-response for someone else is checked
+        // whole, as only entries that verify may stand in for the answer we owe.
+        let verified = match envelope {
+            Envelope::Roster(_) if !for_us => parsed.verify_envelope(&self.topic, now_ms),
+            _ => parsed.verify(&self.topic, now_ms, &known),
         };
         let received = match verified {
             Ok(received) => received,
@@ -502,6 +515,31 @@ impl Room {
             )));
         }
         out
+    }
+
+    /// Whether `payload` is a roster or history-response for someone else that we owe
+    /// nothing: our own encoding names `to` first, so it is told by its first bytes,
+    /// without parsing what can be hundreds of kilobytes. Anything else is parsed.
+    pub(super) fn answer_not_ours(&self, payload: &[u8]) -> bool {
+        const ROSTER: &[u8] = b"{\"type\":\"roster\",\"to\":\"";
+        const HISTORY: &[u8] = b"{\"type\":\"history-response\",\"to\":\"";
+        /// A peer id's length in hex.
+        const PEER_ID_HEX_CHARS: usize = 16;
+        let (rest, owed) = if let Some(rest) = payload.strip_prefix(ROSTER) {
+            (rest, &self.roster_replies)
+        } else if let Some(rest) = payload.strip_prefix(HISTORY) {
+            (rest, &self.replies)
+        } else {
+            return false;
+        };
+        let Some(id) = rest
+            .get(..PEER_ID_HEX_CHARS)
+            .and_then(|id| std::str::from_utf8(id).ok())
+            .and_then(|id| PeerId::parse(id).ok())
+        else {
+            return false;
+        };
+        !self.is_member(&id) && !owed.is_pending(&id)
     }
 
     /// Someone else answered a joiner we owe a reply. We stay quiet only if that answer

@@ -62,26 +62,6 @@ impl Room {
         ahead < ROSTER_RESPONDERS
     }
 
-    /// Whether `payload` is a roster for someone else that we owe nothing: our own
-    /// encoding names `to` first, so it is told by its first bytes, without parsing
-    /// what can be hundreds of kilobytes of announces. Anything else is parsed.
-    pub(super) fn roster_not_ours(&self, payload: &[u8]) -> bool {
-        const PREFIX: &[u8] = b"{\"type\":\"roster\",\"to\":\"";
-        /// A peer id's length in hex.
-        const PEER_ID_HEX_CHARS: usize = 16;
-        let Some(rest) = payload.strip_prefix(PREFIX) else {
-            return false;
-        };
-        let Some(id) = rest
-            .get(..PEER_ID_HEX_CHARS)
-            .and_then(|id| std::str::from_utf8(id).ok())
-            .and_then(|id| PeerId::parse(id).ok())
-        else {
-            return false;
-        };
-        !self.is_member(&id) && !self.roster_replies.is_pending(&id)
-    }
-
     /// Remembers a member's announce as it went out, to relay it.
     pub(super) fn keep_own_announce(&self, entry: PresenceEntry) {
         self.own_announces

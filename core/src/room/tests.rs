@@ -828,6 +828,41 @@ fn pending_replies_are_capped() {
     assert_eq!(refused, 2);
 }
 
+// Measured (e2e reconnect test): after a broker restart the bridge answered the
+// history requests of `party listen` and of a browser, then the browser's own; the
+// browser charged all three to the bridge's budget of history responses and dropped
+// its own answer, losing the message only the bridge held.
+#[test]
+fn answers_to_other_joiners_do_not_use_up_the_budget_for_ours() {
+    let mut a = open_room(1);
+    let a_join = a.join(T0 - 2 * HISTORY_REQUEST_TIMEOUT_MS);
+    send(&mut a, T0, "only a holds this");
+    let mut b = open_room(2);
+    b.join(T0 + 10);
+    deliver(&a_join, &mut b, T0 + 10);
+    send(&mut b, T0 + 11, "only b holds this");
+    // B owes the first two joiners an answer, and nothing to the third.
+    for joiner in [7u8, 8] {
+        deliver(&open_room(joiner).join(T0 + 15), &mut b, T0 + 15);
+    }
+    for (i, other) in [7u8, 8, 9].into_iter().enumerate() {
+        let now = T0 + 20 + u64::try_from(i).unwrap();
+        let to_other = a.history_response(PeerId::from_bytes([other; 8]), now);
+        assert!(rejections(&deliver(&[to_other], &mut b, now)).is_empty());
+    }
+    let ours = a.history_response(b.me().peer_id().clone(), T0 + 30);
+    let out = deliver(&[ours], &mut b, T0 + 30);
+    assert!(rejections(&out).is_empty(), "{:?}", rejections(&out));
+    let texts: Vec<&str> = b.history().iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["only a holds this", "only b holds this"]);
+    assert!(
+        [7u8, 8]
+            .iter()
+            .all(|j| b.replies.is_pending(&PeerId::from_bytes([*j; 8]))),
+        "A's answers lack B's message, so B still answers"
+    );
+}
+
 #[test]
 fn a_full_history_response_fits_one_publish() {
     let mut a = open_room(1);
