@@ -228,6 +228,49 @@ test('offline is a state: a banner with a countdown and Retry now, what is sent 
   assert.deepEqual(tab.errors, []);
 });
 
+// core::limits::OUTBOX_MAX_AGE_MS: a message that could not go out for this long
+// would land out of sight in everyone's scrollback, so it fails instead.
+const OUTBOX_MAX_AGE_MS = 5 * 60_000;
+
+test('a message that cannot go out for 5 minutes is marked failed, never sent behind the sender\'s back, and Retry sends it once', async () => {
+  let broker = await startBroker();
+  const ports = { httpPort: broker.httpPort, mqttPort: broker.mqttPort };
+  cleanups.push(() => broker.stop());
+  const browser = await launchBrowser();
+  cleanups.push(() => browser.close());
+  const room = uniqueRoom('ux-failed');
+  const tab = await enter(broker.page + room, { browser });
+  // The page's clock runs on as usual, but can be moved on 5 minutes at once.
+  await tab.page.clock.install();
+
+  await broker.stop('SIGKILL');
+  await expect(tab.page.getByTestId('connection-state')).toHaveText('offline');
+  await say(tab.page, 'stuck behind an outage');
+  const stuck = message(tab.page, 'stuck behind an outage');
+  await expect(stuck).toHaveAttribute('data-status', 'pending');
+  await tab.page.clock.fastForward(OUTBOX_MAX_AGE_MS + 1_000);
+  await expect(stuck).toHaveAttribute('data-status', 'failed');
+  await expect(stuck.getByTestId('retry')).toBeVisible();
+
+  broker = await startBroker(ports);
+  const listener = await partyListen(broker.mqtt, room);
+  cleanups.push(() => listener.stop());
+  await tab.page.getByTestId('retry-now').click().catch(() => {});
+  await waitLive(tab.page);
+  await expect(stuck).toHaveAttribute('data-status', 'failed');
+  await stuck.getByTestId('retry').click();
+  await expect(stuck).toHaveCount(1);
+  await expect(stuck).toHaveAttribute('data-status', 'sent');
+  await listener.waitFor((e) => e.event === 'message' && e.text === 'stuck behind an outage');
+  // Anything that would have gone out twice (the failed copy on reconnect, or the
+  // retry) has reached the listener by the time a later message has.
+  await say(tab.page, 'after the retry');
+  await listener.waitFor((e) => e.event === 'message' && e.text === 'after the retry');
+  const copies = listener.events.events.filter((e) => e.event === 'message' && e.text === 'stuck behind an outage');
+  assert.equal(copies.length, 1, 'sent once, by the retry');
+  assert.deepEqual(tab.errors, []);
+});
+
 test('unread: the title counts messages while the tab is hidden, and a pill offers new messages when scrolled up', async () => {
   const room = uniqueRoom('ux-unread');
   const a = await enter(env.stack.page + room);
