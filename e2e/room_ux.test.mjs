@@ -332,14 +332,22 @@ test('several rooms: /rooms lists the rooms this tab is in, connected in the bac
   assert.deepEqual(tab.errors, []);
 });
 
+/** app/style.css: --bg, light and dark. */
+const LIGHT_BACKGROUND = 'rgb(246, 246, 244)';
+const DARK_BACKGROUND = 'rgb(19, 20, 24)';
+
 test('the theme and the sound switch are remembered', async () => {
-  const context = await env.browser.newContext();
+  // The system says light; Dark overrides it, Auto follows it again.
+  const context = await env.browser.newContext({ colorScheme: 'light' });
   cleanups.push(() => context.close());
   const page = await context.newPage();
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   await page.goto(env.stack.page);
+  assert.equal(await background(), LIGHT_BACKGROUND);
   await page.getByTestId('settings').click();
   await page.getByTestId('theme').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  assert.equal(await background(), DARK_BACKGROUND);
   await page.getByTestId('mute').click();
   await expect(page.getByTestId('mute')).toHaveAttribute('aria-pressed', 'true');
   await page.reload();
@@ -348,6 +356,9 @@ test('the theme and the sound switch are remembered', async () => {
   await page.getByTestId('settings').click();
   await page.getByTestId('theme').selectOption('auto');
   assert.equal(await page.locator('html').getAttribute('data-theme'), null);
+  assert.equal(await background(), LIGHT_BACKGROUND);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.equal(await background(), DARK_BACKGROUND);
 });
 
 test('accessibility: axe-core finds nothing serious on the front page, a room and the rooms list, on a desktop and a phone', async () => {
