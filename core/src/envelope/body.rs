@@ -3,7 +3,8 @@
 //! module implementing [`Body`] and one line in the registration in `mod.rs`.
 
 use super::fields::Object;
-use super::{DecodeError, EntryRejection, LogEntry, PresenceEntry};
+use super::sealed::{Relayed, Sealed};
+use super::{DecodeError, EntryRejection, LogEntry};
 use crate::ids::Handle;
 
 /// Receives an envelope's own fields (those between `type` and `from`), in order. The
@@ -19,11 +20,9 @@ pub(crate) trait FieldSink {
         }
     }
 
-    /// A history log: JSON carries the entries, the canonical form their digests.
-    fn log(&mut self, name: &'static str, entries: &[LogEntry]);
-
-    /// A roster's announces, the same way.
-    fn presences(&mut self, name: &'static str, entries: &[PresenceEntry]);
+    /// Relayed envelopes (a history log, a roster): JSON carries the entries, the
+    /// canonical form their digests.
+    fn entries<B: Relayed>(&mut self, name: &'static str, entries: &[Sealed<B>]);
 }
 
 /// How a payload is being parsed.

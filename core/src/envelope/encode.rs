@@ -2,8 +2,8 @@
 
 use ed25519_dalek::SigningKey;
 
-use super::json::{entry_json, envelope_json, presence_entry_json};
-use super::{Envelope, LogEntry, PresenceEntry};
+use super::json::envelope_json;
+use super::Envelope;
 use crate::sign::{sign, Auth, Seal};
 
 /// Signs `envelope` for `topic` and encodes it with `sig`, `pk` and `auth`.
@@ -26,14 +26,4 @@ pub(crate) fn encode_sealed(envelope: &Envelope, seal: Option<&Seal>) -> Vec<u8>
         envelope.t(),
         seal,
     )
-}
-
-/// Bytes `entry` takes inside a history-response's `log` array, without the comma.
-pub fn entry_json_len(entry: &LogEntry) -> usize {
-    entry_json(entry).len()
-}
-
-/// Bytes `entry` takes inside a roster's `peers` array, without the comma.
-pub fn presence_entry_json_len(entry: &PresenceEntry) -> usize {
-    presence_entry_json(entry).len()
 }

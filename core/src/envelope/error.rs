@@ -26,16 +26,16 @@ pub enum DecodeError {
     Text(TextError),
     #[error("envelope type {0:?} is not one this client knows")]
     UnknownType(String),
-    #[error("history log entry must be a msg envelope")]
-    NotAMsgEntry,
-    #[error("roster entry must be an announce envelope")]
-    NotAnAnnounceEntry,
-    #[error("roster has {entries} entries, more than {max}")]
-    RosterTooLong { entries: usize, max: usize },
-    #[error("history log has {entries} entries, more than {max}")]
-    LogTooLong { entries: usize, max: usize },
-    #[error("history log entry {index}: {error}")]
-    LogEntry {
+    #[error("an entry here must be a {expected} envelope")]
+    WrongEntryType { expected: &'static str },
+    #[error("field `{field}` has {entries} entries, more than {max}")]
+    TooManyEntries {
+        field: &'static str,
+        entries: usize,
+        max: usize,
+    },
+    #[error("entry {index}: {error}")]
+    Entry {
         index: usize,
         error: Box<DecodeError>,
     },

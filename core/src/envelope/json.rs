@@ -1,8 +1,8 @@
 //! Writing envelopes as JSON in v1's shape and a fixed field order (`type` first), so
 //! our encodings are byte-for-byte reproducible (the signing vectors pin them).
 
-use super::body::{Body, FieldSink};
-use super::{LogEntry, PresenceEntry};
+use super::body::FieldSink;
+use super::sealed::{entry_json, Relayed, Sealed};
 use crate::ids::PeerId;
 use crate::sign::Seal;
 
@@ -63,7 +63,7 @@ impl FieldSink for JsonObject {
         push_string(&mut self.out, value);
     }
 
-    fn log(&mut self, name: &'static str, entries: &[LogEntry]) {
+    fn entries<B: Relayed>(&mut self, name: &'static str, entries: &[Sealed<B>]) {
         self.key(name);
         self.out.push(b'[');
         for (i, entry) in entries.iter().enumerate() {
@@ -71,18 +71,6 @@ impl FieldSink for JsonObject {
                 self.out.push(b',');
             }
             self.out.extend_from_slice(&entry_json(entry));
-        }
-        self.out.push(b']');
-    }
-
-    fn presences(&mut self, name: &'static str, entries: &[PresenceEntry]) {
-        self.key(name);
-        self.out.push(b'[');
-        for (i, entry) in entries.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            self.out.extend_from_slice(&presence_entry_json(entry));
         }
         self.out.push(b']');
     }
@@ -112,30 +100,6 @@ pub(super) fn envelope_json(
         json.seal(seal);
     }
     json.finish()
-}
-
-/// One log entry: the msg as it was sent, with its own seal.
-pub(super) fn entry_json(entry: &LogEntry) -> Vec<u8> {
-    let msg = entry.msg();
-    envelope_json(
-        "msg",
-        |json| msg.fields(json),
-        &msg.from,
-        msg.t,
-        entry.seal(),
-    )
-}
-
-/// One roster entry: the announce as it was sent, with its own seal.
-pub(super) fn presence_entry_json(entry: &PresenceEntry) -> Vec<u8> {
-    let presence = entry.presence();
-    envelope_json(
-        "announce",
-        |json| presence.fields(json),
-        &presence.from,
-        presence.t,
-        entry.seal(),
-    )
 }
 
 #[cfg(test)]

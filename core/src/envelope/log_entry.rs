@@ -5,56 +5,28 @@
 
 use serde_json::Value;
 
-use super::body::{Body, ParseContext};
 use sha2::{Digest, Sha256};
 
 use super::fields::{as_object, opt_str, req_id, req_str, Object};
-use super::{seal_fields, ChatText, DecodeError, Msg};
+use super::sealed::{parse_entry, Sealed};
+use super::{ChatText, DecodeError, Msg};
 use crate::ids::{AvatarSeed, Handle, MessageId, PeerId};
-use crate::sign::{Seal, Verification};
 
-/// Only core builds these, from envelopes it verified or signed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogEntry {
-    msg: Msg,
-    seal: Option<Seal>,
-}
+/// A msg as history carries it.
+pub type LogEntry = Sealed<Msg>;
 
 impl LogEntry {
-    pub(crate) fn new(msg: Msg, seal: Option<Seal>) -> Self {
-        Self { msg, seal }
-    }
-
     pub fn msg(&self) -> &Msg {
-        &self.msg
+        self.body()
     }
 
-    pub fn seal(&self) -> Option<&Seal> {
-        self.seal.as_ref()
-    }
-
-    pub fn verification(&self) -> Verification {
-        self.seal
-            .as_ref()
-            .map_or(Verification::Unverified, Seal::verification)
-    }
-
-    /// Structural parse of one log entry; its signature is checked later.
-    pub(super) fn parse(raw: &Value) -> Result<Self, DecodeError> {
+    /// A msg entry, or a Party v1 record (no `type`, a `fromAvatar`).
+    pub(super) fn parse_entry(raw: &Value) -> Result<Self, DecodeError> {
         let obj = as_object(raw)?;
         match opt_str(obj, "type")? {
-            Some("msg") => {}
-            None if obj.contains_key("fromAvatar") => return v1_record(obj),
-            _ => return Err(DecodeError::NotAMsgEntry),
+            None if obj.contains_key("fromAvatar") => v1_record(obj),
+            _ => parse_entry(raw),
         }
-        let mut ctx = ParseContext {
-            signed: false,
-            rejected: Vec::new(),
-        };
-        Ok(LogEntry::new(
-            Msg::parse(obj, &mut ctx)?,
-            seal_fields::parse(obj)?,
-        ))
     }
 }
 

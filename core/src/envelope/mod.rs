@@ -20,12 +20,13 @@ mod msg;
 mod presence;
 mod roster;
 mod seal_fields;
+mod sealed;
 mod text;
 mod typing;
 
 pub use decode::{decode, parse, EntryRejection, Parsed, Received};
 pub use departure::{Departure, LegacyPresence};
-pub use encode::{encode_signed, encode_unsigned, entry_json_len, presence_entry_json_len};
+pub use encode::{encode_signed, encode_unsigned};
 pub use error::DecodeError;
 pub use history_request::HistoryRequest;
 pub use history_response::HistoryResponse;
@@ -34,11 +35,13 @@ pub use log_entry::LogEntry;
 pub use msg::Msg;
 pub use presence::Presence;
 pub use roster::{PresenceEntry, Roster};
+pub use sealed::Sealed;
 pub use text::{ChatText, TextError};
 pub use typing::Typing;
 
 pub(crate) use body::{Body, FieldSink};
 pub(crate) use encode::encode_sealed;
+pub(crate) use sealed::{json_len, Relayed};
 
 use body::ParseContext;
 use decode::check;

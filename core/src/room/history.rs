@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::envelope::{entry_json_len, LogEntry};
+use crate::envelope::{json_len, LogEntry};
 use crate::ids::MessageId;
 use crate::limits::{HISTORY_MAX_BYTES, HISTORY_MAX_MESSAGES};
 
@@ -53,7 +53,7 @@ impl History {
     /// drops the oldest past the count or byte bound.
     pub(super) fn insert(&mut self, entry: LogEntry, message: ChatMessage) {
         let at = self.messages.partition_point(|m| m.t <= message.t);
-        let len = entry_json_len(&entry) + 1;
+        let len = json_len(&entry) + 1;
         self.bytes += len;
         self.entries.insert(at, (entry, len));
         self.messages.insert(at, message);

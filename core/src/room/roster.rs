@@ -8,9 +8,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::envelope::{
-    presence_entry_json_len, Envelope, PresenceEntry, Received, Roster, SEAL_JSON_MAX_BYTES,
-};
+use crate::envelope::{json_len, Envelope, PresenceEntry, Received, Roster, SEAL_JSON_MAX_BYTES};
 use crate::ids::PeerId;
 use crate::limits::{
     HISTORY_RESPONSE_OVERHEAD_BYTES, MAX_PAYLOAD_BYTES, MAX_ROSTER_ENTRIES, PRESENCE_FRESHNESS_MS,
@@ -88,7 +86,7 @@ impl Room {
         let mut chunks: Vec<Vec<PresenceEntry>> = Vec::new();
         let mut bytes = 0;
         for entry in entries.filter(|e| fresh(e)) {
-            let size = presence_entry_json_len(entry) + 1;
+            let size = json_len(entry) + 1;
             let full = chunks.last().is_none_or(|chunk| {
                 chunk.len() == MAX_ROSTER_ENTRIES || bytes + size > ROSTER_BYTES
             });

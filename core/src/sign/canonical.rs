@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 
 use super::{Auth, PublicKey};
-use crate::envelope::{Body, Envelope, FieldSink, LogEntry, PresenceEntry};
+use crate::envelope::{Envelope, FieldSink, Relayed, Sealed};
 use crate::ids::PeerId;
 
 /// First bytes of every signed form, so a Party signature can never be mistaken for a
@@ -49,20 +49,11 @@ impl FieldSink for Writer<'_> {
         self.item(name, value.as_bytes());
     }
 
-    fn log(&mut self, name: &'static str, entries: &[LogEntry]) {
-        let count = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-        let mut log = count.to_be_bytes().to_vec();
-        for entry in entries {
-            log.extend_from_slice(&entry_digest(self.topic, entry));
-        }
-        self.item(name, &log);
-    }
-
-    fn presences(&mut self, name: &'static str, entries: &[PresenceEntry]) {
+    fn entries<B: Relayed>(&mut self, name: &'static str, entries: &[Sealed<B>]) {
         let count = u32::try_from(entries.len()).unwrap_or(u32::MAX);
         let mut list = count.to_be_bytes().to_vec();
         for entry in entries {
-            list.extend_from_slice(&presence_entry_digest(self.topic, entry));
+            list.extend_from_slice(&entry_digest(self.topic, entry));
         }
         self.item(name, &list);
     }
@@ -112,37 +103,22 @@ fn canonical_form(
     w.out
 }
 
-/// What a history-response signature commits to per entry: SHA-256 of the entry's own
-/// canonical form followed by its raw 64-byte signature (nothing if unsigned), so the
-/// responder vouches for exactly these entries with exactly these signatures.
-pub fn entry_digest(topic: &str, entry: &LogEntry) -> [u8; 32] {
-    let msg = entry.msg();
-    let public_key = entry.seal().map(|seal| seal.public_key());
-    let signer = public_key
-        .as_ref()
-        .zip(entry.seal().map(|seal| seal.auth()));
-    let form = canonical_form(topic, "msg", |w| msg.fields(w), &msg.from, msg.t, signer);
-    let mut hasher = Sha256::new();
-    hasher.update(form);
-    if let Some(seal) = entry.seal() {
-        hasher.update(seal.signature().to_bytes());
-    }
-    hasher.finalize().into()
-}
-
-/// What a roster signature commits to per entry, as `entry_digest` for history.
-pub fn presence_entry_digest(topic: &str, entry: &PresenceEntry) -> [u8; 32] {
-    let presence = entry.presence();
+/// What a carrier's signature commits to per entry (history-response, roster):
+/// SHA-256 of the entry's own canonical form followed by its raw 64-byte signature
+/// (nothing if unsigned), so the responder vouches for exactly these entries with
+/// exactly these signatures.
+pub(crate) fn entry_digest<B: Relayed>(topic: &str, entry: &Sealed<B>) -> [u8; 32] {
+    let body = entry.body();
     let public_key = entry.seal().map(|seal| seal.public_key());
     let signer = public_key
         .as_ref()
         .zip(entry.seal().map(|seal| seal.auth()));
     let form = canonical_form(
         topic,
-        "announce",
-        |w| presence.fields(w),
-        &presence.from,
-        presence.t,
+        B::TYPE,
+        |w| body.fields(w),
+        body.sender(),
+        body.sent_at(),
         signer,
     );
     let mut hasher = Sha256::new();

@@ -12,7 +12,7 @@ mod seal;
 mod signer;
 
 pub use auth::{Auth, AuthFields, KeyOrigin};
-pub use canonical::{canonical_bytes, entry_digest, DOMAIN_TAG};
+pub use canonical::{canonical_bytes, DOMAIN_TAG};
 pub use public_key::{PublicKey, PublicKeyError};
 pub use seal::{sign, sign_with, verify, Seal, SignatureError};
 pub use signer::{PeerKey, Signer};
