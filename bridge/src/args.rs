@@ -1,12 +1,14 @@
 //! Command line: where the broker is, where to listen, and every limit (defaults from
-//! core's limits, the single source of truth).
+//! `crate::tuning`, each named after its flag).
 
 use std::net::SocketAddr;
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::PathBuf;
 
+use party_core::limits::PEER_MESSAGE_RATE;
+
+use crate::tuning::*;
 use clap::Parser;
-use party_core::limits::*;
 use party_link::BrokerUrl;
 
 /// Party rooms on IRC: channel #<room> is the Party room <room>, and every IRC user in

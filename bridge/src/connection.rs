@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{Quota, RateLimiter};
-use party_core::limits::{IRC_LINE_MAX_BYTES, IRC_TAGS_MAX_BYTES};
 use party_link::clock::now_ms;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::time::{sleep_until, timeout, Instant};
 
 use crate::hub::{ClientId, Flow};
+use crate::irc::limits::{IRC_LINE_MAX_BYTES, IRC_TAGS_MAX_BYTES};
 use crate::sendq::{Ended, SendQ};
 use crate::shared::Shared;
 

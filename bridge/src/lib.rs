@@ -9,3 +9,4 @@ pub mod irc;
 pub mod listener;
 pub mod sendq;
 pub mod shared;
+pub mod tuning;

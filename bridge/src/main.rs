@@ -10,8 +10,8 @@ use party_bridge::broker_link::{self, MqttPublisher, Outbox};
 use party_bridge::hub::{Hub, ServerInfo};
 use party_bridge::listener;
 use party_bridge::shared::{ConnLimits, Shared};
-use party_core::limits::LEAVE_FLUSH_TIMEOUT_MS;
 use party_link::clock::now_ms;
+use party_link::tuning::LEAVE_FLUSH_TIMEOUT_MS;
 use party_link::Link;
 use tokio::signal::unix::{signal, SignalKind};
 

@@ -4,14 +4,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Parser;
-use ipnet::IpNet;
-use party_core::limits::{
+use crate::route::Base;
+use crate::tuning::{
     BROKER_CONNECT_RATE_PER_IP, BROKER_MAX_CONNECTIONS, BROKER_MAX_CONNECTIONS_PER_IP,
     BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT,
 };
-
-use crate::route::Base;
+use clap::Parser;
+use ipnet::IpNet;
 
 /// Self-hosted Party: an MQTT 3.1.1 broker (TCP and WebSocket) that also serves the
 /// Party web app. A browser needs only the HTTP port: the app and MQTT over

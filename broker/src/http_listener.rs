@@ -19,8 +19,8 @@ use crate::mqtt_broker::RouterCounts;
 use crate::response::{self, HttpResponse};
 use crate::route::{self, Base, Target};
 use crate::static_files::StaticFiles;
+use crate::tuning::BROKER_HTTP_HEADER_READ_TIMEOUT_MS;
 use crate::websocket;
-use party_core::limits::BROKER_HTTP_HEADER_READ_TIMEOUT_MS;
 use party_link::accept;
 
 type CountsReader = Box<dyn Fn() -> RouterCounts + Send + Sync>;

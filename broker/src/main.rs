@@ -10,6 +10,7 @@ mod response;
 mod route;
 mod shutdown;
 mod static_files;
+mod tuning;
 mod websocket;
 
 use std::io::{self, IsTerminal, Write};
@@ -29,7 +30,7 @@ use crate::mqtt_broker::{MqttBroker, Policy};
 use crate::route::{Base, MQTT_SEGMENT};
 use crate::shutdown::Shutdown;
 use crate::static_files::StaticFiles;
-use party_core::limits::BROKER_RESERVED_FILE_DESCRIPTORS;
+use crate::tuning::BROKER_RESERVED_FILE_DESCRIPTORS;
 use party_core::rate::Rate;
 
 /// Our own logs at info; rumqttd logs every connection at info, which drowns the rest,

@@ -8,13 +8,15 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use party_core::limits::{
-    BROKER_MQTT_CONNECT_TIMEOUT_MS, BROKER_ROUTER_PACKETS_PER_TURN,
-    BROKER_ROUTER_SEGMENTS_PER_TOPIC, BROKER_ROUTER_SEGMENT_BYTES, BROKER_TCP_READ_BATCH_PACKETS,
-    BROKER_WS_READ_BATCH_PACKETS, MAX_MQTT_REMAINING_BYTES,
-};
+use party_core::limits::MAX_MQTT_REMAINING_BYTES;
 use party_core::topic::wildcard_reaches_rooms;
 use rumqttd::{Broker, Config, ConnectionSettings, RemoteAcceptor, RouterConfig, RouterGauges};
+
+use crate::tuning::{
+    BROKER_MQTT_CONNECT_TIMEOUT_MS, BROKER_ROUTER_PACKETS_PER_TURN,
+    BROKER_ROUTER_SEGMENTS_PER_TOPIC, BROKER_ROUTER_SEGMENT_BYTES, BROKER_TCP_READ_BATCH_PACKETS,
+    BROKER_WS_READ_BATCH_PACKETS,
+};
 use tokio::task::JoinHandle;
 
 /// What MQTT clients may ask of the router (from the command line).

@@ -20,7 +20,9 @@ use tracing::{debug, warn};
 use ws_stream_tungstenite::WsStream;
 
 use crate::response::{self, HttpResponse};
-use party_core::limits::{BROKER_WEBSOCKET_READ_BUFFER_BYTES, MAX_MQTT_PACKET_BYTES};
+use party_core::limits::MAX_MQTT_PACKET_BYTES;
+
+use crate::tuning::BROKER_WEBSOCKET_READ_BUFFER_BYTES;
 
 /// The subprotocol MQTT clients offer (MQTT 3.1.1 §6); browsers fail the connection
 /// when they offered one and the server does not echo it.

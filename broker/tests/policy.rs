@@ -11,6 +11,11 @@ use common::{
     status, tcp_options, try_session_from, wait_for_status, Admission, Broker, Client, Dist,
 };
 use party_core::limits::TOPIC_PREFIX;
+
+/// The broker's defaults, from the file the binary builds them from.
+#[path = "../src/tuning.rs"]
+#[allow(dead_code)]
+mod tuning;
 use tokio::io::AsyncWriteExt;
 
 fn room(name: &str) -> String {
@@ -74,7 +79,7 @@ async fn filters_past_the_budget_are_refused_one_by_one() {
 async fn the_default_filter_budget_is_documented_and_enforced() {
     let dist = Dist::new();
     let broker = Broker::start(&dist.dir);
-    let budget = party_core::limits::BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT;
+    let budget = tuning::BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT;
     let mut greedy = raw_mqtt_session(&broker, "greedy").await;
     let filters: Vec<String> = (0..=budget).map(|i| room(&format!("r{i}"))).collect();
     greedy

@@ -17,8 +17,8 @@ use crate::args::ListenArgs;
 use crate::error::CliError;
 use crate::output::{self, diag, EmitError};
 use crate::{identity, random};
-use party_core::limits::LEAVE_FLUSH_TIMEOUT_MS;
 use party_link::clock;
+use party_link::tuning::LEAVE_FLUSH_TIMEOUT_MS;
 use party_link::BrokerUrl;
 use party_link::{Link, LinkEvent};
 

@@ -13,9 +13,12 @@ use rumqttc::{Event, EventLoop, Outgoing, Packet, QoS};
 use crate::args::SendArgs;
 use crate::error::CliError;
 use crate::{identity, output, random};
-use party_core::limits::SEND_ACK_TIMEOUT_MS;
 use party_link::BrokerUrl;
 use party_link::{clock, mqtt};
+
+/// How long a one-shot send waits for the broker to connect and acknowledge before it
+/// reports failure.
+const SEND_ACK_TIMEOUT_MS: u64 = 10_000;
 
 /// An envelope core asked us to publish.
 struct Publication {
@@ -107,7 +110,7 @@ async fn deliver(
         url,
         client_id,
         None,
-        party_core::limits::ONE_ROOM_MQTT_REQUEST_CAPACITY,
+        party_link::tuning::ONE_ROOM_MQTT_REQUEST_CAPACITY,
     );
     let wanted = publications.len();
     for Publication { topic, payload } in publications {

@@ -215,12 +215,11 @@ pub const STRANGER_HISTORY_RESPONSE_RATE: Rate = Rate {
 };
 
 /// Our own recent publishes remembered per room to recognize the broker's echo
-/// cheaply; an echo older than this is still dropped, just after a full decode. It
-/// covers what the bridge can have on its way to the broker at its default queue
-/// size (its outbox and the MQTT client's request channel, each
-/// `BRIDGE_MQTT_REQUEST_CAPACITY`), twice over; 8 bytes each, and held only while
-/// echoes are outstanding.
-pub const ECHOES_REMEMBERED: usize = 4 * BRIDGE_MQTT_REQUEST_CAPACITY;
+/// cheaply; an echo older than this is still dropped, just after a full decode. A
+/// process may have up to a quarter of this on its way to the broker and still see
+/// every echo take the cheap path (party-bridge checks its queue against it). 8 bytes
+/// each, held only while echoes are outstanding.
+pub const ECHOES_REMEMBERED: usize = 16_384;
 
 /// Our own messages kept until the broker echoes them, to publish again after a
 /// reconnect if the echo never came (they may have died with the connection), and
@@ -276,165 +275,9 @@ pub const RECONNECT_BACKOFF_MS: (u64, u64) = (250, 1_500);
 /// do the page's own.
 pub const MQTT_KEEP_ALIVE_SECS: u16 = 20;
 
-/// How long a one-shot send waits for the broker to connect and acknowledge before it
-/// reports failure.
-pub const SEND_ACK_TIMEOUT_MS: u64 = 10_000;
-
-/// How long a leaving client waits for its `leave` to reach the broker before it
-/// closes anyway (the Last Will covers the rest).
-pub const LEAVE_FLUSH_TIMEOUT_MS: u64 = 2_000;
-
-// --- party-broker -----------------------------------------------------------------
-// Limits of the bundled broker. They live here with the protocol limits they are
-// derived from, so a change to one cannot silently break the other.
-
-/// How long an HTTP client may take to send a request's headers, and how long an idle
-/// keep-alive connection may wait for its next request: a slowloris client holds a
-/// task for no longer than this.
-pub const BROKER_HTTP_HEADER_READ_TIMEOUT_MS: u64 = 10_000;
-
-/// How long an accepted MQTT stream (TCP or WebSocket) may take to send CONNECT, so
-/// idle sockets cannot pile up. (rumqttd takes it as a u16.)
-pub const BROKER_MQTT_CONNECT_TIMEOUT_MS: u16 = 5_000;
-
-/// Packets an MQTT-over-TCP connection hands to the router in one batch before the
-/// routed messages are written out (rumqttd adds at most one more packet that is
-/// already buffered). Small, so a pipelining client gets its first deliveries while
-/// the rest are routed and both ends work at once: with client and broker on separate
-/// CPUs and 10 messages in flight, a batch of 4 gave 0.74x mosquitto's throughput and
-/// a batch of 1 gave 1.0x, once the per-message cost had dropped
-/// (`BROKER_BENCH_PLACEMENT=split cargo bench -p party-broker --bench broker`).
-pub const BROKER_TCP_READ_BATCH_PACKETS: usize = 1;
-
-/// The same for MQTT over WebSocket, where every write also costs a frame and a copy
-/// in the adapter, so a few more packets share one write: at 10 messages in flight
-/// (separate CPUs) 4 gave 1.05-1.13x mosquitto's throughput and 100 gave 1.05x; at 50,
-/// 4 gave 1.6-1.8x and 1 only 1.1x.
-pub const BROKER_WS_READ_BATCH_PACKETS: usize = 4;
-
-/// Concurrent MQTT sessions (TCP and WebSocket together); the router refuses more.
-pub const BROKER_MAX_CONNECTIONS: usize = 10_000;
-
-/// Topic filters one MQTT connection may hold (default of `--max-subscriptions-per-client`).
-/// A browser or `party listen` holds one per room it is in, the IRC bridge one per
-/// channel its users are in; past this, each further filter is refused (SUBACK 0x80)
-/// rather than let one client make the router build thousands of topic logs.
-pub const BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT: usize = 1_000;
-
-/// Connections one client address may hold (default of `--max-connections-per-ip`):
-/// a household behind one NAT with many tabs fits, a script opening thousands does
-/// not (Ergo limits per address the same way). IPv6 addresses count per /64, since one
-/// host usually has a whole /64.
-pub const BROKER_MAX_CONNECTIONS_PER_IP: usize = 64;
-
-/// New connections one client address may open per second, after a burst of eight
-/// seconds' worth (defaults of `--connect-rate-per-ip`; Ergo throttles connections per
-/// address the same way). Every connection costs the router work before it can be
-/// refused anything (a 5,000-filter SUBSCRIBE, repeated on fresh connections, pushed
-/// another client's p99 round trip to 34x); a household's tabs coming back after a
-/// restart fit in the burst.
-pub const BROKER_CONNECT_RATE_PER_IP: u32 = 8;
-
-/// File descriptors the broker keeps for itself (listeners, files it serves, logs)
-/// beyond its connections; the connection budget is the descriptor limit minus this.
-pub const BROKER_RESERVED_FILE_DESCRIPTORS: usize = 64;
-
-/// Packets the router writes to one subscriber per scheduling turn.
-pub const BROKER_ROUTER_PACKETS_PER_TURN: u64 = 200;
-
-/// Bytes of one in-memory log segment per topic. The router keeps at most
-/// `BROKER_ROUTER_SEGMENTS_PER_TOPIC` of them (plus the message that overflows one),
-/// which bounds what one room holds; a subscriber lagging further skips ahead. The
-/// router keeps messages it has delivered until their segment rotates out, so this is
-/// what every busy room costs for good: one full-size packet, about 1,000 chat
-/// messages for a laggard to catch up on. (Four times that made each room of the
-/// soak grow by 2 MiB over 40 minutes.)
-pub const BROKER_ROUTER_SEGMENT_BYTES: usize = MAX_MQTT_PACKET_BYTES;
-
-/// Log segments kept per topic; see `BROKER_ROUTER_SEGMENT_BYTES`.
-pub const BROKER_ROUTER_SEGMENTS_PER_TOPIC: usize = 2;
-
-/// Read buffer of each WebSocket connection, allocated up front. tungstenite's 128 KiB
-/// default costs that much per browser and measured slower for small MQTT packets
-/// (round trip 28 us at 128 KiB, 21 us at 4 KiB); larger messages still arrive whole.
-pub const BROKER_WEBSOCKET_READ_BUFFER_BYTES: usize = 4 * 1024;
-
-/// TCP keepalive on every socket our servers accept: first probe after this much
-/// silence, then one every `TCP_KEEPALIVE_INTERVAL_SECS`, and the peer is declared
-/// gone after `TCP_KEEPALIVE_PROBES` unanswered ones, about 30 s after it vanished.
-pub const TCP_KEEPALIVE_IDLE_SECS: u64 = 15;
-pub const TCP_KEEPALIVE_INTERVAL_SECS: u64 = 5;
-pub const TCP_KEEPALIVE_PROBES: u32 = 3;
-
-/// How long data we sent may stay unacknowledged before the kernel gives the socket
-/// up (`TCP_USER_TIMEOUT`): keepalive probes only run on an idle socket, and a busy
-/// room keeps writing to a peer that vanished, which would otherwise be retried for
-/// many minutes.
-pub const TCP_USER_TIMEOUT_SECS: u64 = 30;
-
-/// Pause after a failed `accept` (e.g. out of file descriptors) so the loop does not
-/// spin while the condition lasts.
-pub const ACCEPT_ERROR_BACKOFF_MS: u64 = 100;
-
 // A full payload on the longest topic must fit the packet limits; checked at compile
 // time so a change to any of these constants cannot break it unnoticed.
 const _: () = assert!(
     MAX_MQTT_REMAINING_BYTES >= 2 + TOPIC_PREFIX.len() + ROOM_NAME_CHARS.1 + MAX_PAYLOAD_BYTES
 );
 const _: () = assert!(MAX_MQTT_PACKET_BYTES >= 5 + MAX_MQTT_REMAINING_BYTES);
-
-// ---- IRC bridge (`party-bridge`); each is the default of a flag of the same name ----
-
-/// Most bytes of an IRC line, CRLF included, without its tags (RFC 1459/2812).
-pub const IRC_LINE_MAX_BYTES: usize = 512;
-
-/// Most bytes of the tags section a client may send before the line proper (IRCv3
-/// message-tags: 4094 of client tags, with `@`, the separator space and server tags).
-pub const IRC_TAGS_MAX_BYTES: usize = 8_191;
-
-/// Longest IRC nick we accept: the longest display name, since the nick becomes it.
-pub const IRC_NICK_MAX_CHARS: usize = MAX_DISPLAY_NAME_CHARS;
-
-/// IRC connections the bridge serves at once.
-pub const BRIDGE_MAX_CLIENTS: usize = 10_000;
-
-/// IRC connections from one IP address; loopback users and bots share one address,
-/// so this is generous.
-pub const BRIDGE_MAX_CLIENTS_PER_IP: usize = 64;
-
-/// Channels one IRC connection may be in.
-pub const BRIDGE_MAX_CHANNELS_PER_CLIENT: usize = 32;
-
-/// Flood control: lines a client may send in a burst, then lines per second after it.
-pub const BRIDGE_FLOOD_BURST_LINES: u32 = 10;
-pub const BRIDGE_FLOOD_LINES_PER_SEC: u32 = 2;
-
-/// Lines a throttled client may have waiting before it is cut off (`Excess flood`).
-pub const BRIDGE_FLOOD_MAX_QUEUED_LINES: usize = 30;
-
-/// Lines waiting for a slow reader before it is cut off (`SendQ exceeded`), so one
-/// stalled client cannot hold memory or slow the channel for everyone.
-pub const BRIDGE_SENDQ_LINES: usize = 2_048;
-
-/// Seconds a new connection has to finish NICK/USER (and CAP END).
-pub const BRIDGE_REGISTER_TIMEOUT_SECS: u64 = 30;
-
-/// Seconds of silence from a client before we PING it.
-pub const BRIDGE_PING_INTERVAL_SECS: u64 = 90;
-
-/// Seconds a client has to answer our PING before it is cut off.
-pub const BRIDGE_PING_TIMEOUT_SECS: u64 = 60;
-
-/// Publishes and subscribes waiting for the broker connection; at this many the
-/// bridge stops reading IRC input until half have gone, so a burst slows its senders
-/// instead of being dropped or queued without bound.
-pub const BRIDGE_MQTT_REQUEST_CAPACITY: usize = 4_096;
-
-/// Requests (publishes, subscribes) a one-room command (`party listen`, `party send`)
-/// may have waiting for the broker connection; room steps emit only a handful each,
-/// so this is slack, not a queue.
-pub const ONE_ROOM_MQTT_REQUEST_CAPACITY: usize = 64;
-
-/// Broker events a link hands its consumer ahead of being handled, one step each; a
-/// few in flight smooth bursts, and a slow consumer pushes back on the socket.
-pub const LINK_EVENT_CAPACITY: usize = 16;

@@ -6,9 +6,13 @@ use async_tungstenite::tokio::TokioAdapter;
 use async_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use async_tungstenite::WebSocketStream;
 use bytes::BytesMut;
-use party_core::limits::{
-    BROKER_WEBSOCKET_READ_BUFFER_BYTES, MAX_MQTT_PACKET_BYTES, MAX_MQTT_REMAINING_BYTES,
-};
+use party_core::limits::{MAX_MQTT_PACKET_BYTES, MAX_MQTT_REMAINING_BYTES};
+
+/// party-broker's own tuning, from the file the broker builds it from.
+#[path = "../../broker/src/tuning.rs"]
+#[allow(dead_code)]
+mod broker_tuning;
+use broker_tuning::BROKER_WEBSOCKET_READ_BUFFER_BYTES;
 use rumqttd::protocol::v4::V4;
 use rumqttd::protocol::Protocol;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use party_core::limits::{
+use crate::tuning::{
     ACCEPT_ERROR_BACKOFF_MS, TCP_KEEPALIVE_IDLE_SECS, TCP_KEEPALIVE_INTERVAL_SECS,
     TCP_KEEPALIVE_PROBES, TCP_USER_TIMEOUT_SECS,
 };

@@ -19,7 +19,7 @@ use crate::broker_url::BrokerUrl;
 use crate::mqtt;
 use crate::random::{self, RandomError};
 
-use party_core::limits::{LINK_EVENT_CAPACITY, ONE_ROOM_MQTT_REQUEST_CAPACITY};
+use crate::tuning::{LINK_EVENT_CAPACITY, ONE_ROOM_MQTT_REQUEST_CAPACITY};
 
 /// What happened on the broker connection.
 #[derive(Debug)]

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod connection;
 pub mod mqtt;
 pub mod random;
+pub mod tuning;
 
 pub use broker_url::{BrokerUrl, BrokerUrlError};
 pub use connection::{Link, LinkEvent};

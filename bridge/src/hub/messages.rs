@@ -247,7 +247,7 @@ impl Hub {
             + 7
             + if action { 9 } else { 0 }
             + mark.as_ref().map_or(0, |m| m.len() + 1);
-        let budget = party_core::limits::IRC_LINE_MAX_BYTES.saturating_sub(overhead);
+        let budget = crate::irc::limits::IRC_LINE_MAX_BYTES.saturating_sub(overhead);
         let has_controls = text
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t');

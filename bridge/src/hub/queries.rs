@@ -11,7 +11,7 @@ use super::messages::{PEER_HOST, PEER_USER};
 use super::{Client, ClientId, Hub};
 
 /// Budget for a 353 line: 512 minus CRLF.
-const NAMES_LINE_BYTES: usize = party_core::limits::IRC_LINE_MAX_BYTES - 2;
+const NAMES_LINE_BYTES: usize = crate::irc::limits::IRC_LINE_MAX_BYTES - 2;
 
 /// One entry of a channel's member list.
 struct Entry {

@@ -1,9 +1,10 @@
 //! Connection registration: CAP negotiation, PASS, NICK and USER, then the welcome
 //! burst (001-005, LUSERS, MOTD or 422).
 
-use party_core::limits::{IRC_LINE_MAX_BYTES, IRC_NICK_MAX_CHARS, MAX_TEXT_CHARS};
+use party_core::limits::MAX_TEXT_CHARS;
 use party_core::secret::AgentSecret;
 
+use crate::irc::limits::{IRC_LINE_MAX_BYTES, IRC_NICK_MAX_CHARS};
 use crate::irc::line::build;
 use crate::irc::names::{check_nick, check_nick_for, fold};
 use crate::irc::numeric::*;

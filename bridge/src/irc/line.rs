@@ -1,6 +1,6 @@
 //! One IRC line in (RFC 2812 §2.3.1, with IRCv3 tags skipped) and out.
 
-use party_core::limits::IRC_LINE_MAX_BYTES;
+use super::limits::IRC_LINE_MAX_BYTES;
 
 /// Most parameters a line carries (RFC 2812: 14 middle + 1 trailing).
 const MAX_PARAMS: usize = 15;

@@ -3,6 +3,7 @@
 //! text without the control characters IRC clients act on.
 
 pub mod formatting;
+pub mod limits;
 pub mod line;
 pub mod names;
 pub mod numeric;

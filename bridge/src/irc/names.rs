@@ -1,7 +1,7 @@
 //! Nicks and channels: which names are valid, and when two are the same.
 
+use super::limits::IRC_NICK_MAX_CHARS;
 use party_core::ids::{Handle, RoomName};
-use party_core::limits::IRC_NICK_MAX_CHARS;
 
 use super::numeric::{ERR_BADCHANNAME, ERR_NOSUCHCHANNEL};
 

@@ -116,9 +116,9 @@ mod tests {
     }
 
     #[test]
-    fn a_burst_as_deep_as_the_bridge_queues_is_recognized_in_order() {
+    fn a_burst_of_half_of_what_is_remembered_is_recognized_in_order() {
         let echoes = Echoes::default();
-        let depth = 2 * crate::limits::BRIDGE_MQTT_REQUEST_CAPACITY;
+        let depth: usize = crate::limits::ECHOES_REMEMBERED / 2;
         for i in 0..depth {
             echoes.sent(&i.to_le_bytes(), None);
         }
