@@ -7,6 +7,8 @@ pub mod connection;
 pub mod hub;
 pub mod irc;
 pub mod listener;
+pub mod outbox;
+pub mod room_timer;
 pub mod sendq;
 pub mod shared;
 pub mod tuning;

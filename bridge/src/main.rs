@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use clap::Parser;
 use party_bridge::args::Args;
-use party_bridge::broker_link::{self, MqttPublisher, Outbox};
+use party_bridge::broker_link;
 use party_bridge::hub::{Hub, ServerInfo};
 use party_bridge::listener;
+use party_bridge::outbox::{MqttPublisher, Outbox};
+use party_bridge::room_timer;
 use party_bridge::shared::{ConnLimits, Shared};
 use party_link::clock::now_ms;
 use party_link::tuning::LEAVE_FLUSH_TIMEOUT_MS;
@@ -100,7 +102,7 @@ async fn run(args: Args) -> Result<(), String> {
         args.max_clients_per_ip.get(),
     ));
     tokio::spawn(listener::run(listener, shared.clone()));
-    tokio::spawn(broker_link::run_timers(shared.clone()));
+    tokio::spawn(room_timer::run(shared.clone()));
     let mut broker = tokio::spawn(broker_link::run(link, shared.clone()));
     println!("party-bridge listening irc={local}");
     tracing::info!(irc = %local, broker = %args.broker, "party-bridge started");

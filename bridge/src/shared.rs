@@ -10,8 +10,8 @@ use std::time::Duration;
 use party_link::clock::now_ms;
 use tokio::sync::Notify;
 
-use crate::broker_link::Outbox;
 use crate::hub::Hub;
+use crate::outbox::Outbox;
 
 /// The locked hub; dropping it ends the step (`Hub::settle`), so no caller can leave
 /// lines staged and unsent.
