@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Parser;
 use party_bridge::args::Args;
 use party_bridge::broker_link;
-use party_bridge::hub::{Hub, ServerInfo};
+use party_bridge::hub::{Hub, OsRandomness, ServerInfo};
 use party_bridge::listener;
 use party_bridge::outbox::{MqttPublisher, Outbox};
 use party_bridge::room_timer;
@@ -82,7 +82,11 @@ async fn run(args: Args) -> Result<(), String> {
         ),
     };
     let outbox = Outbox::start(link.client.clone(), args.mqtt_queue.get());
-    let hub = Hub::new(info, Box::new(MqttPublisher(outbox.clone())));
+    let hub = Hub::new(
+        info,
+        Box::new(MqttPublisher(outbox.clone())),
+        Box::new(OsRandomness),
+    );
     let outbox_for_shutdown = outbox.clone();
     let limits = ConnLimits {
         flood_burst: args.flood_burst,

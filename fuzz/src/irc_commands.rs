@@ -3,7 +3,7 @@
 //! user (JOIN, PRIVMSG to rooms, MODE, WHO, …). Nothing may panic, whatever order.
 use std::sync::{Arc, Mutex};
 
-use party_bridge::hub::{Hub, Publisher, ServerInfo};
+use party_bridge::hub::{Hub, OsRandomness, Publisher, ServerInfo};
 use party_bridge::irc::line::Message;
 use party_bridge::sendq::SendQ;
 
@@ -38,7 +38,7 @@ fn main() {
             created: "today".into(),
             room_message_rate: party_core::limits::PEER_MESSAGE_RATE,
         };
-        let mut hub = Hub::new(info, Box::new(Sink::default()));
+        let mut hub = Hub::new(info, Box::new(Sink::default()), Box::new(OsRandomness));
         hub.on_link_up(NOW);
         let queue = Arc::new(SendQ::new(4096));
         let id = hub.connect(

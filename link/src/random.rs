@@ -14,10 +14,15 @@ impl std::fmt::Display for RandomError {
 
 impl std::error::Error for RandomError {}
 
+/// Fills `buf` from the operating system's CSPRNG.
+pub fn fill(buf: &mut [u8]) -> Result<(), RandomError> {
+    getrandom::fill(buf).map_err(RandomError)
+}
+
 /// `N` bytes from the operating system's CSPRNG.
 pub fn bytes<const N: usize>() -> Result<[u8; N], RandomError> {
     let mut buf = [0u8; N];
-    getrandom::fill(&mut buf).map_err(RandomError)?;
+    fill(&mut buf)?;
     Ok(buf)
 }
 

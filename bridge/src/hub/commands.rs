@@ -177,8 +177,8 @@ impl Hub {
                 }
             },
             None => {
-                let entropy = match party_link::random::entropy() {
-                    Ok(entropy) => entropy,
+                let entropy = match self.draw() {
+                    Ok(bytes) => u64::from_le_bytes(bytes),
                     Err(err) => {
                         self.reply(
                             id,

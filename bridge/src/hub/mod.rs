@@ -1,7 +1,8 @@
 //! Everything the bridge knows, behind one lock: IRC clients, nicks, and one core
 //! `Room` per channel in which all of that channel's IRC users are local members.
-//! It is synchronous and touches no socket or clock: lines come in through `handle`,
-//! broker traffic through `on_publish`, time through `tick`, and what must be written
+//! It is synchronous and touches no socket, clock or entropy source: lines come in
+//! through `handle`, broker traffic through `on_publish`, time as every call's
+//! `now_ms`, randomness from the `Randomness` it was given, and what must be written
 //! goes out through each client's bounded queue and the `Publisher`. That makes the
 //! whole IRC behaviour testable without sockets, and keeps slow sockets from ever
 //! stalling anyone else.
@@ -50,6 +51,22 @@ pub trait Publisher: Send {
     fn unsubscribe(&self, topic: &str) -> Result<(), String>;
 }
 
+/// Where the hub's random values come from (minted keys, peer ids, the seeds of room
+/// jitter): the OS in the binary (`OsRandomness`), anything in tests. An error means
+/// no randomness could be had, and what needed it is refused with that reason.
+pub trait Randomness: Send {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), String>;
+}
+
+/// The operating system's CSPRNG.
+pub struct OsRandomness;
+
+impl Randomness for OsRandomness {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), String> {
+        party_link::random::fill(buf).map_err(|err| err.to_string())
+    }
+}
+
 /// Fixed facts about this server.
 #[derive(Debug, Clone)]
 pub struct ServerInfo {
@@ -72,6 +89,7 @@ pub struct Hub {
     /// The peer id of each registered client, for recognizing its messages.
     by_peer: HashMap<PeerId, ClientId>,
     publisher: Box<dyn Publisher>,
+    random: Box<dyn Randomness>,
     link_up: bool,
     /// Whether users were told the broker is gone (so they hear when it is back).
     told_down: bool,
@@ -86,8 +104,13 @@ pub struct Hub {
 }
 
 impl Hub {
-    pub fn new(info: ServerInfo, publisher: Box<dyn Publisher>) -> Self {
+    pub fn new(
+        info: ServerInfo,
+        publisher: Box<dyn Publisher>,
+        random: Box<dyn Randomness>,
+    ) -> Self {
         Self {
+            random,
             info: Arc::new(info),
             clients: HashMap::new(),
             nicks: HashMap::new(),
@@ -132,6 +155,13 @@ impl Hub {
                 }
             }
         }
+    }
+
+    /// `N` random bytes.
+    fn draw<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let mut buf = [0u8; N];
+        self.random.fill(&mut buf)?;
+        Ok(buf)
     }
 
     /// The client sent a line longer than IRC allows; it was dropped.

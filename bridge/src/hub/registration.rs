@@ -1,6 +1,7 @@
 //! Connection registration: CAP negotiation, PASS, NICK and USER, then the welcome
 //! burst (001-005, LUSERS, MOTD or 422).
 
+use party_core::ids::PeerId;
 use party_core::limits::MAX_TEXT_CHARS;
 use party_core::secret::AgentSecret;
 
@@ -201,7 +202,7 @@ impl Hub {
                     );
                 }
             },
-            None => match party_link::random::bytes::<32>() {
+            None => match self.draw::<32>() {
                 Ok(bytes) => (AgentSecret::from_bytes(bytes), true),
                 Err(err) => {
                     self.quit(id, "Internal error", now_ms);
@@ -226,8 +227,8 @@ impl Hub {
             self.nicks.remove(&fold(&nick));
             return Flow::Continue;
         }
-        let peer_id = match party_link::random::peer_id() {
-            Ok(peer_id) => peer_id,
+        let peer_id = match self.draw() {
+            Ok(bytes) => PeerId::from_bytes(bytes),
             Err(err) => {
                 self.quit(id, "Internal error", now_ms);
                 return Flow::Close(format!("Cannot draw a peer id: {err}"));

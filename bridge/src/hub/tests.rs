@@ -26,6 +26,10 @@ impl Publisher for Recorder {
 }
 
 fn hub() -> (Hub, Recorder) {
+    hub_drawing_from(Box::new(OsRandomness))
+}
+
+fn hub_drawing_from(random: Box<dyn Randomness>) -> (Hub, Recorder) {
     let recorder = Recorder::default();
     let info = ServerInfo {
         name: "party.test".into(),
@@ -35,7 +39,7 @@ fn hub() -> (Hub, Recorder) {
         created: "today".into(),
         room_message_rate: party_core::limits::PEER_MESSAGE_RATE,
     };
-    let mut hub = Hub::new(info, Box::new(recorder.clone()));
+    let mut hub = Hub::new(info, Box::new(recorder.clone()), random);
     hub.on_link_up(NOW);
     (hub, recorder)
 }
@@ -49,6 +53,29 @@ fn client(hub: &mut Hub, nick: &str) -> (ClientId, Arc<SendQ>) {
         Flow::Registered
     );
     (id, rx)
+}
+
+/// A machine with no entropy to give.
+struct NoRandomness;
+
+impl Randomness for NoRandomness {
+    fn fill(&mut self, _buf: &mut [u8]) -> Result<(), String> {
+        Err("no entropy source".into())
+    }
+}
+
+#[test]
+fn without_randomness_a_client_is_refused_with_the_reason_and_nothing_is_published() {
+    let (mut hub, recorder) = hub_drawing_from(Box::new(NoRandomness));
+    let rx = Arc::new(SendQ::new(256));
+    let id = hub.connect("127.0.0.1".parse().unwrap(), rx.clone());
+    hub.handle(id, "NICK lonely", NOW);
+    let flow = hub.handle(id, "USER lonely 0 * :Lonely", NOW);
+    assert_eq!(
+        flow,
+        Flow::Close("Cannot mint a key: no entropy source".into())
+    );
+    assert!(recorder.0.lock().unwrap().is_empty());
 }
 
 /// What `rx` was sent, once the hub ended its step.
