@@ -9,6 +9,7 @@ pub mod irc;
 pub mod listener;
 pub mod outbox;
 pub mod room_timer;
+pub mod rooms;
 pub mod sendq;
 pub mod shared;
 pub mod tuning;

@@ -1,15 +1,14 @@
 //! Command dispatch, and the commands that change membership: JOIN, PART, QUIT, NICK.
 
-use party_core::connection::{Connection, Will};
 use party_core::ids::{DisplayName, RoomName};
-use party_core::{LocalPeer, MemberError, Room};
+use party_core::{LocalPeer, MemberError};
 
 use crate::irc::line::{build, Message};
 use crate::irc::names::{channel_of, channel_room, fold};
 use crate::irc::numeric::*;
 
-use super::link::go_live;
-use super::{Channel, ClientId, Flow, Hub};
+use super::{ClientId, Flow, Hub};
+use crate::rooms::JoinError;
 
 /// Commands a client may send before it registered.
 const BEFORE_REGISTRATION: [&str; 7] = ["CAP", "PASS", "NICK", "USER", "PING", "PONG", "QUIT"];
@@ -156,56 +155,24 @@ impl Hub {
             }
             Err(_) => peer,
         };
-        let outputs = match self.channels.get_mut(&room) {
-            Some(existing) => match existing.connection.add_member(now_ms, peer) {
-                Ok(outputs) => {
-                    existing.members.push(id);
-                    outputs
-                }
-                Err(err) => {
-                    let code = match err {
-                        MemberError::Full => ERR_CHANNELISFULL,
-                        _ => ERR_BADCHANNAME,
-                    };
-                    self.reply(
-                        id,
-                        code,
-                        &[&channel],
-                        &format!("Cannot join channel: {err}"),
-                    );
-                    return;
-                }
-            },
-            None => {
-                let entropy = match self.draw() {
-                    Ok(bytes) => u64::from_le_bytes(bytes),
-                    Err(err) => {
-                        self.reply(
-                            id,
-                            ERR_NOSUCHCHANNEL,
-                            &[&channel],
-                            &format!("Cannot join channel: {err}"),
-                        );
-                        return;
-                    }
+        let random = self.random.as_mut();
+        let events = match self.rooms.join(now_ms, &room, id, peer, || {
+            super::draw(random).map(u64::from_le_bytes)
+        }) {
+            Ok(events) => events,
+            Err(err) => {
+                let code = match err {
+                    JoinError::Member(MemberError::Full) => ERR_CHANNELISFULL,
+                    JoinError::Member(_) => ERR_BADCHANNAME,
+                    JoinError::NoSeed(_) => ERR_NOSUCHCHANNEL,
                 };
-                let mut room_state = Room::new(room.clone(), peer, now_ms, entropy);
-                room_state.set_message_rate(self.info.room_message_rate);
-                let mut fresh = Connection::new(room_state, Will::None);
-                let outputs = if self.link_up {
-                    go_live(&mut fresh, now_ms)
-                } else {
-                    Vec::new()
-                };
-                self.channels.insert(
-                    room.clone(),
-                    Channel {
-                        connection: fresh,
-                        members: vec![id],
-                        created_ms: now_ms,
-                    },
+                self.reply(
+                    id,
+                    code,
+                    &[&channel],
+                    &format!("Cannot join channel: {err}"),
                 );
-                outputs
+                return;
             }
         };
         if let Some(client) = self.clients.get_mut(&id) {
@@ -226,7 +193,7 @@ impl Hub {
         self.names(id, &room);
         self.host_status_notice(id, &room);
         self.replay_history(id, &room);
-        self.apply(&room, outputs);
+        self.show(&room, events);
     }
 
     fn part(&mut self, id: ClientId, params: &[&str], now_ms: u64) {
@@ -287,19 +254,8 @@ impl Hub {
         let Some(peer_id) = self.peer_id_of(id) else {
             return;
         };
-        let Some(channel) = self.channels.get_mut(room) else {
-            return;
-        };
-        channel.members.retain(|&m| m != id);
-        if channel.members.is_empty() {
-            let outputs = channel.connection.leave(now_ms);
-            let topic = channel.connection.topic().to_owned();
-            self.channels.remove(room);
-            self.end_room(&topic, outputs);
-        } else {
-            let outputs = channel.connection.remove_member(now_ms, &peer_id);
-            self.apply(room, outputs);
-        }
+        let events = self.rooms.leave(now_ms, room, id, &peer_id);
+        self.show(room, events);
     }
 
     /// The client leaves IRC: everyone sharing a channel with it sees one QUIT, and it
@@ -365,12 +321,8 @@ impl Hub {
         };
         let name = DisplayName::parse(wanted).ok();
         for room in rooms {
-            if let Some(channel) = self.channels.get_mut(&room) {
-                let outputs = channel
-                    .connection
-                    .rename_member(now_ms, &peer_id, name.clone());
-                self.apply(&room, outputs);
-            }
+            let events = self.rooms.rename(now_ms, &room, &peer_id, name.clone());
+            self.show(&room, events);
         }
     }
 
@@ -391,10 +343,7 @@ impl Hub {
     }
 
     pub(super) fn members_of(&self, room: &RoomName) -> Vec<ClientId> {
-        self.channels
-            .get(room)
-            .map(|c| c.members.clone())
-            .unwrap_or_default()
+        self.rooms.members(room)
     }
 
     pub(super) fn peer_id_of(&self, id: ClientId) -> Option<party_core::ids::PeerId> {

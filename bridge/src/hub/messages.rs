@@ -5,7 +5,7 @@ use party_core::ids::RoomName;
 use party_core::room::Delivery;
 // How a `/me` action travels in a room text (and back to IRC as CTCP ACTION).
 use party_core::timeline::text::ACTION_PREFIX;
-use party_core::{ChatMessage, LeaveReason, Output, PeerInfo, RoomEvent, SendError, Trust};
+use party_core::{ChatMessage, LeaveReason, PeerInfo, RoomEvent, SendError, Trust};
 
 use crate::irc::formatting::strip_formatting;
 use crate::irc::line::build;
@@ -104,10 +104,7 @@ impl Hub {
         let Some(peer_id) = self.peer_id_of(id) else {
             return;
         };
-        let Some(channel) = self.channels.get_mut(&room) else {
-            return;
-        };
-        let composed = match channel.connection.compose_as(now_ms, &peer_id, &text) {
+        let composed = match self.rooms.compose(now_ms, &room, &peer_id, &text) {
             Ok(composed) => composed,
             Err(err) => {
                 return self.refuse(
@@ -143,14 +140,7 @@ impl Hub {
     /// never left unsigned by its sender's leaving.
     pub fn seal_pending(&mut self) {
         for pending in std::mem::take(&mut self.pending_seals) {
-            let Some(channel) = self.channels.get_mut(&pending.room) else {
-                continue;
-            };
-            let failure = match channel.connection.seal_composed(pending.composed) {
-                Ok(outputs) => self.publish_all(outputs),
-                Err(err) => Some(err.to_string()),
-            };
-            if let Some(err) = failure {
+            if let Err(err) = self.rooms.seal(&pending.room, pending.composed) {
                 let command = if pending.notice { "NOTICE" } else { "PRIVMSG" };
                 self.refuse(
                     pending.from,
@@ -276,58 +266,15 @@ impl Hub {
         }
     }
 
-    /// Hands a room's broker requests to the publisher (events are dropped: for a
-    /// room nobody here listens to any more); the first refusal, if any, is returned.
-    pub(super) fn publish_all(&mut self, outputs: Vec<Output>) -> Option<String> {
-        let mut failure = None;
-        for output in outputs {
-            let (what, done) = match output {
-                Output::Publish { topic, payload } => {
-                    let done = self.publisher.publish(&topic, payload);
-                    (topic, done)
-                }
-                Output::Subscribe { topic } => {
-                    let done = self.publisher.subscribe(&topic);
-                    (topic, done)
-                }
-                // The room's part of the shared session is over.
-                Output::Disconnect => continue,
-                // Members' keys are held here and the shared session has no will.
-                Output::Will { .. } | Output::Sign(_) | Output::Event(_) => continue,
-            };
-            if let Err(err) = done {
-                tracing::warn!(topic = %what, "broker request not queued: {err}");
-                failure.get_or_insert(err);
-            }
-        }
-        failure
-    }
-
-    /// A room was left for good: its goodbyes, then (if it was live) its
-    /// subscription on `topic` ends.
-    pub(super) fn end_room(&mut self, topic: &str, outputs: Vec<Output>) {
-        let live = outputs.contains(&Output::Disconnect);
-        self.publish_all(outputs);
-        if live {
-            if let Err(err) = self.publisher.unsubscribe(topic) {
-                tracing::warn!(%topic, "cannot unsubscribe: {err}");
-            }
-        }
-    }
-
-    /// Carries out what a room said: broker requests, and its events as IRC lines to
-    /// the channel's IRC users.
-    pub(super) fn apply(&mut self, room: &RoomName, outputs: Vec<Output>) {
+    /// What a room reported, as IRC lines to the channel's IRC users.
+    pub(super) fn show(&mut self, room: &RoomName, events: Vec<RoomEvent>) {
         let mut history: Vec<ChatMessage> = Vec::new();
-        let mut requests = Vec::new();
-        for output in outputs {
-            match output {
-                Output::Event(RoomEvent::Message(chat)) if chat.history => history.push(chat),
-                Output::Event(event) => self.show_event(room, event),
-                other => requests.push(other),
+        for event in events {
+            match event {
+                RoomEvent::Message(chat) if chat.history => history.push(chat),
+                event => self.show_event(room, event),
             }
         }
-        self.publish_all(requests);
         if !history.is_empty() {
             let members = self.members_of(room);
             self.show_history(room, &members, &history);
@@ -426,8 +373,8 @@ impl Hub {
     /// Whether another identity of `peer`'s handle (not an impostor) is still in the
     /// room, so IRC already shows, and keeps showing, that nick.
     fn handle_shown(&self, room: &RoomName, peer: &PeerInfo) -> bool {
-        self.channels.get(room).is_some_and(|channel| {
-            channel.room().peers().iter().any(|other| {
+        self.rooms.get(room).is_some_and(|joined| {
+            joined.room().peers().iter().any(|other| {
                 other.handle == peer.handle
                     && other.peer_id != peer.peer_id
                     && other.trust != Trust::Impostor
@@ -468,10 +415,10 @@ impl Hub {
 
     /// On JOIN: what the room already holds, for the joiner only.
     pub(super) fn replay_history(&mut self, id: ClientId, room: &RoomName) {
-        let Some(channel) = self.channels.get(room) else {
+        let Some(joined) = self.rooms.get(room) else {
             return;
         };
-        let history: Vec<ChatMessage> = channel.room().history().iter().cloned().collect();
+        let history: Vec<ChatMessage> = joined.room().history().iter().cloned().collect();
         if !history.is_empty() {
             self.show_history(room, &[id], &history);
         }
@@ -479,17 +426,13 @@ impl Hub {
 
     /// On JOIN of a host's room: whether the host is here.
     pub(super) fn host_status_notice(&mut self, id: ClientId, room: &RoomName) {
-        let Some(channel) = self.channels.get(room) else {
+        let Some(joined) = self.rooms.get(room) else {
             return;
         };
-        let Some(host) = channel.room().host().cloned() else {
+        let Some(host) = joined.room().host().cloned() else {
             return;
         };
-        let here: Option<PeerInfo> = channel
-            .room()
-            .peers()
-            .into_iter()
-            .find(|p| p.handle == host);
+        let here: Option<PeerInfo> = joined.room().peers().into_iter().find(|p| p.handle == host);
         let text = match here {
             Some(peer) if peer.verified => format!("This is {host}'s room; the host is here"),
             Some(_) => format!("This is {host}'s room; someone unverified claims to be the host"),

@@ -7,7 +7,6 @@
 //! whole IRC behaviour testable without sockets, and keeps slow sockets from ever
 //! stalling anyone else.
 
-mod channel;
 mod client;
 mod commands;
 mod deliver;
@@ -22,12 +21,13 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use party_core::ids::{PeerId, RoomName};
+use party_core::ids::PeerId;
 
 use crate::irc;
+pub use crate::rooms::Publisher;
+use crate::rooms::Rooms;
 use crate::sendq::SendQ;
 
-pub use channel::Channel;
 pub use client::{Caps, Client};
 
 /// Identifies one IRC connection for its whole life.
@@ -41,14 +41,6 @@ pub enum Flow {
     Registered,
     /// The client is gone from the hub; write `ERROR :<reason>` and close.
     Close(String),
-}
-
-/// The broker side, as the hub needs it: requests that never block. An error means
-/// the request was not queued (the queue is full or the connection task is gone).
-pub trait Publisher: Send {
-    fn publish(&self, topic: &str, payload: Vec<u8>) -> Result<(), String>;
-    fn subscribe(&self, topic: &str) -> Result<(), String>;
-    fn unsubscribe(&self, topic: &str) -> Result<(), String>;
 }
 
 /// Where the hub's random values come from (minted keys, peer ids, the seeds of room
@@ -85,12 +77,11 @@ pub struct Hub {
     clients: HashMap<ClientId, Client>,
     /// Folded nick to client, for every nick taken (registered or not).
     nicks: HashMap<String, ClientId>,
-    channels: HashMap<RoomName, Channel>,
+    /// Every room with one of our clients in it, each client a member by its id.
+    rooms: Rooms,
     /// The peer id of each registered client, for recognizing its messages.
     by_peer: HashMap<PeerId, ClientId>,
-    publisher: Box<dyn Publisher>,
     random: Box<dyn Randomness>,
-    link_up: bool,
     /// Whether users were told the broker is gone (so they hear when it is back).
     told_down: bool,
     next_id: ClientId,
@@ -111,13 +102,11 @@ impl Hub {
     ) -> Self {
         Self {
             random,
+            rooms: Rooms::new(publisher, info.room_message_rate),
             info: Arc::new(info),
             clients: HashMap::new(),
             nicks: HashMap::new(),
-            channels: HashMap::new(),
             by_peer: HashMap::new(),
-            publisher,
-            link_up: false,
             told_down: false,
             next_id: 1,
             doomed: Vec::new(),
@@ -159,9 +148,7 @@ impl Hub {
 
     /// `N` random bytes.
     fn draw<const N: usize>(&mut self) -> Result<[u8; N], String> {
-        let mut buf = [0u8; N];
-        self.random.fill(&mut buf)?;
-        Ok(buf)
+        draw(self.random.as_mut())
     }
 
     /// The client sent a line longer than IRC allows; it was dropped.
@@ -227,4 +214,11 @@ impl Hub {
             }
         }
     }
+}
+
+/// `N` random bytes from `random`.
+fn draw<const N: usize>(random: &mut dyn Randomness) -> Result<[u8; N], String> {
+    let mut buf = [0u8; N];
+    random.fill(&mut buf)?;
+    Ok(buf)
 }

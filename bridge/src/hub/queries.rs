@@ -27,12 +27,12 @@ impl Hub {
     /// Everyone in the channel as IRC shows them: IRC users by nick, room peers by
     /// handle; the room's host carries `@`.
     fn entries(&self, room: &RoomName) -> Vec<Entry> {
-        let Some(channel) = self.channels.get(room) else {
+        let Some(joined) = self.rooms.get(room) else {
             return Vec::new();
         };
-        let host = channel.room().host();
+        let host = joined.room().host();
         let mut entries: Vec<Entry> = Vec::new();
-        for id in &channel.members {
+        for id in &joined.members {
             let Some(client) = self.clients.get(id) else {
                 continue;
             };
@@ -42,7 +42,7 @@ impl Hub {
                 .is_some_and(|me| Some(&me.secret.handle()) == host);
             entries.push(client_entry(client, is_host));
         }
-        for peer in channel.room().remote_peers() {
+        for peer in joined.room().remote_peers() {
             if entries
                 .iter()
                 .any(|e| fold(&e.nick) == peer.handle.as_str())
@@ -182,7 +182,7 @@ impl Hub {
             .iter()
             .filter_map(|room| {
                 let peer = self
-                    .channels
+                    .rooms
                     .get(room)?
                     .room()
                     .remote_peers()
@@ -298,7 +298,7 @@ impl Hub {
 
     pub(super) fn topic_reply(&mut self, id: ClientId, room: &RoomName) {
         let channel = channel_of(room);
-        let Some(state) = self.channels.get(room) else {
+        let Some(state) = self.rooms.get(room) else {
             return;
         };
         match state.room().host() {
@@ -330,7 +330,7 @@ impl Hub {
                 Err(bad) => return self.reply(id, bad.code, &[target], &bad.reason),
             };
             let channel = channel_of(&room);
-            let Some(state) = self.channels.get(&room).filter(|_| self.is_on(id, &room)) else {
+            let Some(state) = self.rooms.get(&room).filter(|_| self.is_on(id, &room)) else {
                 return self.reply(
                     id,
                     ERR_NOTONCHANNEL,

@@ -304,7 +304,7 @@ impl Hub {
 
     pub(super) fn lusers(&mut self, id: ClientId) {
         let users = self.clients.values().filter(|c| c.registered()).count();
-        let channels = self.channels.len().to_string();
+        let channels = self.rooms.len().to_string();
         self.reply(
             id,
             RPL_LUSERCLIENT,

@@ -158,7 +158,7 @@ fn the_last_user_leaving_drops_the_room() {
     let (alice, _rx) = client(&mut hub, "alice");
     hub.handle(alice, "JOIN #short-lived", NOW);
     hub.handle(alice, "PART #short-lived", NOW);
-    assert!(hub.channels.is_empty());
+    assert!(hub.rooms.is_empty());
     assert_eq!(hub.next_deadline(), None);
     let last: serde_json::Value =
         serde_json::from_slice(&recorder.0.lock().unwrap().last().unwrap().1).unwrap();
