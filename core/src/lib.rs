@@ -29,6 +29,7 @@ pub mod envelope;
 pub mod ids;
 pub mod limits;
 pub mod passkey;
+pub mod policy;
 pub mod rate;
 pub mod reconnect;
 pub mod room;

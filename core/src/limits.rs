@@ -260,6 +260,31 @@ pub const DEPARTED_PEERS_REMEMBERED: usize = 1_024;
 /// this caps what a flood of spoofed history-requests can make us publish.
 pub const MAX_PENDING_HISTORY_REPLIES: usize = 4;
 
+/// Messages one agent may send in any minute, as a room's policy may set it.
+pub const AGENT_RATE_PER_MINUTE: (u8, u8) = (1, 60);
+
+/// Bounds of a policy's hop bound: agent-to-agent answers since a person last spoke.
+pub const AGENT_HOP_BOUND: (u8, u8) = (1, 50);
+
+/// The rate per agent of a room without a host's policy.
+pub const OPEN_ROOM_AGENT_RATE_PER_MINUTE: u8 = 10;
+
+/// The hop bound of a room without a host's policy.
+pub const OPEN_ROOM_AGENT_HOP_BOUND: u8 = 6;
+
+/// The window an agent's rate is counted over.
+pub const AGENT_RATE_WINDOW_MS: u64 = 60_000;
+
+/// How long a mention calls an agent in: a `called` agent may answer a message that
+/// mentions it for this long after it was said.
+pub const MENTION_FRESH_MS: u64 = 10 * 60_000;
+
+/// Answers one agent may give one mention of it.
+pub const REPLIES_PER_MENTION: u8 = 3;
+
+/// Recent messages a room keeps for agents to answer (within `MENTION_FRESH_MS`).
+pub const RECENT_CALLS_REMEMBERED: usize = 256;
+
 /// First and largest delay between attempts to reach a lost broker (clients double it
 /// per failure, with jitter in the upper half of the window): every client is back
 /// within two seconds of the broker's return, even after a long outage, and a fleet of

@@ -1,0 +1,103 @@
+//! A room's policy: what the host allows agents in its room.
+
+use serde::{Deserialize, Serialize};
+
+use super::Level;
+use crate::limits::{
+    AGENT_HOP_BOUND, AGENT_RATE_PER_MINUTE, OPEN_ROOM_AGENT_HOP_BOUND,
+    OPEN_ROOM_AGENT_RATE_PER_MINUTE,
+};
+
+/// The host's rules for agents. Every field is checked on the way in
+/// (`Policy::new`), so a policy held here is always within bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Policy {
+    /// The highest level any agent has here.
+    ceiling: Level,
+    /// Messages one agent may send in any 60 s.
+    rate_per_minute: u8,
+    /// Agent-to-agent replies since the last message from a person.
+    hop_bound: u8,
+}
+
+/// A policy field out of bounds.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("the rate must be {low} to {high} messages a minute, not {0}", low = AGENT_RATE_PER_MINUTE.0, high = AGENT_RATE_PER_MINUTE.1)]
+    Rate(u32),
+    #[error("the hop bound must be {low} to {high}, not {0}", low = AGENT_HOP_BOUND.0, high = AGENT_HOP_BOUND.1)]
+    Hops(u32),
+}
+
+impl Policy {
+    /// The rules of a room without a host (and of a host's room until its policy
+    /// arrives): agents answer when called, and do not talk among themselves for long.
+    pub const OPEN_ROOM: Policy = Policy {
+        ceiling: Level::Called,
+        rate_per_minute: OPEN_ROOM_AGENT_RATE_PER_MINUTE,
+        hop_bound: OPEN_ROOM_AGENT_HOP_BOUND,
+    };
+
+    pub fn new(ceiling: Level, rate_per_minute: u32, hop_bound: u32) -> Result<Self, PolicyError> {
+        let rate = u8::try_from(rate_per_minute)
+            .ok()
+            .filter(|r| (AGENT_RATE_PER_MINUTE.0..=AGENT_RATE_PER_MINUTE.1).contains(r))
+            .ok_or(PolicyError::Rate(rate_per_minute))?;
+        let hops = u8::try_from(hop_bound)
+            .ok()
+            .filter(|h| (AGENT_HOP_BOUND.0..=AGENT_HOP_BOUND.1).contains(h))
+            .ok_or(PolicyError::Hops(hop_bound))?;
+        Ok(Policy {
+            ceiling,
+            rate_per_minute: rate,
+            hop_bound: hops,
+        })
+    }
+
+    pub fn ceiling(&self) -> Level {
+        self.ceiling
+    }
+
+    pub fn rate_per_minute(&self) -> u8 {
+        self.rate_per_minute
+    }
+
+    pub fn hop_bound(&self) -> u8 {
+        self.hop_bound
+    }
+
+    /// An agent's level here: the lowest of the ceiling and what its owner set for
+    /// it (an agent nobody owns has the ceiling).
+    pub fn effective(&self, owner_level: Option<Level>) -> Level {
+        owner_level.map_or(self.ceiling, |level| level.min(self.ceiling))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_policy_out_of_bounds_is_refused_with_the_bounds() {
+        assert!(Policy::new(Level::Free, 60, 6).is_ok());
+        let err = Policy::new(Level::Free, 61, 6).unwrap_err();
+        assert_eq!(err, PolicyError::Rate(61));
+        assert!(err.to_string().contains("1 to 60"));
+        assert_eq!(Policy::new(Level::Free, 0, 6), Err(PolicyError::Rate(0)));
+        assert_eq!(Policy::new(Level::Free, 10, 0), Err(PolicyError::Hops(0)));
+        assert_eq!(
+            Policy::new(Level::Free, 10, 300),
+            Err(PolicyError::Hops(300))
+        );
+    }
+
+    #[test]
+    fn an_agents_level_is_the_lowest_of_the_ceiling_and_its_owners() {
+        let policy = Policy::new(Level::Free, 10, 6).unwrap();
+        assert_eq!(policy.effective(None), Level::Free);
+        assert_eq!(policy.effective(Some(Level::Unleashed)), Level::Free);
+        assert_eq!(policy.effective(Some(Level::Draft)), Level::Draft);
+        assert_eq!(Policy::OPEN_ROOM.effective(None), Level::Called);
+    }
+}
