@@ -626,6 +626,7 @@ fn protocol_costs() -> Res<(Duration, Duration)> {
         avatar_seed: secret.avatar_seed(),
         name: None,
         text: ChatText::parse(&payload('x', 0, 0)).map_err(err("text"))?,
+        re: None,
         from: PeerId::from_bytes([1; 8]),
         t: now,
     });

@@ -186,7 +186,7 @@ impl Rooms {
         text: &str,
     ) -> Result<Composed, SendError> {
         let joined = self.rooms.get_mut(room).ok_or(SendError::Left)?;
-        joined.connection.compose_as(now_ms, from, text)
+        joined.connection.compose_as(now_ms, from, text, None)
     }
 
     /// Signs and publishes a composed message. An error says why it did not reach

@@ -36,8 +36,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         avatar_seed: secret.avatar_seed(),
         name: name.clone(),
         text: ChatText::parse("Hello, party! ✓ \"quoted\"\nsecond line")?,
+        re: None,
         from: me.clone(),
         t: T + 1_000,
+    });
+    let reply = Envelope::Msg(Msg {
+        id: MessageId::parse(&format!("{}-{}-b2c3d4", secret.handle(), T + 1_500))?,
+        handle: secret.handle(),
+        avatar_seed: secret.avatar_seed(),
+        name: name.clone(),
+        text: ChatText::parse("4")?,
+        re: Some(MessageId::parse("brave-amber-heron-1767225601200-0f1e2d")?),
+        from: me.clone(),
+        t: T + 1_500,
     });
     let entry = decode(
         &topic,
@@ -58,6 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }),
         ),
         ("msg", msg),
+        ("msg-re", reply),
         (
             "history-request",
             Envelope::HistoryRequest(HistoryRequest {
@@ -123,6 +135,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 avatar_seed: credential.avatar_seed(),
                 name: None,
                 text: ChatText::parse("hi from a passkey")?,
+                re: None,
                 from: person.clone(),
                 t: T + 5_000,
             }),

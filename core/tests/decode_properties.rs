@@ -220,6 +220,7 @@ proptest! {
     fn any_valid_msg_round_trips_signed(
         text in "\\PC{1,300}".prop_filter("not blank", |t| !t.trim().is_empty()),
         id in "[A-Za-z0-9_-]{1,64}",
+        re in proptest::option::of("[A-Za-z0-9_-]{1,64}"),
         t in any::<u64>(),
         seed in any::<[u8; 32]>(),
         signer in 0..3usize,
@@ -240,6 +241,7 @@ proptest! {
             avatar_seed,
             name: None,
             text: ChatText::parse(&text).unwrap(),
+            re: re.map(|re| MessageId::parse(&re).unwrap()),
             from: PeerId::from_bytes([1; 8]),
             t,
         };

@@ -74,6 +74,7 @@ fn every_signing_vector_verifies_and_reproduces_byte_for_byte() {
         [
             "announce",
             "msg",
+            "msg-re",
             "history-request",
             "history-response",
             "leave"

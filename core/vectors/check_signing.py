@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 ORDER = {
     "announce": ["handle", "avatarSeed", "name"],
-    "msg": ["id", "handle", "avatarSeed", "name", "text"],
+    "msg": ["id", "handle", "avatarSeed", "name", "text", "re"],
     "history-request": [],
     "history-response": ["to", "log"],
     "leave": ["handle", "avatarSeed", "name"],

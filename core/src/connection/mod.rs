@@ -260,6 +260,18 @@ impl Connection {
         Ok(self.pass(outputs))
     }
 
+    /// `send_text`, answering the message `re`.
+    pub fn send_reply(
+        &mut self,
+        now_ms: u64,
+        text: &str,
+        re: &MessageId,
+    ) -> Result<Vec<Output>, SendError> {
+        self.require_speaker()?;
+        let outputs = self.room.send_reply(now_ms, text, re)?;
+        Ok(self.pass(outputs))
+    }
+
     /// We are writing (see `Room::typing`); nothing goes out while offline.
     pub fn typing(&mut self, now_ms: u64) -> Vec<Output> {
         if self.watching || self.state != LinkState::Live {
@@ -283,9 +295,10 @@ impl Connection {
         now_ms: u64,
         from: &PeerId,
         text: &str,
+        re: Option<&MessageId>,
     ) -> Result<Composed, SendError> {
         self.require_live()?;
-        self.room.compose_as(now_ms, from, text)
+        self.room.compose_as(now_ms, from, text, re)
     }
 
     /// See `Room::seal_composed`. If the connection went down in between, the message

@@ -54,6 +54,7 @@ fn v1_record(obj: &Object) -> Result<LogEntry, DecodeError> {
         avatar_seed: req_id(obj, "fromAvatar", AvatarSeed::parse)?,
         name: None,
         text: ChatText::parse(req_str(obj, "text")?).map_err(DecodeError::Text)?,
+        re: None,
         from: PeerId::from_bytes(stand_in),
         handle,
         t,

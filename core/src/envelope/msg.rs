@@ -12,6 +12,8 @@ pub struct Msg {
     pub avatar_seed: AvatarSeed,
     pub name: Option<DisplayName>,
     pub text: ChatText,
+    /// The message this one answers, if any (an agent answering a mention, say).
+    pub re: Option<MessageId>,
     pub from: PeerId,
     pub t: u64,
 }
@@ -23,6 +25,7 @@ impl Body for Msg {
         sink.text("avatarSeed", self.avatar_seed.as_str());
         sink.opt_text("name", self.name.as_ref().map(DisplayName::as_str));
         sink.text("text", self.text.as_str());
+        sink.opt_text("re", self.re.as_ref().map(MessageId::as_str));
     }
 
     fn parse(obj: &Object, _ctx: &mut ParseContext) -> Result<Self, DecodeError> {
@@ -32,6 +35,7 @@ impl Body for Msg {
             avatar_seed: req_id(obj, "avatarSeed", AvatarSeed::parse)?,
             name: opt_id(obj, "name", DisplayName::parse)?,
             text: ChatText::parse(req_str(obj, "text")?).map_err(DecodeError::Text)?,
+            re: opt_id(obj, "re", MessageId::parse)?,
             from: req_id(obj, "from", PeerId::parse)?,
             t: req_time(obj)?,
         })

@@ -147,6 +147,9 @@ pub struct ChatMessage {
     /// instead of it.
     pub name: Option<String>,
     pub text: String,
+    /// The message this one answers, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub re: Option<MessageId>,
     /// The sender's time, clamped into `[now - 24 h, now]` on arrival.
     pub t: u64,
     pub from: PeerId,
@@ -303,6 +306,7 @@ mod tests {
             avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
             name: Some("calc".into()),
             text: "hi".into(),
+            re: None,
             t: 5,
             from: PeerId::parse("0011223344556677").unwrap(),
             verified: false,

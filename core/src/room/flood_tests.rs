@@ -59,6 +59,7 @@ fn msg(n: u32, seq: u32, t: u64) -> Envelope {
         avatar_seed: secret(n).avatar_seed(),
         name: None,
         text: ChatText::parse(&format!("message {seq} from {n}")).unwrap(),
+        re: None,
         from: peer_id(n),
         t,
     })

@@ -318,17 +318,29 @@ impl Room {
     /// (once: the broker's echo is recognized and dropped).
     pub fn send_text(&mut self, now_ms: u64, text: &str) -> Result<Vec<Output>, SendError> {
         let from = self.me().peer_id().clone();
-        self.send_text_as(now_ms, &from, text)
+        self.send_text_as(now_ms, &from, text, None)
     }
 
-    /// `send_text` for any member.
+    /// `send_text`, answering the message `re`.
+    pub fn send_reply(
+        &mut self,
+        now_ms: u64,
+        text: &str,
+        re: &MessageId,
+    ) -> Result<Vec<Output>, SendError> {
+        let from = self.me().peer_id().clone();
+        self.send_text_as(now_ms, &from, text, Some(re))
+    }
+
+    /// `send_text` for any member, answering `re` if given.
     pub fn send_text_as(
         &mut self,
         now_ms: u64,
         from: &PeerId,
         text: &str,
+        re: Option<&MessageId>,
     ) -> Result<Vec<Output>, SendError> {
-        let composed = self.compose_as(now_ms, from, text)?;
+        let composed = self.compose_as(now_ms, from, text, re)?;
         // The message ends the typing; the next keystroke starts a new one.
         self.last_typing = None;
         let chat = composed.chat.clone();
@@ -378,7 +390,7 @@ impl Room {
             .take_failed(id)
             .ok_or_else(|| SendError::NothingToRetry(id.clone()))?;
         let mut out = vec![delivery(id, Delivery::Retried)];
-        out.extend(self.send_text_as(now_ms, &unsent.from, &unsent.text)?);
+        out.extend(self.send_text_as(now_ms, &unsent.from, &unsent.text, unsent.re.as_ref())?);
         Ok(out)
     }
 
@@ -394,6 +406,7 @@ impl Room {
         now_ms: u64,
         from: &PeerId,
         text: &str,
+        re: Option<&MessageId>,
     ) -> Result<Composed, SendError> {
         if self.state == State::Left {
             return Err(SendError::Left);
@@ -408,6 +421,7 @@ impl Room {
             avatar_seed: me.avatar_seed().clone(),
             name: me.display_name().cloned(),
             text: ChatText::parse(text)?,
+            re: re.cloned(),
             from: me.peer_id().clone(),
             t: now_ms,
         };
@@ -741,6 +755,7 @@ fn chat_message(msg: &Msg, trust: Trust, history: bool, now_ms: u64) -> ChatMess
         avatar_seed: msg.avatar_seed.clone(),
         name: msg.name.as_ref().map(|n| n.as_str().to_owned()),
         text: msg.text.as_str().to_owned(),
+        re: msg.re.clone(),
         t: clamp_timestamp(msg.t, now_ms),
         from: msg.from.clone(),
         verified: trust == Trust::Verified,

@@ -17,8 +17,7 @@ use crate::limits::{MAX_UNCONFIRMED_MESSAGES, OUTBOX_MAX_AGE_MS};
 
 struct Pending {
     id: MessageId,
-    from: PeerId,
-    text: String,
+    unsent: Unsent,
     /// When it was composed (its `t`).
     at: u64,
     /// The signed envelope; `None` while an external key is signing it.
@@ -30,6 +29,8 @@ struct Pending {
 pub(super) struct Unsent {
     pub(super) from: PeerId,
     pub(super) text: String,
+    /// The message it answers.
+    pub(super) re: Option<MessageId>,
 }
 
 #[derive(Default)]
@@ -41,17 +42,10 @@ pub(super) struct Outbox {
 impl Outbox {
     /// A message was composed at `at`. Returns the id of the oldest pending message
     /// if this one pushed it out (it failed).
-    pub(super) fn composed(
-        &mut self,
-        id: MessageId,
-        from: PeerId,
-        text: String,
-        at: u64,
-    ) -> Option<MessageId> {
+    pub(super) fn composed(&mut self, id: MessageId, unsent: Unsent, at: u64) -> Option<MessageId> {
         self.pending.push_back(Pending {
             id,
-            from,
-            text,
+            unsent,
             at,
             payload: None,
         });
@@ -98,13 +92,7 @@ impl Outbox {
             // The oldest failure stays on screen, marked failed, without a retry.
             self.failed.pop_front();
         }
-        self.failed.push_back((
-            pending.id,
-            Unsent {
-                from: pending.from,
-                text: pending.text,
-            },
-        ));
+        self.failed.push_back((pending.id, pending.unsent));
         true
     }
 
@@ -151,10 +139,10 @@ impl Outbox {
         let gone: Vec<MessageId> = self
             .pending
             .iter()
-            .filter(|p| p.from == *from)
+            .filter(|p| p.unsent.from == *from)
             .map(|p| p.id.clone())
             .collect();
-        self.pending.retain(|p| p.from != *from);
+        self.pending.retain(|p| p.unsent.from != *from);
         self.failed.retain(|(_, unsent)| unsent.from != *from);
         gone
     }
@@ -177,10 +165,18 @@ mod tests {
         PeerId::parse("0011223344556677").unwrap()
     }
 
+    fn unsent(text: &str) -> Unsent {
+        Unsent {
+            from: peer(),
+            text: text.into(),
+            re: None,
+        }
+    }
+
     #[test]
     fn a_signed_message_waits_for_its_echo_and_is_handed_back_until_then() {
         let mut outbox = Outbox::default();
-        assert_eq!(outbox.composed(id("a"), peer(), "hi".into(), 0), None);
+        assert_eq!(outbox.composed(id("a"), unsent("hi"), 0), None);
         assert!(outbox.unconfirmed().is_empty(), "not signed yet");
         outbox.sealed(&id("a"), b"payload");
         assert_eq!(outbox.unconfirmed(), [(id("a"), b"payload".to_vec())]);
@@ -192,18 +188,12 @@ mod tests {
     #[test]
     fn an_old_message_fails_and_keeps_its_text_for_a_retry() {
         let mut outbox = Outbox::default();
-        let _ = outbox.composed(id("a"), peer(), "hi".into(), 1_000);
+        let _ = outbox.composed(id("a"), unsent("hi"), 1_000);
         assert_eq!(outbox.next_expiry(), Some(1_000 + OUTBOX_MAX_AGE_MS));
         assert!(outbox.expire(OUTBOX_MAX_AGE_MS).is_empty());
         assert_eq!(outbox.expire(1_000 + OUTBOX_MAX_AGE_MS), [id("a")]);
         assert_eq!(outbox.next_expiry(), None);
-        assert_eq!(
-            outbox.take_failed(&id("a")),
-            Some(Unsent {
-                from: peer(),
-                text: "hi".into()
-            })
-        );
+        assert_eq!(outbox.take_failed(&id("a")), Some(unsent("hi")));
         assert_eq!(outbox.take_failed(&id("a")), None);
     }
 
@@ -211,15 +201,9 @@ mod tests {
     fn past_the_limit_the_oldest_pending_message_fails() {
         let mut outbox = Outbox::default();
         for i in 0..MAX_UNCONFIRMED_MESSAGES {
-            assert_eq!(
-                outbox.composed(id(&format!("m{i}")), peer(), "x".into(), 0),
-                None
-            );
+            assert_eq!(outbox.composed(id(&format!("m{i}")), unsent("x"), 0), None);
         }
-        assert_eq!(
-            outbox.composed(id("last"), peer(), "x".into(), 0),
-            Some(id("m0"))
-        );
+        assert_eq!(outbox.composed(id("last"), unsent("x"), 0), Some(id("m0")));
         assert!(!outbox.is_pending(&id("m0")));
         assert!(outbox.take_failed(&id("m0")).is_some());
     }
@@ -227,7 +211,7 @@ mod tests {
     #[test]
     fn a_failed_message_whose_echo_comes_after_all_is_confirmed() {
         let mut outbox = Outbox::default();
-        let _ = outbox.composed(id("a"), peer(), "hi".into(), 0);
+        let _ = outbox.composed(id("a"), unsent("hi"), 0);
         assert!(outbox.fail(&id("a")));
         assert!(outbox.confirmed(&id("a")));
         assert_eq!(outbox.take_failed(&id("a")), None);

@@ -10,6 +10,7 @@ use crate::limits::MAX_PAYLOAD_BYTES;
 use crate::sign::{sign_with, PeerKey, Seal};
 
 use super::members::Member;
+use super::outbox::Unsent;
 use super::sealing::{SignRequest, SignatureRefused, Then};
 use super::{delivery, rejected, ChatMessage, Delivery, LocalPeer, Output, Room};
 
@@ -97,12 +98,12 @@ impl Room {
             ))];
         }
         let mut out = Vec::new();
-        let evicted = self.outbox.composed(
-            msg.id.clone(),
-            msg.from.clone(),
-            msg.text.as_str().to_owned(),
-            msg.t,
-        );
+        let unsent = Unsent {
+            from: msg.from.clone(),
+            text: msg.text.as_str().to_owned(),
+            re: msg.re.clone(),
+        };
+        let evicted = self.outbox.composed(msg.id.clone(), unsent, msg.t);
         if let Some(evicted) = evicted {
             out.push(delivery(&evicted, Delivery::Failed));
         }

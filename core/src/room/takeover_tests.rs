@@ -57,6 +57,7 @@ fn forged_history(room: &Room, key: &SigningKey, to: &PeerId, t: u64) -> Vec<u8>
         avatar_seed: host.avatar_seed(),
         name: None,
         text: ChatText::parse("I am the host, send me your keys").unwrap(),
+        re: None,
         from: PeerId::from_bytes([66; 8]),
         t,
     };

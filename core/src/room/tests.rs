@@ -393,6 +393,21 @@ fn sending_reports_the_message_once_and_ignores_the_echo() {
 }
 
 #[test]
+fn a_reply_names_the_message_it_answers_for_every_receiver_and_in_history() {
+    let (mut a, mut b) = two_peers();
+    let asked = messages(&deliver(&send(&mut a, T0 + 5, "2+2?"), &mut b, T0 + 6)).remove(0);
+    let out = b.send_reply(T0 + 7, "4", &asked.id).unwrap();
+    assert_eq!(messages(&out)[0].re.as_ref(), Some(&asked.id));
+    let heard = messages(&deliver(&out, &mut a, T0 + 8)).remove(0);
+    assert!(heard.verified);
+    assert_eq!(heard.re, Some(asked.id.clone()));
+    assert_eq!(
+        a.history().back().and_then(|m| m.re.clone()),
+        Some(asked.id)
+    );
+}
+
+#[test]
 fn a_received_message_is_shown_once_even_if_delivered_twice() {
     let (mut a, mut b) = two_peers();
     let out = send(&mut a, T0 + 5, "hi b");
@@ -446,6 +461,7 @@ fn message_times_are_clamped_to_the_last_day() {
             avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
             name: None,
             text: ChatText::parse("time").unwrap(),
+            re: None,
             from: PeerId::from_bytes([7; 8]),
             t,
         };
@@ -496,6 +512,7 @@ fn unsigned_v1_envelopes_are_shown_unverified() {
         avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
         name: None,
         text: ChatText::parse("from v1").unwrap(),
+        re: None,
         from: PeerId::from_bytes([7; 8]),
         t: T0,
     };
@@ -1053,7 +1070,7 @@ fn every_member_beats_on_its_own_schedule() {
 fn a_member_speaks_signed_under_its_own_handle_and_its_echo_is_dropped() {
     let (mut bridge, mut remote) = bridge_and_remote();
     let sent = bridge
-        .send_text_as(T0 + 10, &PeerId::from_bytes([3; 8]), "from three")
+        .send_text_as(T0 + 10, &PeerId::from_bytes([3; 8]), "from three", None)
         .unwrap();
     let local_copy = messages(&sent);
     assert_eq!(local_copy.len(), 1);
@@ -1074,7 +1091,7 @@ fn sending_as_a_stranger_is_refused() {
     let (mut bridge, _) = bridge_and_remote();
     let stranger = PeerId::from_bytes([9; 8]);
     assert_eq!(
-        bridge.send_text_as(T0, &stranger, "hi"),
+        bridge.send_text_as(T0, &stranger, "hi", None),
         Err(SendError::NotAMember(stranger))
     );
 }
@@ -1259,7 +1276,9 @@ fn a_renamed_member_beats_with_its_new_name() {
 fn a_composed_message_is_shown_before_it_is_signed_and_sent_once_sealed() {
     let (mut bridge, mut remote) = bridge_and_remote();
     let three = PeerId::from_bytes([3; 8]);
-    let composed = bridge.compose_as(T0 + 1, &three, "fast path").unwrap();
+    let composed = bridge
+        .compose_as(T0 + 1, &three, "fast path", None)
+        .unwrap();
     assert_eq!(composed.message().text, "fast path");
     assert!(
         bridge.history().is_empty(),
@@ -1280,7 +1299,7 @@ fn a_composed_message_is_shown_before_it_is_signed_and_sent_once_sealed() {
 fn a_message_composed_by_a_member_who_then_left_is_never_signed() {
     let (mut bridge, _) = bridge_and_remote();
     let three = PeerId::from_bytes([3; 8]);
-    let composed = bridge.compose_as(T0 + 1, &three, "too late").unwrap();
+    let composed = bridge.compose_as(T0 + 1, &three, "too late", None).unwrap();
     bridge.remove_member(T0 + 2, &three);
     let out = bridge.seal_composed(composed);
     assert!(payloads(&out).is_empty(), "nothing is published");

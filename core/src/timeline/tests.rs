@@ -16,6 +16,7 @@ fn message_from(id: &str, from: &str, t: u64, verified: bool) -> ChatMessage {
         avatar_seed: AvatarSeed::parse("66687aadf862bd776c8fc18b8e9f8e20").unwrap(),
         name: None,
         text: format!("text of {id}"),
+        re: None,
         t,
         from: PeerId::parse("0011223344556677").unwrap(),
         verified,
