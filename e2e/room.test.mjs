@@ -172,7 +172,10 @@ test('a burst of messages is drawn in a few frames, not one per message', async 
   await expect(message(viewer.page, `burst ${burst - 1}`)).toBeVisible();
   await viewer.page.waitForFunction((n) => document.querySelectorAll('[data-testid=message]').length >= n, burst);
   const changes = await viewer.page.evaluate(() => window.__listChanges);
-  assert.ok(changes <= 5, `the list changed ${changes} times for ${burst} messages`);
+  // Drawn one by one, the list would change at least 40 times; batched per frame it
+  // changes a handful of times (more on a loaded machine, whose frames come slower,
+  // plus the sender's "joined" line once the room settles).
+  assert.ok(changes <= burst / 4, `the list changed ${changes} times for ${burst} messages`);
   assert.deepEqual(viewer.errors, []);
   await viewer.context.close();
 });
