@@ -266,11 +266,11 @@ pub const AGENT_RATE_PER_MINUTE: (u8, u8) = (1, 60);
 /// Bounds of a policy's hop bound: agent-to-agent answers since a person last spoke.
 pub const AGENT_HOP_BOUND: (u8, u8) = (1, 50);
 
-/// The rate per agent of a room without a host's policy.
-pub const OPEN_ROOM_AGENT_RATE_PER_MINUTE: u8 = 10;
+/// The rate per agent in a host's room before its host sets one.
+pub const DEFAULT_AGENT_RATE_PER_MINUTE: u8 = 10;
 
-/// The hop bound of a room without a host's policy.
-pub const OPEN_ROOM_AGENT_HOP_BOUND: u8 = 6;
+/// The hop bound in a host's room before its host sets one.
+pub const DEFAULT_AGENT_HOP_BOUND: u8 = 6;
 
 /// The window an agent's rate is counted over.
 pub const AGENT_RATE_WINDOW_MS: u64 = 60_000;

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use super::{mentions, mentions_an_agent, Level, Policy};
+use super::{mentions, Level, Policy};
 use crate::ids::{DisplayName, Handle, MessageId};
 use crate::limits::{
     AGENT_RATE_WINDOW_MS, MENTION_FRESH_MS, RECENT_CALLS_REMEMBERED, REPLIES_PER_MENTION,
@@ -151,6 +151,9 @@ impl Gate {
             }
             Err(why) => {
                 self.hidden += 1;
+                // Remembered all the same: an answer to it carries its chain on, and
+                // is judged as one.
+                self.remember(now_ms, said, false);
                 Verdict::Hide(why)
             }
         }
@@ -182,10 +185,10 @@ impl Gate {
             None if level == Level::Called => return Err(Hidden::NotCalled),
             _ => {}
         }
-        // Agents address agents by answering them or by calling on them: each such
-        // message is a hop, and the room allows only so many before a person speaks.
-        let hop =
-            answered.is_some_and(|r| !r.by_person) || mentions_an_agent(said.text, said.handle);
+        // An answer to an agent is a hop, and the room allows only so many before a
+        // person speaks. Speaking unprompted is no hop: the rate bounds it, and only
+        // `free` agents and above may.
+        let hop = answered.is_some_and(|r| !r.by_person);
         if hop && self.hops >= self.policy.hop_bound() {
             return Err(Hidden::HopBound);
         }

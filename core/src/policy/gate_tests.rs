@@ -167,10 +167,13 @@ fn only_unleashed_agents_answer_agents_and_only_when_mentioned() {
 fn two_unleashed_agents_stop_at_the_hop_bound_until_a_person_speaks() {
     // Hop bound 2 (see `Room::new`).
     let mut room = Room::new(Level::Unleashed);
-    // Calling on an agent is a hop, as is answering one.
     let (opened, mut last) = room.say(T0, OTHER_BOT, &format!("@{BOT} ping"), None);
-    assert_eq!(opened, Verdict::Show);
-    let mut shown = 1;
+    assert_eq!(
+        opened,
+        Verdict::Show,
+        "calling on an agent unprompted is no hop"
+    );
+    let mut shown = 0;
     for i in 0..5u64 {
         let (who, other) = if i % 2 == 0 {
             (BOT, OTHER_BOT)

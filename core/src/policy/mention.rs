@@ -13,20 +13,6 @@ pub fn mentions(text: &str, handle: &Handle, name: Option<&DisplayName>) -> bool
     })
 }
 
-/// Whether `text` calls on an agent other than `speaker` by its handle (`@…-bot`),
-/// outside code: how an agent addresses another agent.
-pub fn mentions_an_agent(text: &str, speaker: &Handle) -> bool {
-    outside_code(text).iter().any(|prose| {
-        prose.match_indices('@').any(|(at, _)| {
-            let word: String = prose[at + 1..]
-                .chars()
-                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
-                .collect();
-            Handle::parse(&word).is_ok_and(|h| h.is_bot() && h != *speaker)
-        })
-    })
-}
-
 /// The parts of `text` that are not code. A run of backticks opens a span that the
 /// next run of the same length closes; an unclosed run is plain text.
 fn outside_code(text: &str) -> Vec<&str> {
@@ -124,15 +110,6 @@ mod tests {
             &bot(),
             Some(&name("calcbot"))
         ));
-    }
-
-    #[test]
-    fn an_agent_addresses_another_agent_by_its_bot_handle() {
-        let me = bot();
-        assert!(mentions_an_agent("@swift-jade-lynx-bot over to you", &me));
-        assert!(!mentions_an_agent("@calm-teal-otter-bot is me", &me));
-        assert!(!mentions_an_agent("@brave-amber-heron is a person", &me));
-        assert!(!mentions_an_agent("`@swift-jade-lynx-bot` quoted", &me));
     }
 
     #[test]

@@ -16,5 +16,5 @@ pub use gate::{Gate, Hidden, Said, Verdict};
 #[cfg(test)]
 mod gate_tests;
 pub use level::{Level, LevelError};
-pub use mention::{mentions, mentions_an_agent};
+pub use mention::mentions;
 pub use rules::{Policy, PolicyError};

@@ -4,8 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Level;
 use crate::limits::{
-    AGENT_HOP_BOUND, AGENT_RATE_PER_MINUTE, OPEN_ROOM_AGENT_HOP_BOUND,
-    OPEN_ROOM_AGENT_RATE_PER_MINUTE,
+    AGENT_HOP_BOUND, AGENT_RATE_PER_MINUTE, DEFAULT_AGENT_HOP_BOUND, DEFAULT_AGENT_RATE_PER_MINUTE,
 };
 
 /// The host's rules for agents. Every field is checked on the way in
@@ -31,12 +30,12 @@ pub enum PolicyError {
 }
 
 impl Policy {
-    /// The rules of a room without a host (and of a host's room until its policy
-    /// arrives): agents answer when called, and do not talk among themselves for long.
-    pub const OPEN_ROOM: Policy = Policy {
+    /// The rules of a host's room until its host sets some: agents answer when
+    /// called, and do not talk among themselves for long.
+    pub const HOSTED_DEFAULT: Policy = Policy {
         ceiling: Level::Called,
-        rate_per_minute: OPEN_ROOM_AGENT_RATE_PER_MINUTE,
-        hop_bound: OPEN_ROOM_AGENT_HOP_BOUND,
+        rate_per_minute: DEFAULT_AGENT_RATE_PER_MINUTE,
+        hop_bound: DEFAULT_AGENT_HOP_BOUND,
     };
 
     pub fn new(ceiling: Level, rate_per_minute: u32, hop_bound: u32) -> Result<Self, PolicyError> {
@@ -98,6 +97,6 @@ mod tests {
         assert_eq!(policy.effective(None), Level::Free);
         assert_eq!(policy.effective(Some(Level::Unleashed)), Level::Free);
         assert_eq!(policy.effective(Some(Level::Draft)), Level::Draft);
-        assert_eq!(Policy::OPEN_ROOM.effective(None), Level::Called);
+        assert_eq!(Policy::HOSTED_DEFAULT.effective(None), Level::Called);
     }
 }
