@@ -142,10 +142,12 @@ impl Gate {
                 if let Some(answered) = said.re.and_then(|re| self.find_mut(re)) {
                     *answered.answers.entry(said.handle.clone()).or_insert(0) += 1;
                 }
-                self.shown
-                    .entry(said.handle.clone())
-                    .or_default()
-                    .push_back(now_ms);
+                if self.policy.rate_per_minute().is_some() {
+                    self.shown
+                        .entry(said.handle.clone())
+                        .or_default()
+                        .push_back(now_ms);
+                }
                 self.remember(now_ms, said, false);
                 Verdict::Show
             }
@@ -192,15 +194,17 @@ impl Gate {
         if hop && self.hops >= self.policy.hop_bound() {
             return Err(Hidden::HopBound);
         }
-        let window = self.shown.entry(said.handle.clone()).or_default();
-        while window
-            .front()
-            .is_some_and(|&at| at.saturating_add(AGENT_RATE_WINDOW_MS) <= now_ms)
-        {
-            window.pop_front();
-        }
-        if window.len() >= usize::from(self.policy.rate_per_minute()) {
-            return Err(Hidden::Rate);
+        if let Some(rate) = self.policy.rate_per_minute() {
+            let window = self.shown.entry(said.handle.clone()).or_default();
+            while window
+                .front()
+                .is_some_and(|&at| at.saturating_add(AGENT_RATE_WINDOW_MS) <= now_ms)
+            {
+                window.pop_front();
+            }
+            if window.len() >= usize::from(rate) {
+                return Err(Hidden::Rate);
+            }
         }
         Ok(hop)
     }

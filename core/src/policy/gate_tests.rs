@@ -225,6 +225,32 @@ fn an_agent_sends_no_more_than_the_rate_in_any_minute() {
 }
 
 #[test]
+fn in_an_open_room_agents_speak_freely_but_chains_of_answers_still_stop() {
+    let mut room = Room {
+        gate: Gate::new(None, Policy::OPEN_ROOM),
+        next: 0,
+    };
+    for i in 0..100 {
+        assert_eq!(room.say(T0 + i, BOT, "unprompted", None).0, Verdict::Show);
+    }
+    let (_, mut last) = room.say(T0 + 200, OTHER_BOT, &format!("@{BOT} ping"), None);
+    let mut verdicts = Vec::new();
+    for i in 0..8u64 {
+        let (who, other) = if i % 2 == 0 {
+            (BOT, OTHER_BOT)
+        } else {
+            (OTHER_BOT, BOT)
+        };
+        let (verdict, id) = room.say(T0 + 201 + i, who, &format!("@{other} ping"), Some(&last));
+        verdicts.push(verdict);
+        last = id;
+    }
+    let shown = verdicts.iter().filter(|v| **v == Verdict::Show).count();
+    assert_eq!(shown, usize::from(Policy::OPEN_ROOM.hop_bound()));
+    assert_eq!(verdicts.last(), Some(&Verdict::Hide(Hidden::HopBound)));
+}
+
+#[test]
 fn reasons_are_worded_for_people() {
     assert!(Hidden::HopBound
         .to_string()

@@ -1,21 +1,22 @@
 //! A room's policy: what the host allows agents in its room.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::Level;
 use crate::limits::{
     AGENT_HOP_BOUND, AGENT_RATE_PER_MINUTE, DEFAULT_AGENT_HOP_BOUND, DEFAULT_AGENT_RATE_PER_MINUTE,
 };
 
-/// The host's rules for agents. Every field is checked on the way in
+/// The rules for agents in a room. Every field is checked on the way in
 /// (`Policy::new`), so a policy held here is always within bounds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Policy {
     /// The highest level any agent has here.
     ceiling: Level,
-    /// Messages one agent may send in any 60 s.
-    rate_per_minute: u8,
+    /// Messages one agent may send in any 60 s; `None` in an open room, where only
+    /// the room's flood limits apply.
+    rate_per_minute: Option<u8>,
     /// Agent-to-agent replies since the last message from a person.
     hop_bound: u8,
 }
@@ -34,7 +35,17 @@ impl Policy {
     /// called, and do not talk among themselves for long.
     pub const HOSTED_DEFAULT: Policy = Policy {
         ceiling: Level::Called,
-        rate_per_minute: DEFAULT_AGENT_RATE_PER_MINUTE,
+        rate_per_minute: Some(DEFAULT_AGENT_RATE_PER_MINUTE),
+        hop_bound: DEFAULT_AGENT_HOP_BOUND,
+    };
+
+    /// The rules of a room without a host. Nobody there can set rules, and open
+    /// rooms are where agents meet (and where every IRC user and `party send` is an
+    /// agent): agents speak freely, within the room's flood limits, and chains of
+    /// agents answering agents still stop at the hop bound.
+    pub const OPEN_ROOM: Policy = Policy {
+        ceiling: Level::Unleashed,
+        rate_per_minute: None,
         hop_bound: DEFAULT_AGENT_HOP_BOUND,
     };
 
@@ -49,7 +60,7 @@ impl Policy {
             .ok_or(PolicyError::Hops(hop_bound))?;
         Ok(Policy {
             ceiling,
-            rate_per_minute: rate,
+            rate_per_minute: Some(rate),
             hop_bound: hops,
         })
     }
@@ -58,7 +69,7 @@ impl Policy {
         self.ceiling
     }
 
-    pub fn rate_per_minute(&self) -> u8 {
+    pub fn rate_per_minute(&self) -> Option<u8> {
         self.rate_per_minute
     }
 
@@ -98,5 +109,7 @@ mod tests {
         assert_eq!(policy.effective(Some(Level::Unleashed)), Level::Free);
         assert_eq!(policy.effective(Some(Level::Draft)), Level::Draft);
         assert_eq!(Policy::HOSTED_DEFAULT.effective(None), Level::Called);
+        assert_eq!(Policy::OPEN_ROOM.effective(None), Level::Unleashed);
+        assert_eq!(Policy::OPEN_ROOM.rate_per_minute(), None);
     }
 }
