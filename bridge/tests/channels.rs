@@ -6,15 +6,18 @@ mod support;
 use support::*;
 
 #[test]
-fn join_echoes_then_topic_and_names() {
+fn join_echoes_then_names_and_says_nothing_of_a_topic_an_open_room_lacks() {
     let stack = Stack::start();
     let mut alice = stack.user("alice");
     alice.send("JOIN #Calc-Study");
     alice.expect(":alice!alice@127.0.0.1 JOIN #calc-study");
-    alice.expect(" 331 alice #calc-study ");
     let names = alice.expect(" 353 alice = #calc-study ");
     assert!(names.ends_with(":alice"), "{names}");
     alice.expect(" 366 alice #calc-study ");
+    assert!(
+        alice.seen_with(" 331 ").is_empty(),
+        "331 answers TOPIC, never JOIN"
+    );
 }
 
 #[test]
@@ -222,8 +225,40 @@ fn who_lists_channel_members_and_ends_with_315() {
     alice.expect(" 352 alice #who bob 127.0.0.1 party.local bob H ");
     alice.expect(" 315 alice #who ");
     alice.send("WHO bob");
-    alice.expect(" 352 alice * bob ");
+    let bob_line = alice.expect(" 352 alice * bob ");
+    assert!(
+        bob_line.ends_with(":0 bob tester"),
+        "the real name exactly as bob gave it: {bob_line}"
+    );
     alice.expect(" 315 alice bob ");
+}
+
+#[test]
+fn who_with_a_mask_matches_nicks_without_case_and_hides_invisible_strangers() {
+    let stack = Stack::start();
+    let mut alice = stack.user("alice");
+    let mut evan = stack.user("evan");
+    let _eve = stack.user("eve");
+    evan.send("MODE evan +i");
+    evan.expect(":evan MODE evan :+i");
+    alice.send("WHO EV*");
+    alice.expect(" 352 alice * eve 127.0.0.1 party.local eve H ");
+    alice.expect(" 315 alice EV* ");
+    assert!(
+        alice.seen_with(" evan H ").is_empty(),
+        "an invisible user is not listed to a stranger by a mask"
+    );
+    alice.send("WHO evan");
+    alice.expect(" 352 alice * evan ");
+    alice.expect(" 315 alice evan ");
+    evan.join("#shared");
+    alice.join("#shared");
+    alice.send("WHO ev?n");
+    alice.expect(" 352 alice * evan ");
+    alice.expect(" 315 alice ev?n ");
+    alice.send("WHO *tester");
+    let all = alice.expect(" 315 alice *tester ");
+    assert_eq!(alice.seen_with(" 352 alice * ").len(), 6, "{all}");
 }
 
 #[test]
@@ -251,8 +286,12 @@ fn whois_describes_users_and_401_for_unknown_nicks() {
 fn topic_cannot_be_set_and_needs_membership() {
     let stack = Stack::start();
     let mut alice = stack.user("alice");
-    alice.send("TOPIC #elsewhere");
-    alice.expect(" 442 alice #elsewhere ");
+    let mut bob = stack.user("bob");
+    bob.join("#bobs");
+    alice.send("TOPIC #nowhere");
+    alice.expect(" 403 alice #nowhere ");
+    alice.send("TOPIC #bobs");
+    alice.expect(" 442 alice #bobs ");
     alice.join("#topics");
     alice.send("TOPIC #topics :new topic");
     alice.expect(" 482 alice #topics ");
@@ -278,6 +317,17 @@ fn mode_queries_are_answered_and_changes_refused() {
     alice.expect(" 221 alice +");
     alice.send("MODE alice +i");
     alice.expect(":alice MODE alice :+i");
+    alice.send("MODE alice +iw");
+    alice.send("MODE alice");
+    alice.expect(" 221 alice +i");
+    assert_eq!(
+        alice.seen_with(" MODE alice ").len(),
+        1,
+        "+i twice is one change"
+    );
+    alice.send("MODE alice -i+x");
+    alice.expect(":alice MODE alice :-i");
+    alice.expect(" 501 alice ");
     alice.send("MODE bob");
     alice.expect(" 502 alice ");
 }
@@ -290,10 +340,34 @@ fn list_shows_no_rooms_and_lusers_counts() {
     alice.send("LIST");
     alice.expect(" 323 alice ");
     assert!(alice.seen_with(" 322 ").is_empty() && alice.seen_with(" 321 ").is_empty());
+    let mut bob = stack.user("bob");
+    bob.send("MODE bob +i");
+    bob.expect(":bob MODE bob :+i");
+    drop(bob);
+    let _carol = stack.connect();
     alice.send("LUSERS");
-    alice.expect(" 251 alice :There are 1 users");
+    alice.expect(" 251 alice :There are 1 users and 1 invisible on 1 servers");
+    alice.expect(" 252 alice 0 ");
+    alice.expect(" 253 alice 1 ");
     alice.expect(" 254 alice 1 ");
-    alice.expect(" 255 alice ");
+    alice.expect(" 255 alice :I have 2 clients");
+    alice.expect(" 265 alice 2 2 :");
+    alice.expect(" 266 alice 2 2 :");
+}
+
+#[test]
+fn user_with_an_empty_real_name_or_too_few_parameters_is_refused() {
+    let stack = Stack::start();
+    let mut one = stack.connect();
+    one.send("NICK one");
+    one.send("USER one 0 *");
+    one.expect(" 461 one USER ");
+    one.send("USER one 0 * :");
+    one.expect(" 461 one USER ");
+    one.send("USER one 0 * :One Person");
+    one.expect(" 001 one ");
+    one.send("USER one 0 * :Again");
+    one.expect(" 462 one ");
 }
 
 #[test]

@@ -82,6 +82,9 @@ pub struct Client {
     pub identity: Option<Identity>,
     pub channels: Vec<RoomName>,
     pub away: Option<String>,
+    /// User mode +i: hidden from WHO and LUSERS's visible count to those who share
+    /// no channel with it.
+    pub invisible: bool,
 }
 
 impl Client {
@@ -100,6 +103,7 @@ impl Client {
             identity: None,
             channels: Vec::new(),
             away: None,
+            invisible: false,
         }
     }
 

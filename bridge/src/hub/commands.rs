@@ -189,7 +189,7 @@ impl Hub {
             &build(&prefix, "JOIN", &[&channel], None),
             Default::default(),
         );
-        self.topic_reply(id, &room);
+        self.topic_reply(id, &room, false);
         self.names(id, &room);
         self.host_status_notice(id, &room);
         self.replay_history(id, &room);

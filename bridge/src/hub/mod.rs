@@ -85,6 +85,8 @@ pub struct Hub {
     /// Whether users were told the broker is gone (so they hear when it is back).
     told_down: bool,
     next_id: ClientId,
+    /// The most registered users at once, for LUSERS.
+    most_users: usize,
     /// Messages shown to local IRC users, waiting to be signed and published.
     pending_seals: Vec<messages::PendingSeal>,
     /// Clients whose queue overflowed while delivering; cut off once the current
@@ -109,6 +111,7 @@ impl Hub {
             by_peer: HashMap::new(),
             told_down: false,
             next_id: 1,
+            most_users: 0,
             doomed: Vec::new(),
             dirty: Vec::new(),
             pending_seals: Vec::new(),

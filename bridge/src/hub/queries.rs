@@ -114,48 +114,99 @@ impl Hub {
             .is_some_and(|c| c.channels.contains(room))
     }
 
+    /// WHO <channel> lists its members; WHO <mask> everyone whose nick, user, host
+    /// or real name matches it (`*` and `?` as wildcards, nicks without case), but
+    /// an invisible (+i) user only to those who share a channel with it, or when
+    /// asked for by its exact nick (modern IRC).
     pub(super) fn who(&mut self, id: ClientId, params: &[&str]) {
-        let Some(&mask) = params.first() else {
+        let Some(&mask) = params.first().filter(|m| !m.is_empty()) else {
             self.reply(id, RPL_ENDOFWHO, &["*"], "End of WHO list");
             return;
         };
         let server = self.info.name.clone();
+        let mut replies: Vec<(String, Entry)> = Vec::new();
         if mask.starts_with('#') {
             if let Ok(room) = channel_room(mask) {
                 if self.is_on(id, &room) {
                     let channel = channel_of(&room);
-                    for entry in self.entries(&room) {
-                        let flags = format!(
-                            "{}{}",
-                            if entry.away { "G" } else { "H" },
-                            if entry.op { "@" } else { "" }
-                        );
-                        self.reply(
-                            id,
-                            RPL_WHOREPLY,
-                            &[
-                                &channel,
-                                &entry.user,
-                                &entry.host,
-                                &server,
-                                &entry.nick,
-                                &flags,
-                            ],
-                            &format!("0 {}", entry.realname),
-                        );
-                    }
+                    replies.extend(
+                        self.entries(&room)
+                            .into_iter()
+                            .map(|e| (channel.clone(), e)),
+                    );
                 }
             }
-        } else if let Some(entry) = self.find_entry(id, mask) {
-            let flags = if entry.away { "G" } else { "H" };
+        } else if !mask.contains(['*', '?']) {
+            replies.extend(self.find_entry(id, mask).map(|e| ("*".to_owned(), e)));
+        } else {
+            replies.extend(
+                self.visible_entries(id)
+                    .into_iter()
+                    .filter(|e| {
+                        [&e.nick, &e.user, &e.host, &e.realname]
+                            .iter()
+                            .any(|field| glob_matches(&fold(mask), &fold(field)))
+                    })
+                    .map(|e| ("*".to_owned(), e)),
+            );
+        }
+        for (channel, entry) in replies {
+            let flags = format!(
+                "{}{}",
+                if entry.away { "G" } else { "H" },
+                if entry.op && channel != "*" { "@" } else { "" }
+            );
             self.reply(
                 id,
                 RPL_WHOREPLY,
-                &["*", &entry.user, &entry.host, &server, &entry.nick, flags],
+                &[
+                    &channel,
+                    &entry.user,
+                    &entry.host,
+                    &server,
+                    &entry.nick,
+                    &flags,
+                ],
                 &format!("0 {}", entry.realname),
             );
         }
         self.reply(id, RPL_ENDOFWHO, &[mask], "End of WHO list");
+    }
+
+    /// Everyone `asker` may list by a mask: every IRC user of this bridge that is
+    /// not invisible or shares a channel with it, and the room peers of its
+    /// channels; each once.
+    fn visible_entries(&self, asker: ClientId) -> Vec<Entry> {
+        let mine: Vec<RoomName> = self
+            .clients
+            .get(&asker)
+            .map(|c| c.channels.clone())
+            .unwrap_or_default();
+        let mut entries: Vec<Entry> = self
+            .clients
+            .iter()
+            .filter(|(&other, c)| {
+                c.registered()
+                    && (!c.invisible
+                        || other == asker
+                        || c.channels.iter().any(|room| mine.contains(room)))
+            })
+            .map(|(_, c)| client_entry(c, false))
+            .collect();
+        for room in &mine {
+            let Some(joined) = self.rooms.get(room) else {
+                continue;
+            };
+            for peer in joined.room().remote_peers() {
+                if !entries
+                    .iter()
+                    .any(|e| fold(&e.nick) == peer.handle.as_str())
+                {
+                    entries.push(peer_entry(&peer));
+                }
+            }
+        }
+        entries
     }
 
     /// A nick: an IRC user anywhere on this bridge, or a room peer in one of the
@@ -282,6 +333,9 @@ impl Hub {
             Ok(room) => room,
             Err(bad) => return self.reply(id, bad.code, &[target], &bad.reason),
         };
+        if self.rooms.get(&room).is_none() {
+            return self.reply(id, ERR_NOSUCHCHANNEL, &[target], "No such channel");
+        }
         if !self.is_on(id, &room) {
             return self.reply(
                 id,
@@ -293,10 +347,12 @@ impl Hub {
         if params.len() > 1 {
             return self.reply(id, ERR_CHANOPRIVSNEEDED, &[target], "You're not channel operator: a Party room's description comes from its name and cannot be set");
         }
-        self.topic_reply(id, &room);
+        self.topic_reply(id, &room, true);
     }
 
-    pub(super) fn topic_reply(&mut self, id: ClientId, room: &RoomName) {
+    /// The room's topic: 332 and 333 for a host's room. An open room has none,
+    /// which only a TOPIC query is told (331); a JOIN says nothing of it.
+    pub(super) fn topic_reply(&mut self, id: ClientId, room: &RoomName, asked: bool) {
         let channel = channel_of(room);
         let Some(state) = self.rooms.get(room) else {
             return;
@@ -309,12 +365,13 @@ impl Hub {
                 self.reply(id, RPL_TOPIC, &[&channel], &topic);
                 self.reply_words(id, RPL_TOPICWHOTIME, &[&channel, &host, &set_at]);
             }
-            None => self.reply(
+            None if asked => self.reply(
                 id,
                 RPL_NOTOPIC,
                 &[&channel],
                 "No topic is set (an open Party room)",
             ),
+            None => {}
         }
     }
 
@@ -367,14 +424,36 @@ impl Hub {
             );
         }
         if changes.is_empty() {
-            return self.reply_words(id, RPL_UMODEIS, &["+"]);
+            let modes = if client.invisible { "+i" } else { "+" };
+            return self.reply_words(id, RPL_UMODEIS, &[modes]);
         }
-        // Invisible and wallops mean nothing here but are set by many clients on
-        // connect; accept them quietly rather than answer every client with an error.
-        if changes.chars().all(|c| matches!(c, '+' | '-' | 'i' | 'w')) {
-            let body = build(&own, "MODE", &[&own], Some(changes));
+        // +i hides a user from WHO masks; wallops (+w) means nothing here but is set
+        // by many clients on connect, so it is accepted quietly.
+        let mut adding = true;
+        let mut applied = String::new();
+        let mut unknown = false;
+        let mut invisible = client.invisible;
+        for c in changes.chars() {
+            match c {
+                '+' => adding = true,
+                '-' => adding = false,
+                'i' if invisible != adding => {
+                    invisible = adding;
+                    applied.push(if adding { '+' } else { '-' });
+                    applied.push('i');
+                }
+                'i' | 'w' => {}
+                _ => unknown = true,
+            }
+        }
+        if let Some(client) = self.clients.get_mut(&id) {
+            client.invisible = invisible;
+        }
+        if !applied.is_empty() {
+            let body = build(&own, "MODE", &[&own], Some(&applied));
             self.send_body(id, &body);
-        } else {
+        }
+        if unknown {
             self.reply(id, ERR_UMODEUNKNOWNFLAG, &[], "Unknown MODE flag");
         }
     }
@@ -447,18 +526,61 @@ fn peer_entry(peer: &PeerInfo) -> Entry {
     }
 }
 
-/// An IRC user of this bridge; its real name carries its Party handle.
+/// An IRC user of this bridge, with its real name exactly as it gave it (WHOIS
+/// tells its Party handle).
 fn client_entry(client: &Client, is_host: bool) -> Entry {
-    let realname = match &client.identity {
-        Some(me) => format!("{} ({})", client.realname, me.secret.handle()),
-        None => client.realname.clone(),
-    };
     Entry {
         nick: client.nick_or_star().to_owned(),
         user: client.user.clone().unwrap_or_default(),
         host: client.host.clone(),
-        realname,
+        realname: client.realname.clone(),
         op: is_host,
         away: client.away.is_some(),
+    }
+}
+
+/// Whether `text` matches the IRC mask `mask`: `*` any run of characters, `?` any
+/// one character, everything else itself.
+fn glob_matches(mask: &str, text: &str) -> bool {
+    let (mask, text): (Vec<char>, Vec<char>) = (mask.chars().collect(), text.chars().collect());
+    // The last `*` seen and where in `text` it was tried from, to backtrack to.
+    let (mut m, mut t, mut star): (usize, usize, Option<(usize, usize)>) = (0, 0, None);
+    while t < text.len() {
+        match mask.get(m) {
+            Some('*') => {
+                star = Some((m, t));
+                m += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                m += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((star_m, star_t)) => {
+                    m = star_m + 1;
+                    t = star_t + 1;
+                    star = Some((star_m, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    mask[m..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_matches;
+
+    #[test]
+    fn masks_match_with_stars_and_question_marks() {
+        assert!(glob_matches("*", ""));
+        assert!(glob_matches("cool*", "coolnick"));
+        assert!(glob_matches("c?ol*k", "coolnick"));
+        assert!(glob_matches("*nick", "coolnick"));
+        assert!(glob_matches("*o*i*", "coolnick"));
+        assert!(!glob_matches("cool", "coolnick"));
+        assert!(!glob_matches("eva*", "shivaram"));
+        assert!(!glob_matches("?", ""));
     }
 }

@@ -104,7 +104,8 @@ impl Hub {
             self.reply(id, ERR_ALREADYREGISTRED, &[], "You may not reregister");
             return Flow::Continue;
         }
-        if params.len() < 4 || params[0].is_empty() {
+        // Modern IRC: an empty user name or real name is as good as a missing one.
+        if params.len() < 4 || params[0].is_empty() || params[3].is_empty() {
             self.reply(id, ERR_NEEDMOREPARAMS, &["USER"], "Not enough parameters");
             return Flow::Continue;
         }
@@ -302,22 +303,51 @@ impl Hub {
         ]
     }
 
+    /// The full LUSERS set (modern IRC): 251, 252, 253, 254, 255, 265 and 266.
+    /// This bridge is one server with no IRC operators; "invisible" users are those
+    /// with user mode +i.
     pub(super) fn lusers(&mut self, id: ClientId) {
-        let users = self.clients.values().filter(|c| c.registered()).count();
+        let registered = self.clients.values().filter(|c| c.registered());
+        let (users, invisible) = registered.fold((0usize, 0usize), |(all, inv), c| {
+            (all + 1, inv + usize::from(c.invisible))
+        });
+        let unknown = self.clients.values().filter(|c| !c.registered()).count();
+        self.most_users = self.most_users.max(users);
+        let most = self.most_users.to_string();
         let channels = self.rooms.len().to_string();
+        let visible = users - invisible;
         self.reply(
             id,
             RPL_LUSERCLIENT,
             &[],
-            &format!("There are {users} users and 0 invisible on 1 servers"),
+            &format!("There are {visible} users and {invisible} invisible on 1 servers"),
         );
         self.reply(id, RPL_LUSEROP, &["0"], "operator(s) online");
+        self.reply(
+            id,
+            RPL_LUSERUNKNOWN,
+            &[&unknown.to_string()],
+            "unknown connection(s)",
+        );
         self.reply(id, RPL_LUSERCHANNELS, &[&channels], "channels formed");
         self.reply(
             id,
             RPL_LUSERME,
             &[],
             &format!("I have {users} clients and 0 servers"),
+        );
+        let users = users.to_string();
+        self.reply(
+            id,
+            RPL_LOCALUSERS,
+            &[&users, &most],
+            &format!("Current local users {users}, max {most}"),
+        );
+        self.reply(
+            id,
+            RPL_GLOBALUSERS,
+            &[&users, &most],
+            &format!("Current global users {users}, max {most}"),
         );
     }
 
