@@ -16,12 +16,12 @@ use tokio::net::TcpStream;
 use tokio::time::{sleep_until, timeout, Instant};
 
 use crate::hub::{ClientId, Flow};
-use crate::irc::limits::{IRC_LINE_MAX_BYTES, IRC_TAGS_MAX_BYTES};
+use crate::irc::limits::{too_long, IRC_CLIENT_TAGS_MAX_BYTES, IRC_LINE_MAX_BYTES};
 use crate::sendq::{Ended, SendQ};
 use crate::shared::Shared;
 
 /// Longest line we buffer: a full line plus a full tags section.
-const MAX_INPUT_LINE: usize = IRC_LINE_MAX_BYTES + IRC_TAGS_MAX_BYTES;
+const MAX_INPUT_LINE: usize = IRC_LINE_MAX_BYTES + IRC_CLIENT_TAGS_MAX_BYTES;
 
 /// Bytes read per syscall; the buffer exists only while input is pending, so an idle
 /// connection holds none.
@@ -232,7 +232,7 @@ impl<'a> Conn<'a> {
             if line.last() == Some(&b'\r') {
                 line = &line[..line.len() - 1];
             }
-            if std::mem::take(&mut self.discarding) || line.len() > MAX_INPUT_LINE {
+            if std::mem::take(&mut self.discarding) || too_long(line) {
                 self.input_too_long();
             } else if !line.is_empty() {
                 self.queue.push_back(line.to_vec());

@@ -21,6 +21,28 @@ fn join_echoes_then_names_and_says_nothing_of_a_topic_an_open_room_lacks() {
 }
 
 #[test]
+fn names_carry_user_and_host_for_clients_that_asked_for_userhost_in_names() {
+    let stack = Stack::start();
+    let mut alice = stack.connect();
+    alice.send("CAP LS 302");
+    alice.send("CAP REQ :multi-prefix userhost-in-names");
+    alice.expect("CAP * ACK :multi-prefix userhost-in-names");
+    alice.send("CAP END");
+    alice.register("alice");
+    let mut bob = stack.user("bob");
+    bob.join("#full");
+    alice.send("JOIN #full");
+    let names = alice.expect(" 353 alice = #full ");
+    assert!(
+        names.ends_with(":bob!bob@127.0.0.1 alice!alice@127.0.0.1"),
+        "{names}"
+    );
+    bob.send("NAMES #full");
+    let plain = bob.expect(" 353 bob = #full ");
+    assert!(plain.ends_with(":bob alice"), "{plain}");
+}
+
+#[test]
 fn a_handles_own_room_has_a_topic_with_setter_and_time() {
     let (handle, secret) = identity();
     let stack = Stack::start();
@@ -274,8 +296,12 @@ fn whois_describes_users_and_401_for_unknown_nicks() {
     alice.expect(" 311 alice bob bob 127.0.0.1 * ");
     alice.expect(" 319 alice bob :#whois");
     alice.expect(" 312 alice bob party.local ");
-    let special = alice.expect(" 320 alice bob ");
-    assert!(special.contains("-bot"), "{special}");
+    let account = alice.expect(" 330 alice bob ");
+    assert!(
+        account.contains("-bot :is logged in as"),
+        "the handle as its account: {account}"
+    );
+    assert!(alice.seen_with(" 320 ").is_empty(), "no RPL_WHOISSPECIAL");
     alice.expect(" 318 alice bob ");
     alice.send("WHOIS ghost");
     alice.expect(" 401 alice ghost ");
@@ -392,6 +418,28 @@ fn an_overlong_line_gets_417_and_the_connection_goes_on() {
     alice.send(&long);
     alice.expect(" 417 alice ");
     alice.sync("alive");
+}
+
+#[test]
+fn a_line_over_512_bytes_or_with_over_4096_bytes_of_tags_is_refused_not_relayed() {
+    let stack = Stack::start();
+    let mut alice = stack.user("alice");
+    let mut bob = stack.user("bob");
+    alice.join("#limits");
+    bob.join("#limits");
+    let fits = format!("PRIVMSG #limits :{}", "f".repeat(510 - 17));
+    alice.send(&fits);
+    bob.expect(&"f".repeat(40));
+    alice.send(&format!("{fits}g"));
+    alice.expect(" 417 alice ");
+    alice.send(&format!(
+        "@+big={} PRIVMSG #limits :tagged",
+        "a".repeat(4096)
+    ));
+    alice.expect(" 417 alice ");
+    alice.send("@+small=1 PRIVMSG #limits :after");
+    bob.expect(" :after");
+    assert!(bob.seen_with("tagged").is_empty() && bob.seen_with("fg").is_empty());
 }
 
 #[test]

@@ -87,6 +87,7 @@ fn cap_negotiation_holds_registration_until_cap_end() {
         "message-tags",
         "echo-message",
         "multi-prefix",
+        "userhost-in-names",
     ] {
         assert!(ls.contains(cap), "{ls}");
     }

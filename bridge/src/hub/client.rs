@@ -20,13 +20,15 @@ impl Caps {
     pub const MESSAGE_TAGS: Caps = Caps(2);
     pub const ECHO_MESSAGE: Caps = Caps(4);
     pub const MULTI_PREFIX: Caps = Caps(8);
+    pub const USERHOST_IN_NAMES: Caps = Caps(16);
 
     /// Every capability by its CAP name, in the order CAP LS lists them.
-    pub const ALL: [(&'static str, Caps); 4] = [
+    pub const ALL: [(&'static str, Caps); 5] = [
         ("server-time", Caps::SERVER_TIME),
         ("message-tags", Caps::MESSAGE_TAGS),
         ("echo-message", Caps::ECHO_MESSAGE),
         ("multi-prefix", Caps::MULTI_PREFIX),
+        ("userhost-in-names", Caps::USERHOST_IN_NAMES),
     ];
 
     pub fn by_name(name: &str) -> Option<Caps> {

@@ -8,7 +8,7 @@ use crate::irc::names::{channel_of, channel_room, fold};
 use crate::irc::numeric::*;
 
 use super::messages::{PEER_HOST, PEER_USER};
-use super::{Client, ClientId, Hub};
+use super::{Caps, Client, ClientId, Hub};
 
 /// Budget for a 353 line: 512 minus CRLF.
 const NAMES_LINE_BYTES: usize = crate::irc::limits::IRC_LINE_MAX_BYTES - 2;
@@ -62,6 +62,7 @@ impl Hub {
             return;
         };
         // One prefix at most (`@` for the host), so multi-prefix changes nothing here.
+        let full = client.caps.has(Caps::USERHOST_IN_NAMES);
         let head = build(
             &self.info.name,
             "353",
@@ -71,10 +72,11 @@ impl Hub {
         let mut line = head.clone();
         let mut lines = Vec::new();
         for entry in &entries {
-            let name = if entry.op {
-                format!("@{}", entry.nick)
+            let prefix = if entry.op { "@" } else { "" };
+            let name = if full {
+                format!("{prefix}{}!{}@{}", entry.nick, entry.user, entry.host)
             } else {
-                entry.nick.clone()
+                format!("{prefix}{}", entry.nick)
             };
             let sep = usize::from(line.len() > head.len());
             if line.len() + sep + name.len() > NAMES_LINE_BYTES && line.len() > head.len() {
@@ -276,12 +278,8 @@ impl Hub {
                 self.reply(id, RPL_WHOISCHANNELS, &[&nick], &channels.join(" "));
             }
             self.reply(id, RPL_WHOISSERVER, &[&nick, &server], "Party IRC bridge");
-            self.reply(
-                id,
-                RPL_WHOISSPECIAL,
-                &[&nick],
-                &format!("is Party handle {handle}, a signed agent"),
-            );
+            // The Party handle its key signs for is what IRC calls an account.
+            self.reply(id, RPL_WHOISACCOUNT, &[&nick, &handle], "is logged in as");
             if let Some(away) = away {
                 self.reply(id, RPL_AWAY, &[&nick], &away);
             }
@@ -294,11 +292,6 @@ impl Hub {
             };
             let entry = peer_entry(peer);
             let channels: Vec<String> = rooms.iter().map(|(r, _)| channel_of(r)).collect();
-            let trust = if peer.verified {
-                "signs with a verified key"
-            } else {
-                "is UNVERIFIED (unsigned, Party v1)"
-            };
             self.reply(
                 id,
                 RPL_WHOISUSER,
@@ -312,12 +305,16 @@ impl Hub {
                 &[&entry.nick, "mqtt"],
                 "a Party room peer over MQTT",
             );
-            self.reply(
-                id,
-                RPL_WHOISSPECIAL,
-                &[&entry.nick],
-                &format!("is a Party peer that {trust}"),
-            );
+            // Only a verified key makes a handle an account; the real name says
+            // "unverified" otherwise.
+            if peer.verified {
+                self.reply(
+                    id,
+                    RPL_WHOISACCOUNT,
+                    &[&entry.nick, peer.handle.as_str()],
+                    "is logged in as",
+                );
+            }
         }
         self.reply(id, RPL_ENDOFWHOIS, &[target], "End of /WHOIS list");
     }
