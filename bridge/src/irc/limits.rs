@@ -5,6 +5,9 @@ use party_core::limits::MAX_DISPLAY_NAME_CHARS;
 /// Most bytes of an IRC line, CRLF included, without its tags (RFC 1459/2812).
 pub const IRC_LINE_MAX_BYTES: usize = 512;
 
+/// Longest IRC nick we accept: the longest display name, since the nick becomes it.
+pub const IRC_NICK_MAX_CHARS: usize = MAX_DISPLAY_NAME_CHARS;
+
 /// Most bytes of the tags section a client may send before the line proper, `@` and
 /// the separating space included (IRCv3 message-tags: 4094 bytes of tag data).
 pub const IRC_CLIENT_TAGS_MAX_BYTES: usize = 4_096;
@@ -38,6 +41,3 @@ mod tests {
         assert!(too_long(format!("@+t={}", "a".repeat(5000)).as_bytes()));
     }
 }
-
-/// Longest IRC nick we accept: the longest display name, since the nick becomes it.
-pub const IRC_NICK_MAX_CHARS: usize = MAX_DISPLAY_NAME_CHARS;
