@@ -92,7 +92,7 @@ fn invalid_channel_names_get_403_or_479_with_a_reason() {
 }
 
 #[test]
-fn part_with_a_reason_is_seen_by_the_channel_and_442_when_not_on_it() {
+fn part_with_a_reason_is_seen_by_the_channel_442_when_not_on_it_and_403_when_nobody_is() {
     let stack = Stack::start();
     let mut alice = stack.user("alice");
     let mut bob = stack.user("bob");
@@ -103,6 +103,10 @@ fn part_with_a_reason_is_seen_by_the_channel_and_442_when_not_on_it() {
     bob.expect(":alice!alice@127.0.0.1 PART #parting :see you");
     alice.send("PART #parting");
     alice.expect(" 442 alice #parting ");
+    alice.send("PART #empty");
+    alice.expect(" 403 alice #empty ");
+    alice.send("MODE #empty");
+    alice.expect(" 403 alice #empty ");
     alice.send("PART");
     alice.expect(" 461 alice PART ");
 }
@@ -369,8 +373,10 @@ fn list_shows_no_rooms_and_lusers_counts() {
     let mut bob = stack.user("bob");
     bob.send("MODE bob +i");
     bob.expect(":bob MODE bob :+i");
-    drop(bob);
-    let _carol = stack.connect();
+    // Connected, not registered: an unknown connection.
+    let mut carol = stack.connect();
+    carol.send("PING hello");
+    carol.expect("PONG");
     alice.send("LUSERS");
     alice.expect(" 251 alice :There are 1 users and 1 invisible on 1 servers");
     alice.expect(" 252 alice 0 ");

@@ -210,6 +210,10 @@ impl Hub {
                     continue;
                 }
             };
+            if self.rooms.get(&room).is_none() {
+                self.reply(id, ERR_NOSUCHCHANNEL, &[target], "No such channel");
+                continue;
+            }
             if !self
                 .clients
                 .get(&id)

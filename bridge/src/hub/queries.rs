@@ -384,6 +384,9 @@ impl Hub {
                 Err(bad) => return self.reply(id, bad.code, &[target], &bad.reason),
             };
             let channel = channel_of(&room);
+            if self.rooms.get(&room).is_none() {
+                return self.reply(id, ERR_NOSUCHCHANNEL, &[target], "No such channel");
+            }
             let Some(state) = self.rooms.get(&room).filter(|_| self.is_on(id, &room)) else {
                 return self.reply(
                     id,
