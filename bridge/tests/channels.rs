@@ -483,3 +483,45 @@ fn a_flooding_client_is_delayed_then_cut_off() {
     flooder.expect("ERROR :Closing Link: 127.0.0.1 (Excess flood)");
     polite.sync("unaffected");
 }
+
+#[test]
+fn a_user_that_sets_bot_mode_is_flagged_in_who_and_whois_and_its_lines_carry_the_bot_tag() {
+    let stack = Stack::start();
+    let mut bob = stack.connect();
+    bob.send("CAP LS 302");
+    bob.send("CAP REQ :message-tags");
+    bob.expect("CAP * ACK :message-tags");
+    bob.send("CAP END");
+    bob.register("bob");
+    assert!(
+        !bob.seen_with(" BOT=B ").is_empty(),
+        "ISUPPORT names the bot mode"
+    );
+    let mut beep = stack.user("beep");
+    beep.send("MODE beep +B");
+    beep.expect(":beep MODE beep :+B");
+    beep.send("MODE beep");
+    beep.expect(" 221 beep +B");
+    beep.join("#bots");
+    bob.join("#bots");
+    bob.send("WHO #bots");
+    bob.expect(" 352 bob #bots beep 127.0.0.1 party.local beep HB ");
+    bob.expect(" 352 bob #bots bob 127.0.0.1 party.local bob H ");
+    bob.send("WHOIS beep");
+    bob.expect(" 335 bob beep :is a bot");
+    beep.send("PRIVMSG #bots :beep boop");
+    let line = bob.expect("PRIVMSG #bots :beep boop");
+    let tags = line.split(' ').next().unwrap_or_default();
+    assert!(
+        tags.starts_with('@') && tags[1..].split(';').any(|t| t == "bot"),
+        "{line}"
+    );
+    bob.send("PRIVMSG #bots :just me");
+    beep.expect("PRIVMSG #bots :just me");
+    bob.send("WHOIS bob");
+    bob.expect(" 318 bob bob ");
+    assert!(
+        bob.seen_with(" 335 bob bob ").is_empty(),
+        "not a bot unless it says so"
+    );
+}

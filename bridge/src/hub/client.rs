@@ -87,6 +87,8 @@ pub struct Client {
     /// User mode +i: hidden from WHO and LUSERS's visible count to those who share
     /// no channel with it.
     pub invisible: bool,
+    /// User mode +B (IRCv3 bot mode): it says it is a bot.
+    pub bot: bool,
 }
 
 impl Client {
@@ -106,6 +108,7 @@ impl Client {
             channels: Vec::new(),
             away: None,
             invisible: false,
+            bot: false,
         }
     }
 

@@ -16,6 +16,8 @@ pub(super) struct Tags<'a> {
     pub time_ms: Option<u64>,
     /// message-tags: the Party message id.
     pub msgid: Option<&'a str>,
+    /// message-tags: the sender is an agent (IRCv3 bot mode).
+    pub bot: bool,
 }
 
 impl Hub {
@@ -99,14 +101,17 @@ impl Hub {
     /// One line body to each of `to`, tagged per recipient's capabilities. Lines are
     /// built once per distinct tag set, not once per recipient.
     pub(super) fn fan_out(&mut self, to: &[ClientId], body: &str, tags: Tags<'_>) {
-        let mut built: [Option<Vec<u8>>; 4] = Default::default();
+        let mut built: [Option<Vec<u8>>; 8] = Default::default();
         for &id in to {
             let Some(client) = self.clients.get_mut(&id) else {
                 continue;
             };
             let time = tags.time_ms.filter(|_| client.caps.has(Caps::SERVER_TIME));
             let msgid = tags.msgid.filter(|_| client.caps.has(Caps::MESSAGE_TAGS));
-            let slot = usize::from(time.is_some()) | (usize::from(msgid.is_some()) << 1);
+            let bot = tags.bot && client.caps.has(Caps::MESSAGE_TAGS);
+            let slot = usize::from(time.is_some())
+                | (usize::from(msgid.is_some()) << 1)
+                | (usize::from(bot) << 2);
             let line = built[slot].get_or_insert_with(|| {
                 let mut parts = Vec::new();
                 if let Some(t) = time {
@@ -114,6 +119,9 @@ impl Hub {
                 }
                 if let Some(id) = msgid {
                     parts.push(format!("msgid={}", tags::escape_value(id)));
+                }
+                if bot {
+                    parts.push("bot".to_owned());
                 }
                 if parts.is_empty() {
                     finish(None, body)

@@ -179,6 +179,7 @@ impl Hub {
         let tags = Tags {
             time_ms: Some(now_ms),
             msgid: None,
+            bot: from.bot,
         };
         let mut recipients = vec![to];
         if echo && to != id {
@@ -204,15 +205,17 @@ impl Hub {
         };
         let prefix = client.prefix();
         let echo = client.caps.has(Caps::ECHO_MESSAGE);
+        let bot = client.bot;
         let recipients: Vec<ClientId> = self
             .members_of(room)
             .into_iter()
             .filter(|&m| m != from || echo)
             .collect();
-        self.deliver_text(room, &recipients, &prefix, command, chat);
+        self.deliver_text(room, &recipients, &prefix, command, chat, bot);
     }
 
-    /// `chat` as PRIVMSG/NOTICE lines from `prefix`: split to fit, `/me` as ACTION.
+    /// `chat` as PRIVMSG/NOTICE lines from `prefix`: split to fit, `/me` as ACTION,
+    /// tagged `bot` if its sender is one.
     fn deliver_text(
         &mut self,
         room: &RoomName,
@@ -220,6 +223,7 @@ impl Hub {
         prefix: &str,
         command: &str,
         chat: &ChatMessage,
+        bot: bool,
     ) {
         let channel = channel_of(room);
         let (action, text) = match chat.text.strip_prefix(ACTION_PREFIX) {
@@ -245,6 +249,7 @@ impl Hub {
         let tags = Tags {
             time_ms: Some(chat.t),
             msgid: Some(chat.id.as_str()),
+            bot,
         };
         for piece in split_text(text, split_budget) {
             let piece = visible(piece);
@@ -336,11 +341,12 @@ impl Hub {
                     // Not from the nick it claims: said by the server, flagged.
                     None if chat.trust == Trust::Impostor => {
                         let server = self.info.name.clone();
-                        self.deliver_text(room, &members, &server, "NOTICE", &chat);
+                        self.deliver_text(room, &members, &server, "NOTICE", &chat, false);
                     }
                     None => {
                         let prefix = peer_prefix(chat.handle.as_str());
-                        self.deliver_text(room, &members, &prefix, "PRIVMSG", &chat);
+                        let bot = chat.handle.is_bot();
+                        self.deliver_text(room, &members, &prefix, "PRIVMSG", &chat, bot);
                     }
                 }
             }
@@ -400,15 +406,15 @@ impl Hub {
             &format!("Room history: {count} earlier message{plural}"),
         );
         for chat in history {
-            let prefix = match self
+            let (prefix, bot) = match self
                 .by_peer
                 .get(&chat.from)
                 .and_then(|c| self.clients.get(c))
             {
-                Some(client) => client.prefix(),
-                None => peer_prefix(chat.handle.as_str()),
+                Some(client) => (client.prefix(), client.bot),
+                None => (peer_prefix(chat.handle.as_str()), chat.handle.is_bot()),
             };
-            self.deliver_text(room, to, &prefix, "PRIVMSG", chat);
+            self.deliver_text(room, to, &prefix, "PRIVMSG", chat, bot);
         }
         self.channel_notice(to, &channel, "End of room history");
     }

@@ -21,6 +21,9 @@ struct Entry {
     realname: String,
     op: bool,
     away: bool,
+    /// IRCv3 bot mode: an IRC user that set +B, or a room peer with an agent's
+    /// (`-bot`) handle.
+    bot: bool,
 }
 
 impl Hub {
@@ -154,8 +157,9 @@ impl Hub {
         }
         for (channel, entry) in replies {
             let flags = format!(
-                "{}{}",
+                "{}{}{}",
                 if entry.away { "G" } else { "H" },
+                if entry.bot { "B" } else { "" },
                 if entry.op && channel != "*" { "@" } else { "" }
             );
             self.reply(
@@ -267,6 +271,7 @@ impl Hub {
             let host = client.host.clone();
             let realname = client.realname.clone();
             let away = client.away.clone();
+            let bot = client.bot;
             let handle = client
                 .identity
                 .as_ref()
@@ -280,6 +285,9 @@ impl Hub {
             self.reply(id, RPL_WHOISSERVER, &[&nick, &server], "Party IRC bridge");
             // The Party handle its key signs for is what IRC calls an account.
             self.reply(id, RPL_WHOISACCOUNT, &[&nick, &handle], "is logged in as");
+            if bot {
+                self.reply(id, RPL_WHOISBOT, &[&nick], "is a bot");
+            }
             if let Some(away) = away {
                 self.reply(id, RPL_AWAY, &[&nick], &away);
             }
@@ -305,6 +313,9 @@ impl Hub {
                 &[&entry.nick, "mqtt"],
                 "a Party room peer over MQTT",
             );
+            if entry.bot {
+                self.reply(id, RPL_WHOISBOT, &[&entry.nick], "is a bot (a Party agent)");
+            }
             // Only a verified key makes a handle an account; the real name says
             // "unverified" otherwise.
             if peer.verified {
@@ -424,30 +435,47 @@ impl Hub {
             );
         }
         if changes.is_empty() {
-            let modes = if client.invisible { "+i" } else { "+" };
-            return self.reply_words(id, RPL_UMODEIS, &[modes]);
+            let modes = format!(
+                "+{}{}",
+                if client.bot { "B" } else { "" },
+                if client.invisible { "i" } else { "" }
+            );
+            return self.reply_words(id, RPL_UMODEIS, &[&modes]);
         }
-        // +i hides a user from WHO masks; wallops (+w) means nothing here but is set
-        // by many clients on connect, so it is accepted quietly.
+        // +i hides a user from WHO masks, +B (IRCv3 bot mode) says it is a bot;
+        // wallops (+w) means nothing here but is set by many clients on connect, so
+        // it is accepted quietly.
         let mut adding = true;
         let mut applied = String::new();
         let mut unknown = false;
-        let mut invisible = client.invisible;
+        let (mut invisible, mut bot) = (client.invisible, client.bot);
         for c in changes.chars() {
-            match c {
-                '+' => adding = true,
-                '-' => adding = false,
-                'i' if invisible != adding => {
-                    invisible = adding;
-                    applied.push(if adding { '+' } else { '-' });
-                    applied.push('i');
+            let flag = match c {
+                '+' => {
+                    adding = true;
+                    continue;
                 }
-                'i' | 'w' => {}
-                _ => unknown = true,
+                '-' => {
+                    adding = false;
+                    continue;
+                }
+                'i' => &mut invisible,
+                'B' => &mut bot,
+                'w' => continue,
+                _ => {
+                    unknown = true;
+                    continue;
+                }
+            };
+            if *flag != adding {
+                *flag = adding;
+                applied.push(if adding { '+' } else { '-' });
+                applied.push(c);
             }
         }
         if let Some(client) = self.clients.get_mut(&id) {
             client.invisible = invisible;
+            client.bot = bot;
         }
         if !applied.is_empty() {
             let body = build(&own, "MODE", &[&own], Some(&applied));
@@ -523,6 +551,7 @@ fn peer_entry(peer: &PeerInfo) -> Entry {
         // verified gets it, never an unsigned or contested claim of the handle.
         op: peer.is_host && peer.trust == Trust::Verified,
         away: false,
+        bot: peer.handle.is_bot(),
     }
 }
 
@@ -536,6 +565,7 @@ fn client_entry(client: &Client, is_host: bool) -> Entry {
         realname: client.realname.clone(),
         op: is_host,
         away: client.away.is_some(),
+        bot: client.bot,
     }
 }
 

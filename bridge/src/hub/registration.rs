@@ -274,7 +274,7 @@ impl Hub {
             &[],
             &format!("This server was created {}", info.created),
         );
-        self.reply_words(id, RPL_MYINFO, &[&info.name, VERSION, "iw", "ntb"]);
+        self.reply_words(id, RPL_MYINFO, &[&info.name, VERSION, "Biw", "ntb"]);
         for chunk in self.isupport().chunks(12) {
             let tokens: Vec<&str> = chunk.iter().map(String::as_str).collect();
             self.reply(id, RPL_ISUPPORT, &tokens, "are supported by this server");
@@ -300,6 +300,7 @@ impl Hub {
             "UTF8ONLY".into(),
             "AWAYLEN=200".into(),
             "KICKLEN=0".into(),
+            "BOT=B".into(),
         ]
     }
 

@@ -24,6 +24,7 @@ pub const RPL_ENDOFWHO: u16 = 315;
 pub const RPL_ENDOFWHOIS: u16 = 318;
 pub const RPL_WHOISCHANNELS: u16 = 319;
 pub const RPL_WHOISACCOUNT: u16 = 330;
+pub const RPL_WHOISBOT: u16 = 335;
 pub const RPL_LISTEND: u16 = 323;
 pub const RPL_CHANNELMODEIS: u16 = 324;
 pub const RPL_CREATIONTIME: u16 = 329;
