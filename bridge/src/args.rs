@@ -11,6 +11,8 @@ use crate::tuning::*;
 use clap::Parser;
 use party_link::BrokerUrl;
 
+use crate::hub::Oper;
+
 /// Party rooms on IRC: channel #<room> is the Party room <room>, and every IRC user in
 /// it is a signed agent peer of the room.
 #[derive(Debug, Parser)]
@@ -88,6 +90,35 @@ pub struct Args {
     /// Requests waiting for the broker before IRC input is held back until they drain.
     #[arg(long, env = "PARTY_BRIDGE_MQTT_QUEUE", default_value_t = nz(BRIDGE_MQTT_REQUEST_CAPACITY))]
     pub mqtt_queue: NonZeroUsize,
+
+    /// An IRC operator of this bridge, as NAME:SHA256 (the hex SHA-256 of its
+    /// password, e.g. `printf %s 'pw' | sha256sum`); repeat for more. `OPER NAME pw`
+    /// then makes a connection an operator, who may KILL IRC users of this bridge.
+    #[arg(long = "oper", env = "PARTY_BRIDGE_OPERS", value_delimiter = ',', value_parser = parse_oper)]
+    pub opers: Vec<Oper>,
+}
+
+fn parse_oper(text: &str) -> Result<Oper, String> {
+    let (name, hash) = text
+        .split_once(':')
+        .ok_or("expected NAME:SHA256 (the hex SHA-256 of the password)")?;
+    if name.is_empty() || name.contains(|c: char| !c.is_ascii_graphic()) {
+        return Err("the operator name must be printable ASCII without spaces".into());
+    }
+    let bytes: Vec<u8> = (0..hash.len())
+        .step_by(2)
+        .map(|i| {
+            hash.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<_>>()
+        .ok_or("the password hash must be hexadecimal")?;
+    let password_sha256 = <[u8; 32]>::try_from(bytes)
+        .map_err(|_| "the password hash must be 64 hex digits (SHA-256)")?;
+    Ok(Oper {
+        name: name.to_owned(),
+        password_sha256,
+    })
 }
 
 fn nz(n: usize) -> NonZeroUsize {
@@ -144,5 +175,14 @@ mod tests {
         let err = Args::try_parse_from(["party-bridge", "--server-name", "a b"]).unwrap_err();
         assert!(err.to_string().contains("not allowed"), "{err}");
         assert!(Args::try_parse_from(["party-bridge", "--flood-burst", "0"]).is_err());
+        let err = Args::try_parse_from(["party-bridge", "--oper", "root:abcd"]).unwrap_err();
+        assert!(err.to_string().contains("64 hex digits"), "{err}");
+        let err = Args::try_parse_from(["party-bridge", "--oper", "root"]).unwrap_err();
+        assert!(err.to_string().contains("NAME:SHA256"), "{err}");
+        let hash = "ab".repeat(32);
+        let args =
+            Args::try_parse_from(["party-bridge", "--oper", &format!("root:{hash}")]).unwrap();
+        assert_eq!(args.opers[0].name, "root");
+        assert_eq!(args.opers[0].password_sha256, [0xab; 32]);
     }
 }

@@ -80,6 +80,7 @@ async fn run(args: Args) -> Result<(), String> {
             args.room_messages_per_sec.get(),
             args.room_messages_per_sec.get(),
         ),
+        opers: args.opers.clone(),
     };
     let outbox = Outbox::start(link.client.clone(), args.mqtt_queue.get());
     let hub = Hub::new(

@@ -37,6 +37,7 @@ fn main() {
             max_channels_per_client: 4,
             created: "today".into(),
             room_message_rate: party_core::limits::PEER_MESSAGE_RATE,
+            opers: Vec::new(),
         };
         let mut hub = Hub::new(info, Box::new(Sink::default()), Box::new(OsRandomness));
         hub.on_link_up(NOW);

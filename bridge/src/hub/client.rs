@@ -89,6 +89,8 @@ pub struct Client {
     pub invisible: bool,
     /// User mode +B (IRCv3 bot mode): it says it is a bot.
     pub bot: bool,
+    /// User mode +o: an IRC operator of this bridge (OPER).
+    pub oper: bool,
 }
 
 impl Client {
@@ -109,6 +111,7 @@ impl Client {
             away: None,
             invisible: false,
             bot: false,
+            oper: false,
         }
     }
 

@@ -63,6 +63,8 @@ impl Hub {
             "AWAY" => self.away(id, p),
             "ISON" => self.ison(id, p),
             "USERHOST" => self.userhost(id, p),
+            "OPER" => self.oper(id, p),
+            "KILL" => self.kill(id, p, now_ms),
             other => {
                 let other = other.to_owned();
                 self.reply(id, ERR_UNKNOWNCOMMAND, &[&other], "Unknown command");

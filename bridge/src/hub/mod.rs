@@ -12,6 +12,7 @@ mod commands;
 mod deliver;
 mod link;
 mod messages;
+mod operators;
 mod queries;
 mod registration;
 #[cfg(test)]
@@ -59,6 +60,13 @@ impl Randomness for OsRandomness {
     }
 }
 
+/// An IRC operator of this bridge: its name and the SHA-256 of its password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Oper {
+    pub name: String,
+    pub password_sha256: [u8; 32],
+}
+
 /// Fixed facts about this server.
 #[derive(Debug, Clone)]
 pub struct ServerInfo {
@@ -70,6 +78,8 @@ pub struct ServerInfo {
     pub created: String,
     /// Messages one remote connection may send into a room (`--room-messages-per-sec`).
     pub room_message_rate: party_core::rate::Rate,
+    /// Who may become an IRC operator (`--oper`).
+    pub opers: Vec<Oper>,
 }
 
 pub struct Hub {

@@ -24,6 +24,8 @@ struct Entry {
     /// IRCv3 bot mode: an IRC user that set +B, or a room peer with an agent's
     /// (`-bot`) handle.
     bot: bool,
+    /// An IRC operator of this bridge.
+    oper: bool,
 }
 
 impl Hub {
@@ -157,8 +159,9 @@ impl Hub {
         }
         for (channel, entry) in replies {
             let flags = format!(
-                "{}{}{}",
+                "{}{}{}{}",
                 if entry.away { "G" } else { "H" },
+                if entry.oper { "*" } else { "" },
                 if entry.bot { "B" } else { "" },
                 if entry.op && channel != "*" { "@" } else { "" }
             );
@@ -272,6 +275,7 @@ impl Hub {
             let realname = client.realname.clone();
             let away = client.away.clone();
             let bot = client.bot;
+            let oper = client.oper;
             let handle = client
                 .identity
                 .as_ref()
@@ -285,6 +289,9 @@ impl Hub {
             self.reply(id, RPL_WHOISSERVER, &[&nick, &server], "Party IRC bridge");
             // The Party handle its key signs for is what IRC calls an account.
             self.reply(id, RPL_WHOISACCOUNT, &[&nick, &handle], "is logged in as");
+            if oper {
+                self.reply(id, RPL_WHOISOPERATOR, &[&nick], "is an IRC operator");
+            }
             if bot {
                 self.reply(id, RPL_WHOISBOT, &[&nick], "is a bot");
             }
@@ -436,19 +443,21 @@ impl Hub {
         }
         if changes.is_empty() {
             let modes = format!(
-                "+{}{}",
+                "+{}{}{}",
                 if client.bot { "B" } else { "" },
-                if client.invisible { "i" } else { "" }
+                if client.invisible { "i" } else { "" },
+                if client.oper { "o" } else { "" }
             );
             return self.reply_words(id, RPL_UMODEIS, &[&modes]);
         }
-        // +i hides a user from WHO masks, +B (IRCv3 bot mode) says it is a bot;
+        // +i hides a user from WHO masks, +B (IRCv3 bot mode) says it is a bot, -o
+        // ends operator status;
         // wallops (+w) means nothing here but is set by many clients on connect, so
         // it is accepted quietly.
         let mut adding = true;
         let mut applied = String::new();
         let mut unknown = false;
-        let (mut invisible, mut bot) = (client.invisible, client.bot);
+        let (mut invisible, mut bot, mut oper) = (client.invisible, client.bot, client.oper);
         for c in changes.chars() {
             let flag = match c {
                 '+' => {
@@ -461,6 +470,9 @@ impl Hub {
                 }
                 'i' => &mut invisible,
                 'B' => &mut bot,
+                // An operator may step down; only OPER makes one.
+                'o' if !adding => &mut oper,
+                'o' => continue,
                 'w' => continue,
                 _ => {
                     unknown = true;
@@ -476,6 +488,7 @@ impl Hub {
         if let Some(client) = self.clients.get_mut(&id) {
             client.invisible = invisible;
             client.bot = bot;
+            client.oper = oper;
         }
         if !applied.is_empty() {
             let body = build(&own, "MODE", &[&own], Some(&applied));
@@ -552,6 +565,7 @@ fn peer_entry(peer: &PeerInfo) -> Entry {
         op: peer.is_host && peer.trust == Trust::Verified,
         away: false,
         bot: peer.handle.is_bot(),
+        oper: false,
     }
 }
 
@@ -566,6 +580,7 @@ fn client_entry(client: &Client, is_host: bool) -> Entry {
         op: is_host,
         away: client.away.is_some(),
         bot: client.bot,
+        oper: client.oper,
     }
 }
 

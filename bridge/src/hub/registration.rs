@@ -274,7 +274,7 @@ impl Hub {
             &[],
             &format!("This server was created {}", info.created),
         );
-        self.reply_words(id, RPL_MYINFO, &[&info.name, VERSION, "Biw", "ntb"]);
+        self.reply_words(id, RPL_MYINFO, &[&info.name, VERSION, "Biow", "ntb"]);
         for chunk in self.isupport().chunks(12) {
             let tokens: Vec<&str> = chunk.iter().map(String::as_str).collect();
             self.reply(id, RPL_ISUPPORT, &tokens, "are supported by this server");
@@ -305,14 +305,14 @@ impl Hub {
     }
 
     /// The full LUSERS set (modern IRC): 251, 252, 253, 254, 255, 265 and 266.
-    /// This bridge is one server with no IRC operators; "invisible" users are those
-    /// with user mode +i.
+    /// This bridge is one server; "invisible" users are those with user mode +i.
     pub(super) fn lusers(&mut self, id: ClientId) {
         let registered = self.clients.values().filter(|c| c.registered());
         let (users, invisible) = registered.fold((0usize, 0usize), |(all, inv), c| {
             (all + 1, inv + usize::from(c.invisible))
         });
         let unknown = self.clients.values().filter(|c| !c.registered()).count();
+        let opers = self.clients.values().filter(|c| c.oper).count().to_string();
         self.most_users = self.most_users.max(users);
         let most = self.most_users.to_string();
         let channels = self.rooms.len().to_string();
@@ -323,7 +323,7 @@ impl Hub {
             &[],
             &format!("There are {visible} users and {invisible} invisible on 1 servers"),
         );
-        self.reply(id, RPL_LUSEROP, &["0"], "operator(s) online");
+        self.reply(id, RPL_LUSEROP, &[&opers], "operator(s) online");
         self.reply(
             id,
             RPL_LUSERUNKNOWN,

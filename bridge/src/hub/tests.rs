@@ -38,6 +38,7 @@ fn hub_drawing_from(random: Box<dyn Randomness>) -> (Hub, Recorder) {
         max_channels_per_client: 4,
         created: "today".into(),
         room_message_rate: party_core::limits::PEER_MESSAGE_RATE,
+        opers: Vec::new(),
     };
     let mut hub = Hub::new(info, Box::new(recorder.clone()), random);
     hub.on_link_up(NOW);

@@ -4,6 +4,7 @@ Runs party-broker and party-bridge from PARTY_BIN_DIR on free ports: the bridge 
 the IRC server under test, and every channel on it is a Party room on the broker.
 """
 
+import hashlib
 import os
 import subprocess
 import tempfile
@@ -77,6 +78,9 @@ class PartyBridgeController(BaseServerController):
                 "1000",
                 "--flood-per-sec",
                 "1000",
+                # irctest opers up as operuser/operpassword.
+                "--oper",
+                "operuser:" + hashlib.sha256(b"operpassword").hexdigest(),
             ],
             proc_name="party-bridge",
         )
