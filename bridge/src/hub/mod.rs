@@ -1,6 +1,6 @@
-//! Everything the bridge knows, behind one lock: IRC clients, nicks, and one core
-//! `Room` per channel in which all of that channel's IRC users are local members.
-//! It is synchronous and touches no socket, clock or entropy source: lines come in
+//! The IRC front end, behind one lock: IRC clients and nicks, over the rooms
+//! (`crate::rooms`), in which every IRC user of a channel is a local member of its
+//! room. It is synchronous and touches no socket, clock or entropy source: lines come in
 //! through `handle`, broker traffic through `on_publish`, time as every call's
 //! `now_ms`, randomness from the `Randomness` it was given, and what must be written
 //! goes out through each client's bounded queue and the `Publisher`. That makes the
