@@ -12,7 +12,10 @@ fn join_echoes_then_names_and_says_nothing_of_a_topic_an_open_room_lacks() {
     alice.send("JOIN #Calc-Study");
     alice.expect(":alice!alice@127.0.0.1 JOIN #calc-study");
     let names = alice.expect(" 353 alice = #calc-study ");
-    assert!(names.ends_with(":alice"), "{names}");
+    assert!(
+        names.ends_with(":@alice"),
+        "who opens an open room's channel here is its operator: {names}"
+    );
     alice.expect(" 366 alice #calc-study ");
     assert!(
         alice.seen_with(" 331 ").is_empty(),
@@ -34,12 +37,12 @@ fn names_carry_user_and_host_for_clients_that_asked_for_userhost_in_names() {
     alice.send("JOIN #full");
     let names = alice.expect(" 353 alice = #full ");
     assert!(
-        names.ends_with(":bob!bob@127.0.0.1 alice!alice@127.0.0.1"),
+        names.ends_with(":@bob!bob@127.0.0.1 alice!alice@127.0.0.1"),
         "{names}"
     );
     bob.send("NAMES #full");
     let plain = bob.expect(" 353 bob = #full ");
-    assert!(plain.ends_with(":bob alice"), "{plain}");
+    assert!(plain.ends_with(":@bob alice"), "{plain}");
 }
 
 #[test]
@@ -247,7 +250,7 @@ fn who_lists_channel_members_and_ends_with_315() {
     alice.join("#who");
     bob.join("#who");
     alice.send("WHO #who");
-    alice.expect(" 352 alice #who alice 127.0.0.1 party.local alice H ");
+    alice.expect(" 352 alice #who alice 127.0.0.1 party.local alice H@ ");
     alice.expect(" 352 alice #who bob 127.0.0.1 party.local bob H ");
     alice.expect(" 315 alice #who ");
     alice.send("WHO bob");
@@ -298,7 +301,7 @@ fn whois_describes_users_and_401_for_unknown_nicks() {
     };
     alice.send("WHOIS bob");
     alice.expect(" 311 alice bob bob 127.0.0.1 * ");
-    alice.expect(" 319 alice bob :#whois");
+    alice.expect(" 319 alice bob :@#whois");
     alice.expect(" 312 alice bob party.local ");
     let account = alice.expect(" 330 alice bob ");
     assert!(
@@ -313,7 +316,7 @@ fn whois_describes_users_and_401_for_unknown_nicks() {
 }
 
 #[test]
-fn topic_cannot_be_set_and_needs_membership() {
+fn an_open_rooms_topic_is_set_here_by_operators_unless_minus_t_and_needs_membership() {
     let stack = Stack::start();
     let mut alice = stack.user("alice");
     let mut bob = stack.user("bob");
@@ -322,13 +325,58 @@ fn topic_cannot_be_set_and_needs_membership() {
     alice.expect(" 403 alice #nowhere ");
     alice.send("TOPIC #bobs");
     alice.expect(" 442 alice #bobs ");
-    alice.join("#topics");
-    alice.send("TOPIC #topics :new topic");
-    alice.expect(" 482 alice #topics ");
-    alice.send("TOPIC #topics");
-    alice.expect(" 331 alice #topics ");
+    alice.join("#bobs");
+    alice.send("TOPIC #bobs");
+    alice.expect(" 331 alice #bobs ");
+    alice.send("TOPIC #bobs :mine now");
+    alice.expect(" 482 alice #bobs ");
+    bob.send("TOPIC #bobs :bob's room");
+    bob.expect(":bob!bob@127.0.0.1 TOPIC #bobs :bob's room");
+    alice.expect(":bob!bob@127.0.0.1 TOPIC #bobs :bob's room");
+    alice.send("TOPIC #bobs");
+    alice.expect(" 332 alice #bobs :bob's room");
+    alice.expect(" 333 alice #bobs bob ");
+    bob.send("MODE #bobs -t");
+    alice.expect(":bob!bob@127.0.0.1 MODE #bobs -t");
+    alice.send("TOPIC #bobs :");
+    bob.expect(":alice!alice@127.0.0.1 TOPIC #bobs :");
+    let mut carol = stack.user("carol");
+    carol.join("#bobs");
+    assert!(
+        carol.seen_with(" 332 ").is_empty(),
+        "a cleared topic is none"
+    );
     alice.send("TOPIC");
     alice.expect(" 461 alice TOPIC ");
+}
+
+#[test]
+fn an_operator_kicks_and_promotes_irc_users_here_but_not_room_peers() {
+    let stack = Stack::start();
+    let mut alice = stack.user("alice");
+    let mut bob = stack.user("bob");
+    let mut carol = stack.user("carol");
+    alice.join("#ops");
+    bob.join("#ops");
+    carol.join("#ops");
+    bob.send("KICK #ops carol");
+    bob.expect(" 482 bob #ops ");
+    alice.send("KICK #nowhere bob");
+    alice.expect(" 403 alice #nowhere ");
+    alice.send("KICK #ops gentle-azure-vine-bot");
+    let peer = alice.expect(" 482 alice #ops ");
+    assert!(peer.contains("Party room peer"), "{peer}");
+    alice.send("MODE #ops +o bob");
+    carol.expect(":alice!alice@127.0.0.1 MODE #ops +o bob");
+    bob.send("KICK #ops carol :out");
+    alice.expect(":bob!bob@127.0.0.1 KICK #ops carol :out");
+    carol.expect(":bob!bob@127.0.0.1 KICK #ops carol :out");
+    carol.send("PRIVMSG #ops :still here?");
+    carol.expect(" 404 carol #ops ");
+    bob.send("KICK #ops carol");
+    bob.expect(" 441 bob carol #ops ");
+    alice.send("WHOIS bob");
+    alice.expect(" 319 alice bob :@#ops");
 }
 
 #[test]
@@ -342,7 +390,9 @@ fn mode_queries_are_answered_and_changes_refused() {
     alice.send("MODE #modes b");
     alice.expect(" 368 alice #modes ");
     alice.send("MODE #modes +o bob");
-    alice.expect(" 482 alice #modes ");
+    alice.expect(" 401 alice bob ");
+    alice.send("MODE #modes +k key");
+    alice.expect(" 472 alice k ");
     alice.send("MODE alice");
     alice.expect(" 221 alice +");
     alice.send("MODE alice +i");
@@ -505,7 +555,7 @@ fn a_user_that_sets_bot_mode_is_flagged_in_who_and_whois_and_its_lines_carry_the
     beep.join("#bots");
     bob.join("#bots");
     bob.send("WHO #bots");
-    bob.expect(" 352 bob #bots beep 127.0.0.1 party.local beep HB ");
+    bob.expect(" 352 bob #bots beep 127.0.0.1 party.local beep HB@ ");
     bob.expect(" 352 bob #bots bob 127.0.0.1 party.local bob H ");
     bob.send("WHOIS beep");
     bob.expect(" 335 bob beep :is a bot");

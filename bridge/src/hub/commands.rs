@@ -50,7 +50,7 @@ impl Hub {
             "NAMES" => self.names_command(id, p),
             "WHO" => self.who(id, p),
             "WHOIS" => self.whois(id, p),
-            "TOPIC" => self.topic(id, p),
+            "TOPIC" => self.topic(id, p, now_ms),
             "MODE" => self.mode(id, p),
             "LIST" => self.reply(
                 id,
@@ -65,6 +65,7 @@ impl Hub {
             "USERHOST" => self.userhost(id, p),
             "OPER" => self.oper(id, p),
             "KILL" => self.kill(id, p, now_ms),
+            "KICK" => self.kick(id, p, now_ms),
             other => {
                 let other = other.to_owned();
                 self.reply(id, ERR_UNKNOWNCOMMAND, &[&other], "Unknown command");
@@ -157,6 +158,7 @@ impl Hub {
             }
             Err(_) => peer,
         };
+        let opens = self.rooms.get(&room).is_none();
         let random = self.random.as_mut();
         let events = match self.rooms.join(now_ms, &room, id, peer, || {
             super::draw(random).map(u64::from_le_bytes)
@@ -179,6 +181,9 @@ impl Hub {
         };
         if let Some(client) = self.clients.get_mut(&id) {
             client.channels.push(room.clone());
+        }
+        if opens {
+            self.opened_channel(id, &room);
         }
         let prefix = self
             .clients
@@ -261,6 +266,7 @@ impl Hub {
             return;
         };
         let events = self.rooms.leave(now_ms, room, id, &peer_id);
+        self.left_channel(id, room);
         self.show(room, events);
     }
 

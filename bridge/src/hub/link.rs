@@ -60,6 +60,7 @@ impl Hub {
         }
         self.nicks.clear();
         self.by_peer.clear();
+        self.channel_ops.clear();
     }
 
     fn notice_everyone(&mut self, text: &str) {

@@ -7,6 +7,7 @@
 //! whole IRC behaviour testable without sockets, and keeps slow sockets from ever
 //! stalling anyone else.
 
+mod channel_ops;
 mod client;
 mod commands;
 mod deliver;
@@ -22,7 +23,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use party_core::ids::PeerId;
+use party_core::ids::{PeerId, RoomName};
 
 use crate::irc;
 pub use crate::rooms::Publisher;
@@ -89,6 +90,8 @@ pub struct Hub {
     nicks: HashMap<String, ClientId>,
     /// Every room with one of our clients in it, each client a member by its id.
     rooms: Rooms,
+    /// Operators and topics of open rooms' channels on this bridge.
+    channel_ops: HashMap<RoomName, channel_ops::ChannelOps>,
     /// The peer id of each registered client, for recognizing its messages.
     by_peer: HashMap<PeerId, ClientId>,
     random: Box<dyn Randomness>,
@@ -119,6 +122,7 @@ impl Hub {
             clients: HashMap::new(),
             nicks: HashMap::new(),
             by_peer: HashMap::new(),
+            channel_ops: HashMap::new(),
             told_down: false,
             next_id: 1,
             most_users: 0,

@@ -35,17 +35,12 @@ impl Hub {
         let Some(joined) = self.rooms.get(room) else {
             return Vec::new();
         };
-        let host = joined.room().host();
         let mut entries: Vec<Entry> = Vec::new();
         for id in &joined.members {
             let Some(client) = self.clients.get(id) else {
                 continue;
             };
-            let is_host = client
-                .identity
-                .as_ref()
-                .is_some_and(|me| Some(&me.secret.handle()) == host);
-            entries.push(client_entry(client, is_host));
+            entries.push(client_entry(client, self.is_channel_op(*id, room)));
         }
         for peer in joined.room().remote_peers() {
             if entries
@@ -281,7 +276,18 @@ impl Hub {
                 .as_ref()
                 .map(|me| me.secret.handle().to_string())
                 .unwrap_or_default();
-            let channels: Vec<String> = client.channels.iter().map(channel_of).collect();
+            let channels: Vec<String> = client
+                .channels
+                .iter()
+                .map(|room| {
+                    let op = if self.is_channel_op(other, room) {
+                        "@"
+                    } else {
+                        ""
+                    };
+                    format!("{op}{}", channel_of(room))
+                })
+                .collect();
             self.reply(id, RPL_WHOISUSER, &[&nick, &user, &host, "*"], &realname);
             if !channels.is_empty() {
                 self.reply(id, RPL_WHOISCHANNELS, &[&nick], &channels.join(" "));
@@ -339,7 +345,7 @@ impl Hub {
 
     /// TOPIC query (332/333 for a host's room, 331 for an open room); rooms have no
     /// settable topic.
-    pub(super) fn topic(&mut self, id: ClientId, params: &[&str]) {
+    pub(super) fn topic(&mut self, id: ClientId, params: &[&str], now_ms: u64) {
         let Some(&target) = params.first() else {
             self.reply(id, ERR_NEEDMOREPARAMS, &["TOPIC"], "Not enough parameters");
             return;
@@ -359,33 +365,35 @@ impl Hub {
                 "You're not on that channel",
             );
         }
-        if params.len() > 1 {
-            return self.reply(id, ERR_CHANOPRIVSNEEDED, &[target], "You're not channel operator: a Party room's description comes from its name and cannot be set");
+        if let Some(text) = params.get(1) {
+            return self.set_topic(id, &room, text, now_ms);
         }
         self.topic_reply(id, &room, true);
     }
 
-    /// The room's topic: 332 and 333 for a host's room. An open room has none,
-    /// which only a TOPIC query is told (331); a JOIN says nothing of it.
+    /// The channel's topic: a host's room's (332, 333), or one set on this bridge
+    /// for an open room. Without one, only a TOPIC query is told (331); a JOIN says
+    /// nothing of it.
     pub(super) fn topic_reply(&mut self, id: ClientId, room: &RoomName, asked: bool) {
         let channel = channel_of(room);
         let Some(state) = self.rooms.get(room) else {
             return;
         };
-        match state.room().host() {
-            Some(host) => {
-                let topic = format!("{host}'s room on Party");
-                let host = host.to_string();
-                let set_at = (state.created_ms / 1000).to_string();
-                self.reply(id, RPL_TOPIC, &[&channel], &topic);
-                self.reply_words(id, RPL_TOPICWHOTIME, &[&channel, &host, &set_at]);
+        let topic = match state.room().host() {
+            Some(host) => Some((
+                format!("{host}'s room on Party"),
+                host.to_string(),
+                state.created_ms,
+            )),
+            None => self.channel_ops.get(room).and_then(|c| c.topic.clone()),
+        };
+        match topic {
+            Some((text, setter, at)) => {
+                self.reply(id, RPL_TOPIC, &[&channel], &text);
+                let at = (at / 1000).to_string();
+                self.reply_words(id, RPL_TOPICWHOTIME, &[&channel, &setter, &at]);
             }
-            None if asked => self.reply(
-                id,
-                RPL_NOTOPIC,
-                &[&channel],
-                "No topic is set (an open Party room)",
-            ),
+            None if asked => self.reply(id, RPL_NOTOPIC, &[&channel], "No topic is set"),
             None => {}
         }
     }
@@ -414,17 +422,20 @@ impl Hub {
                 );
             };
             let created = (state.created_ms / 1000).to_string();
+            let locked = room.host().is_some()
+                || self.channel_ops.get(&room).is_some_and(|c| c.topic_locked);
             match changes.trim_start_matches('+') {
                 "" => {
-                    self.reply_words(id, RPL_CHANNELMODEIS, &[&channel, "+nt"]);
+                    let modes = if locked { "+nt" } else { "+n" };
+                    self.reply_words(id, RPL_CHANNELMODEIS, &[&channel, modes]);
                     self.reply_words(id, RPL_CREATIONTIME, &[&channel, &created]);
                 }
                 "b" => self.reply(id, RPL_ENDOFBANLIST, &[&channel], "End of channel ban list"),
-                _ => self.reply(
+                _ => self.change_channel_modes(
                     id,
-                    ERR_CHANOPRIVSNEEDED,
-                    &[&channel],
-                    "You're not channel operator: Party rooms have no modes to change",
+                    target,
+                    changes,
+                    params.get(2..).unwrap_or_default(),
                 ),
             }
             return;

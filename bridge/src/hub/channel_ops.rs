@@ -1,0 +1,287 @@
+//! Channel operators of an open room's channel on this bridge, as IRC users expect
+//! of any server: whoever opens the channel here gets `@`, and operators may give
+//! `@` to others, KICK IRC users of this bridge, and set the channel's topic (`+t`
+//! keeps that to operators). None of it reaches the Party room: operators rule this
+//! bridge's IRC users only, the topic is shown on this bridge only, and a room peer
+//! is nobody's to kick from here. A host's room has one operator, its host, whose
+//! rules come from its key.
+
+use std::collections::HashSet;
+
+use party_core::ids::RoomName;
+
+use crate::irc::line::build;
+use crate::irc::names::{channel_of, channel_room, fold};
+use crate::irc::numeric::*;
+
+use super::{ClientId, Hub};
+
+/// What this bridge keeps of an open room's channel beyond the room.
+#[derive(Default)]
+pub struct ChannelOps {
+    pub ops: HashSet<ClientId>,
+    /// Set on this bridge: the text, who set it and when (Unix ms).
+    pub topic: Option<(String, String, u64)>,
+    /// `+t`: only operators may set the topic.
+    pub topic_locked: bool,
+}
+
+impl Hub {
+    /// `id` opened `room`'s channel here: in an open room it is its first operator.
+    pub(super) fn opened_channel(&mut self, id: ClientId, room: &RoomName) {
+        if room.host().is_none() {
+            let channel = self.channel_ops.entry(room.clone()).or_default();
+            channel.ops.insert(id);
+            channel.topic_locked = true;
+        }
+    }
+
+    /// `id` left `room`'s channel; the channel's state goes with its last member.
+    pub(super) fn left_channel(&mut self, id: ClientId, room: &RoomName) {
+        if self.rooms.get(room).is_none() {
+            self.channel_ops.remove(room);
+        } else if let Some(channel) = self.channel_ops.get_mut(room) {
+            channel.ops.remove(&id);
+        }
+    }
+
+    /// Whether `id` is an operator of `room`'s channel on this bridge (its host, in
+    /// a host's room).
+    pub(super) fn is_channel_op(&self, id: ClientId, room: &RoomName) -> bool {
+        match room.host() {
+            Some(host) => self
+                .clients
+                .get(&id)
+                .and_then(|c| c.identity.as_ref())
+                .is_some_and(|me| me.secret.handle() == host),
+            None => self
+                .channel_ops
+                .get(room)
+                .is_some_and(|channel| channel.ops.contains(&id)),
+        }
+    }
+
+    /// The checks every operator command starts with: the channel exists here, the
+    /// asker is on it and is an operator. The room and channel name if it may go on.
+    fn operator_of(&mut self, id: ClientId, target: &str) -> Option<(RoomName, String)> {
+        let room = match channel_room(target) {
+            Ok(room) => room,
+            Err(bad) => {
+                self.reply(id, bad.code, &[target], &bad.reason);
+                return None;
+            }
+        };
+        if self.rooms.get(&room).is_none() {
+            self.reply(id, ERR_NOSUCHCHANNEL, &[target], "No such channel");
+            return None;
+        }
+        if !self
+            .clients
+            .get(&id)
+            .is_some_and(|c| c.channels.contains(&room))
+        {
+            self.reply(
+                id,
+                ERR_NOTONCHANNEL,
+                &[target],
+                "You're not on that channel",
+            );
+            return None;
+        }
+        let channel = channel_of(&room);
+        if !self.is_channel_op(id, &room) {
+            self.reply(
+                id,
+                ERR_CHANOPRIVSNEEDED,
+                &[&channel],
+                "You're not channel operator",
+            );
+            return None;
+        }
+        Some((room, channel))
+    }
+
+    /// An IRC user of this bridge on `room`'s channel, by nick; the reply says why
+    /// not otherwise.
+    fn member_by_nick(&mut self, id: ClientId, room: &RoomName, nick: &str) -> Option<ClientId> {
+        let channel = channel_of(room);
+        match self.nicks.get(&fold(nick)).copied() {
+            Some(member)
+                if self
+                    .clients
+                    .get(&member)
+                    .is_some_and(|c| c.channels.contains(room)) =>
+            {
+                Some(member)
+            }
+            Some(_) => {
+                self.reply(
+                    id,
+                    ERR_USERNOTINCHANNEL,
+                    &[nick, &channel],
+                    "They aren't on that channel",
+                );
+                None
+            }
+            None if party_core::ids::Handle::parse(&fold(nick)).is_ok() => {
+                self.reply(id, ERR_CHANOPRIVSNEEDED, &[&channel], "A Party room peer is not this bridge's to remove or promote: only its room's host rules the room");
+                None
+            }
+            None => {
+                self.reply(id, ERR_NOSUCHNICK, &[nick], "No such nick/channel");
+                None
+            }
+        }
+    }
+
+    /// KICK <channel> <nick> [:reason]: the IRC user leaves the channel, and so its
+    /// room.
+    pub(super) fn kick(&mut self, id: ClientId, params: &[&str], now_ms: u64) {
+        let (Some(&target), Some(&nick)) = (params.first(), params.get(1)) else {
+            self.reply(id, ERR_NEEDMOREPARAMS, &["KICK"], "Not enough parameters");
+            return;
+        };
+        let Some((room, channel)) = self.operator_of(id, target) else {
+            return;
+        };
+        let Some(victim) = self.member_by_nick(id, &room, nick) else {
+            return;
+        };
+        let Some(kicker) = self
+            .clients
+            .get(&id)
+            .map(|c| (c.prefix(), c.nick_or_star().to_owned()))
+        else {
+            return;
+        };
+        let victim_nick = self
+            .clients
+            .get(&victim)
+            .map(|c| c.nick_or_star().to_owned())
+            .unwrap_or_default();
+        let reason = params
+            .get(2)
+            .filter(|r| !r.is_empty())
+            .map_or(kicker.1.as_str(), |r| r);
+        let body = build(&kicker.0, "KICK", &[&channel, &victim_nick], Some(reason));
+        let members = self.members_of(&room);
+        self.fan_out(&members, &body, Default::default());
+        self.leave_room(victim, &room, now_ms);
+    }
+
+    /// MODE <channel> <changes> [nicks]: `+o`/`-o` and `+t`/`-t`, by an operator of
+    /// an open room's channel.
+    pub(super) fn change_channel_modes(
+        &mut self,
+        id: ClientId,
+        target: &str,
+        changes: &str,
+        args: &[&str],
+    ) {
+        let Some((room, channel)) = self.operator_of(id, target) else {
+            return;
+        };
+        if room.host().is_some() {
+            self.reply(
+                id,
+                ERR_CHANOPRIVSNEEDED,
+                &[&channel],
+                "A host's room has no modes to change: its host's key rules it",
+            );
+            return;
+        }
+        let mut args = args.iter();
+        let mut adding = true;
+        let mut applied = String::new();
+        let mut applied_args: Vec<String> = Vec::new();
+        for c in changes.chars() {
+            match c {
+                '+' => adding = true,
+                '-' => adding = false,
+                't' => {
+                    let Some(state) = self.channel_ops.get_mut(&room) else {
+                        continue;
+                    };
+                    if state.topic_locked != adding {
+                        state.topic_locked = adding;
+                        applied.push(if adding { '+' } else { '-' });
+                        applied.push('t');
+                    }
+                }
+                'o' => {
+                    let Some(nick) = args.next() else {
+                        self.reply(id, ERR_NEEDMOREPARAMS, &["MODE"], "Not enough parameters");
+                        continue;
+                    };
+                    let Some(member) = self.member_by_nick(id, &room, nick) else {
+                        continue;
+                    };
+                    let Some(state) = self.channel_ops.get_mut(&room) else {
+                        continue;
+                    };
+                    let changed = if adding {
+                        state.ops.insert(member)
+                    } else {
+                        state.ops.remove(&member)
+                    };
+                    if changed {
+                        applied.push(if adding { '+' } else { '-' });
+                        applied.push('o');
+                        applied_args.push(
+                            self.clients
+                                .get(&member)
+                                .map(|c| c.nick_or_star().to_owned())
+                                .unwrap_or_default(),
+                        );
+                    }
+                }
+                other => {
+                    self.reply(
+                        id,
+                        ERR_UNKNOWNMODE,
+                        &[&other.to_string()],
+                        "is unknown mode char to me",
+                    );
+                }
+            }
+        }
+        if applied.is_empty() {
+            return;
+        }
+        let Some(prefix) = self.clients.get(&id).map(|c| c.prefix()) else {
+            return;
+        };
+        let mut params: Vec<&str> = vec![&channel, &applied];
+        params.extend(applied_args.iter().map(String::as_str));
+        let body = build(&prefix, "MODE", &params, None);
+        let members = self.members_of(&room);
+        self.fan_out(&members, &body, Default::default());
+    }
+
+    /// TOPIC <channel> :text in an open room: set (or, empty, cleared) on this bridge.
+    pub(super) fn set_topic(&mut self, id: ClientId, room: &RoomName, text: &str, now_ms: u64) {
+        let channel = channel_of(room);
+        let locked = self.channel_ops.get(room).is_some_and(|c| c.topic_locked);
+        if room.host().is_some() || (locked && !self.is_channel_op(id, room)) {
+            let why = if room.host().is_some() {
+                "You're not channel operator: a host's room is described by its host's key"
+            } else {
+                "You're not channel operator"
+            };
+            self.reply(id, ERR_CHANOPRIVSNEEDED, &[&channel], why);
+            return;
+        }
+        let Some((prefix, nick)) = self
+            .clients
+            .get(&id)
+            .map(|c| (c.prefix(), c.nick_or_star().to_owned()))
+        else {
+            return;
+        };
+        let state = self.channel_ops.entry(room.clone()).or_default();
+        state.topic = (!text.is_empty()).then(|| (text.to_owned(), nick, now_ms));
+        let body = build(&prefix, "TOPIC", &[&channel], Some(text));
+        let members = self.members_of(room);
+        self.fan_out(&members, &body, Default::default());
+    }
+}
