@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use party_core::ids::RoomName;
 
 use crate::irc::line::build;
-use crate::irc::names::{channel_of, channel_room, fold};
+use crate::irc::names::{channel_of, fold};
 use crate::irc::numeric::*;
 
 use super::{ClientId, Hub};
@@ -61,44 +61,20 @@ impl Hub {
         }
     }
 
-    /// The checks every operator command starts with: the channel exists here, the
-    /// asker is on it and is an operator. The room and channel name if it may go on.
-    fn operator_of(&mut self, id: ClientId, target: &str) -> Option<(RoomName, String)> {
-        let room = match channel_room(target) {
-            Ok(room) => room,
-            Err(bad) => {
-                self.reply(id, bad.code, &[target], &bad.reason);
-                return None;
-            }
-        };
-        if self.rooms.get(&room).is_none() {
-            self.reply(id, ERR_NOSUCHCHANNEL, &[target], "No such channel");
-            return None;
-        }
-        if !self
-            .clients
-            .get(&id)
-            .is_some_and(|c| c.channels.contains(&room))
-        {
-            self.reply(
-                id,
-                ERR_NOTONCHANNEL,
-                &[target],
-                "You're not on that channel",
-            );
-            return None;
-        }
-        let channel = channel_of(&room);
-        if !self.is_channel_op(id, &room) {
+    /// Whether `id` may run an operator command on `room`'s channel (one it is on);
+    /// if not, it is told so.
+    fn require_op(&mut self, id: ClientId, room: &RoomName) -> bool {
+        let op = self.is_channel_op(id, room);
+        if !op {
+            let channel = channel_of(room);
             self.reply(
                 id,
                 ERR_CHANOPRIVSNEEDED,
                 &[&channel],
                 "You're not channel operator",
             );
-            return None;
         }
-        Some((room, channel))
+        op
     }
 
     /// An IRC user of this bridge on `room`'s channel, by nick; the reply says why
@@ -141,9 +117,13 @@ impl Hub {
             self.reply(id, ERR_NEEDMOREPARAMS, &["KICK"], "Not enough parameters");
             return;
         };
-        let Some((room, channel)) = self.operator_of(id, target) else {
+        let Some(room) = self.channel_joined(id, target) else {
             return;
         };
+        if !self.require_op(id, &room) {
+            return;
+        }
+        let channel = channel_of(&room);
         let Some(victim) = self.member_by_nick(id, &room, nick) else {
             return;
         };
@@ -174,13 +154,15 @@ impl Hub {
     pub(super) fn change_channel_modes(
         &mut self,
         id: ClientId,
-        target: &str,
+        room: &RoomName,
         changes: &str,
         args: &[&str],
     ) {
-        let Some((room, channel)) = self.operator_of(id, target) else {
+        if !self.require_op(id, room) {
             return;
-        };
+        }
+        let room = room.clone();
+        let channel = channel_of(&room);
         if room.host().is_some() {
             self.reply(
                 id,

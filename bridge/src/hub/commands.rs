@@ -210,31 +210,9 @@ impl Hub {
         };
         let reason = params.get(1).copied().unwrap_or("");
         for target in targets.split(',').filter(|t| !t.is_empty()) {
-            let room = match channel_room(target) {
-                Ok(room) => room,
-                Err(bad) => {
-                    self.reply(id, bad.code, &[target], &bad.reason);
-                    continue;
-                }
-            };
-            if self.rooms.get(&room).is_none() {
-                self.reply(id, ERR_NOSUCHCHANNEL, &[target], "No such channel");
-                continue;
+            if let Some(room) = self.channel_joined(id, target) {
+                self.part_room(id, &room, reason, now_ms);
             }
-            if !self
-                .clients
-                .get(&id)
-                .is_some_and(|c| c.channels.contains(&room))
-            {
-                self.reply(
-                    id,
-                    ERR_NOTONCHANNEL,
-                    &[target],
-                    "You're not on that channel",
-                );
-                continue;
-            }
-            self.part_room(id, &room, reason, now_ms);
         }
     }
 

@@ -116,6 +116,32 @@ impl Hub {
             .is_some_and(|c| c.channels.contains(room))
     }
 
+    /// The room of `target` if it is a channel `id` is on; otherwise `id` is told
+    /// why not: a bad name, 403 when nobody here is in it, 442.
+    pub(super) fn channel_joined(&mut self, id: ClientId, target: &str) -> Option<RoomName> {
+        let room = match channel_room(target) {
+            Ok(room) => room,
+            Err(bad) => {
+                self.reply(id, bad.code, &[target], &bad.reason);
+                return None;
+            }
+        };
+        if self.rooms.get(&room).is_none() {
+            self.reply(id, ERR_NOSUCHCHANNEL, &[target], "No such channel");
+            return None;
+        }
+        if !self.is_on(id, &room) {
+            self.reply(
+                id,
+                ERR_NOTONCHANNEL,
+                &[target],
+                "You're not on that channel",
+            );
+            return None;
+        }
+        Some(room)
+    }
+
     /// WHO <channel> lists its members; WHO <mask> everyone whose nick, user, host
     /// or real name matches it (`*` and `?` as wildcards, nicks without case), but
     /// an invisible (+i) user only to those who share a channel with it, or when
@@ -350,21 +376,9 @@ impl Hub {
             self.reply(id, ERR_NEEDMOREPARAMS, &["TOPIC"], "Not enough parameters");
             return;
         };
-        let room = match channel_room(target) {
-            Ok(room) => room,
-            Err(bad) => return self.reply(id, bad.code, &[target], &bad.reason),
+        let Some(room) = self.channel_joined(id, target) else {
+            return;
         };
-        if self.rooms.get(&room).is_none() {
-            return self.reply(id, ERR_NOSUCHCHANNEL, &[target], "No such channel");
-        }
-        if !self.is_on(id, &room) {
-            return self.reply(
-                id,
-                ERR_NOTONCHANNEL,
-                &[target],
-                "You're not on that channel",
-            );
-        }
         if let Some(text) = params.get(1) {
             return self.set_topic(id, &room, text, now_ms);
         }
@@ -405,21 +419,12 @@ impl Hub {
         };
         let changes = params.get(1).copied().unwrap_or("");
         if target.starts_with('#') {
-            let room = match channel_room(target) {
-                Ok(room) => room,
-                Err(bad) => return self.reply(id, bad.code, &[target], &bad.reason),
+            let Some(room) = self.channel_joined(id, target) else {
+                return;
             };
             let channel = channel_of(&room);
-            if self.rooms.get(&room).is_none() {
-                return self.reply(id, ERR_NOSUCHCHANNEL, &[target], "No such channel");
-            }
-            let Some(state) = self.rooms.get(&room).filter(|_| self.is_on(id, &room)) else {
-                return self.reply(
-                    id,
-                    ERR_NOTONCHANNEL,
-                    &[target],
-                    "You're not on that channel",
-                );
+            let Some(state) = self.rooms.get(&room) else {
+                return;
             };
             let created = (state.created_ms / 1000).to_string();
             let locked = room.host().is_some()
@@ -433,7 +438,7 @@ impl Hub {
                 "b" => self.reply(id, RPL_ENDOFBANLIST, &[&channel], "End of channel ban list"),
                 _ => self.change_channel_modes(
                     id,
-                    target,
+                    &room,
                     changes,
                     params.get(2..).unwrap_or_default(),
                 ),
