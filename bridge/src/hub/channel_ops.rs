@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use party_core::ids::RoomName;
 
 use crate::irc::line::build;
-use crate::irc::names::{channel_of, fold};
+use crate::irc::names::{channel_of, fold, is_handle};
 use crate::irc::numeric::*;
 
 use super::{ClientId, Hub};
@@ -99,7 +99,7 @@ impl Hub {
                 );
                 None
             }
-            None if party_core::ids::Handle::parse(&fold(nick)).is_ok() => {
+            None if is_handle(nick) => {
                 self.reply(id, ERR_CHANOPRIVSNEEDED, &[&channel], "A Party room peer is not this bridge's to remove or promote: only its room's host rules the room");
                 None
             }

@@ -9,7 +9,7 @@ use party_core::{ChatMessage, LeaveReason, PeerInfo, RoomEvent, SendError, Trust
 
 use crate::irc::formatting::strip_formatting;
 use crate::irc::line::build;
-use crate::irc::names::{channel_of, channel_room, fold};
+use crate::irc::names::{channel_of, channel_room, fold, is_handle};
 use crate::irc::numeric::*;
 use crate::irc::split::split_text;
 use crate::irc::visible::visible;
@@ -157,7 +157,7 @@ impl Hub {
     /// room peer's handle is not a nick one can message.
     fn say_to_nick(&mut self, id: ClientId, command: &str, target: &str, text: &str, now_ms: u64) {
         let Some(&to) = self.nicks.get(&fold(target)) else {
-            let reason = if party_core::ids::Handle::parse(&fold(target)).is_ok() {
+            let reason = if is_handle(target) {
                 "No such nick: that is a Party room peer, and Party rooms have no private messages; speak in the channel"
             } else {
                 "No such nick/channel"

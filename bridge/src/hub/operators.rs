@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::irc::line::build;
-use crate::irc::names::fold;
+use crate::irc::names::{fold, is_handle};
 use crate::irc::numeric::*;
 
 use super::{ClientId, Hub};
@@ -64,7 +64,7 @@ impl Hub {
             return;
         };
         let Some(&victim) = self.nicks.get(&fold(target)) else {
-            let why = if party_core::ids::Handle::parse(&fold(target)).is_ok() {
+            let why = if is_handle(target) {
                 "No such nick: that is a Party room peer, which is not connected here"
             } else {
                 "No such nick/channel"

@@ -35,6 +35,12 @@ pub fn check_nick(nick: &str) -> Result<(), String> {
 
 /// Nicks shaped like a Party handle name room peers on IRC, so an IRC user may take
 /// only its own: nobody can pose as `big-red-apple` in a channel.
+/// Whether `nick` is spelled as a Party handle: then it names a room peer, never an
+/// IRC user of this bridge (none may take another's handle as its nick).
+pub fn is_handle(nick: &str) -> bool {
+    Handle::parse(&fold(nick)).is_ok()
+}
+
 pub fn check_nick_for(nick: &str, own: &Handle) -> Result<(), String> {
     check_nick(nick)?;
     let folded = fold(nick);
