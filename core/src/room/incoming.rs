@@ -16,7 +16,7 @@ use super::budgets::Spend;
 use super::echoes::Echo;
 use super::peers::{NoPlace, PeerRecord};
 use super::pins::News;
-use super::replies::NotScheduled;
+use super::replies::{NotScheduled, PendingReplies};
 use super::{
     chat_message, delivery, rejected, Delivery, LeaveReason, Output, Room, RoomEvent, State, Trust,
 };
@@ -79,18 +79,17 @@ impl Room {
         }
         let tracked = self.peers.get(&from).map(|record| record.handle.clone());
         // An answer to someone else only tells us the joiner was answered, which
-        // matters only while we owe it an answer too (a v1 client's encoding can get
-        // past `answer_not_ours`).
-        let for_us = match envelope {
-            Envelope::Roster(roster) => self.is_member(&roster.to),
-            Envelope::HistoryResponse(response) => {
-                let for_us = self.is_member(&response.to);
-                if !for_us && !self.replies.is_pending(&response.to) {
+        // matters only while we owe it an answer too (what `answer_not_ours` did not
+        // catch by its first bytes: a v1 client's encoding, say).
+        let for_us = match self.answer_to(envelope) {
+            Some((to, owed)) => {
+                let for_us = self.is_member(to);
+                if !for_us && !owed.is_pending(to) {
                     return Vec::new();
                 }
                 for_us
             }
-            _ => true,
+            None => true,
         };
         let spend = match envelope {
             // Unknown connections have nothing to end, and a goodbye pins nothing: a
@@ -540,6 +539,16 @@ impl Room {
             return false;
         };
         !self.is_member(&id) && !owed.is_pending(&id)
+    }
+
+    /// For an answer to a joiner (a roster or a history-response): the joiner, and
+    /// the replies of that kind we may owe it.
+    fn answer_to<'e>(&self, envelope: &'e Envelope) -> Option<(&'e PeerId, &PendingReplies)> {
+        match envelope {
+            Envelope::Roster(roster) => Some((&roster.to, &self.roster_replies)),
+            Envelope::HistoryResponse(response) => Some((&response.to, &self.replies)),
+            _ => None,
+        }
     }
 
     /// Someone else answered a joiner we owe a reply. We stay quiet only if that answer
