@@ -240,6 +240,8 @@ impl Hub {
         if let Some(client) = self.clients.get_mut(&id) {
             client.identity = Some(Identity { secret, peer_id });
         }
+        let registered = self.clients.values().filter(|c| c.registered()).count();
+        self.most_users = self.most_users.max(registered);
         self.welcome(id, &nick, handle.as_str());
         match secret_text {
             Some(secret) => self.server_notice(
@@ -313,7 +315,6 @@ impl Hub {
         });
         let unknown = self.clients.values().filter(|c| !c.registered()).count();
         let opers = self.clients.values().filter(|c| c.oper).count().to_string();
-        self.most_users = self.most_users.max(users);
         let most = self.most_users.to_string();
         let channels = self.rooms.len().to_string();
         let visible = users - invisible;
