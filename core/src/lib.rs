@@ -24,6 +24,7 @@ mod hex;
 pub mod avatar;
 pub mod captcha;
 pub mod connection;
+pub mod credentials;
 pub mod derive;
 pub mod envelope;
 pub mod ids;
@@ -44,6 +45,6 @@ pub mod words;
 mod test_support;
 
 pub use room::{
-    ChatMessage, Composed, LeaveReason, LocalPeer, MemberError, Output, PeerInfo, Room, RoomEvent,
-    SendError, Trust,
+    ChatMessage, Composed, HostAction, HostError, LeaveReason, LocalPeer, MemberError, Output,
+    PeerInfo, Room, RoomEvent, SendError, Trust,
 };

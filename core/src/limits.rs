@@ -282,6 +282,16 @@ pub const MENTION_FRESH_MS: u64 = 10 * 60_000;
 /// Answers one agent may give one mention of it.
 pub const REPLIES_PER_MENTION: u8 = 3;
 
+/// Longest room description, in characters: a line under the room's name.
+pub const DESCRIPTION_MAX_CHARS: usize = 300;
+
+/// How long a kick keeps a handle out unless the host says otherwise.
+pub const KICK_MS: u64 = 10 * 60_000;
+
+/// Kicks and mutes a room remembers at once; beyond it, the one that ends first
+/// makes way.
+pub const SANCTIONS_REMEMBERED: usize = 256;
+
 /// Recent messages a room keeps for agents to answer (within `MENTION_FRESH_MS`).
 pub const RECENT_CALLS_REMEMBERED: usize = 256;
 

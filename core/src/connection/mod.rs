@@ -21,7 +21,9 @@
 //! - Leaving says goodbye, then disconnects cleanly (which cancels the will).
 
 use crate::ids::{DisplayName, MessageId, PeerId};
-use crate::room::{Composed, LocalPeer, MemberError, Output, Room, RoomEvent, SendError};
+use crate::room::{
+    Composed, HostAction, HostError, LocalPeer, MemberError, Output, Room, RoomEvent, SendError,
+};
 
 /// Random bytes an MQTT client id is made of.
 pub const CLIENT_ID_RANDOM_BYTES: usize = 18;
@@ -306,6 +308,23 @@ impl Connection {
     pub fn seal_composed(&mut self, composed: Composed) -> Result<Vec<Output>, SendError> {
         self.require_live()?;
         let outputs = self.room.seal_composed(composed);
+        Ok(self.pass(outputs))
+    }
+
+    /// See `Room::host_action`; only while live, so every peer hears it now.
+    pub fn host_action(
+        &mut self,
+        now_ms: u64,
+        action: HostAction,
+    ) -> Result<Vec<Output>, HostError> {
+        if self.watching || self.state != LinkState::Live {
+            return Err(match self.state {
+                LinkState::Left => HostError::NotJoined,
+                _ if self.watching => HostError::NotJoined,
+                _ => HostError::Offline,
+            });
+        }
+        let outputs = self.room.host_action(now_ms, action)?;
         Ok(self.pass(outputs))
     }
 

@@ -20,6 +20,17 @@ pub(crate) trait FieldSink {
         }
     }
 
+    /// A non-negative integer: a JSON number, and 8 bytes big-endian in the canonical
+    /// form (as `t` is).
+    fn number(&mut self, name: &'static str, value: u64);
+
+    /// An optional number: absent values are skipped by both forms.
+    fn opt_number(&mut self, name: &'static str, value: Option<u64>) {
+        if let Some(value) = value {
+            self.number(name, value);
+        }
+    }
+
     /// Relayed envelopes (a history log, a roster): JSON carries the entries, the
     /// canonical form their digests.
     fn entries<B: Relayed>(&mut self, name: &'static str, entries: &[Sealed<B>]);

@@ -39,6 +39,12 @@ pub enum DecodeError {
         index: usize,
         error: Box<DecodeError>,
     },
+    #[error("field `ceiling`: {0}")]
+    Level(crate::policy::LevelError),
+    #[error("policy: {0}")]
+    Policy(crate::policy::PolicyError),
+    #[error("field `text`: {0}")]
+    Description(super::description::DescriptionTooLong),
     #[error(transparent)]
     Signature(#[from] SignatureError),
 }

@@ -48,6 +48,21 @@ pub(super) fn opt_id<T>(
         .transpose()
 }
 
+/// A non-negative JSON integer, if present.
+pub(super) fn opt_u64(obj: &Object, field: &'static str) -> Result<Option<u64>, DecodeError> {
+    match obj.get(field) {
+        None => Ok(None),
+        Some(value) => value.as_u64().map(Some).ok_or(DecodeError::WrongType {
+            field,
+            expected: "a non-negative integer",
+        }),
+    }
+}
+
+pub(super) fn req_u64(obj: &Object, field: &'static str) -> Result<u64, DecodeError> {
+    opt_u64(obj, field)?.ok_or(DecodeError::Missing(field))
+}
+
 /// `t`: the sender's clock in Unix ms, a non-negative JSON integer.
 pub(super) fn req_time(obj: &Object) -> Result<u64, DecodeError> {
     obj.get("t")

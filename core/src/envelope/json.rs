@@ -31,7 +31,7 @@ impl JsonObject {
         self.out.push(b':');
     }
 
-    pub(super) fn number(&mut self, name: &str, value: u64) {
+    fn write_number(&mut self, name: &str, value: u64) {
         self.key(name);
         self.out.extend_from_slice(value.to_string().as_bytes());
     }
@@ -61,6 +61,10 @@ impl FieldSink for JsonObject {
     fn text(&mut self, name: &'static str, value: &str) {
         self.key(name);
         push_string(&mut self.out, value);
+    }
+
+    fn number(&mut self, name: &'static str, value: u64) {
+        self.write_number(name, value);
     }
 
     fn entries<B: Relayed>(&mut self, name: &'static str, entries: &[Sealed<B>]) {
@@ -95,7 +99,7 @@ pub(super) fn envelope_json(
     push_string(&mut json.out, kind);
     fields(&mut json);
     json.text("from", from.as_str());
-    json.number("t", t);
+    json.write_number("t", t);
     if let Some(seal) = seal {
         json.seal(seal);
     }

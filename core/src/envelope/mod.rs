@@ -9,6 +9,7 @@
 mod body;
 mod decode;
 mod departure;
+mod description;
 mod encode;
 mod error;
 mod fields;
@@ -18,7 +19,9 @@ mod json;
 mod log_entry;
 mod msg;
 mod presence;
+mod room_policy;
 mod roster;
+mod sanction;
 mod seal_fields;
 mod sealed;
 mod text;
@@ -26,6 +29,7 @@ mod typing;
 
 pub use decode::{decode, parse, EntryRejection, Parsed, Received};
 pub use departure::{Departure, LegacyPresence};
+pub use description::{Description, DescriptionTooLong};
 pub use encode::{encode_signed, encode_unsigned};
 pub use error::DecodeError;
 pub use history_request::HistoryRequest;
@@ -34,7 +38,9 @@ pub use json::SEAL_JSON_MAX_BYTES;
 pub use log_entry::LogEntry;
 pub use msg::Msg;
 pub use presence::Presence;
+pub use room_policy::RoomPolicy;
 pub use roster::{PresenceEntry, Roster};
+pub use sanction::Sanction;
 pub use sealed::Sealed;
 pub use text::{ChatText, TextError};
 pub use typing::Typing;
@@ -136,6 +142,14 @@ envelope_types! {
     Roster(Roster) = "roster",
     /// Someone is writing a message (shown for a few seconds).
     Typing(Typing) = "typing",
+    /// The host's rules for agents (counts only under the host's pinned key).
+    Policy(RoomPolicy) = "policy",
+    /// The host sends a handle away for a while (host's key only).
+    Kick(Sanction) = "kick",
+    /// The host silences a handle for a while (host's key only).
+    Mute(Sanction) = "mute",
+    /// What the host says the room is for (host's key only).
+    Description(Description) = "description",
 }
 
 /// Clamps a peer's timestamp into `[now - TIMESTAMP_WINDOW_MS, now]`: peers' clocks

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use super::{mentions, Level, Policy};
+use super::{mentions, Level, Policy, SanctionKind, Sanctions};
 use crate::ids::{DisplayName, Handle, MessageId};
 use crate::limits::{
     AGENT_RATE_WINDOW_MS, MENTION_FRESH_MS, RECENT_CALLS_REMEMBERED, REPLIES_PER_MENTION,
@@ -32,9 +32,14 @@ pub enum Verdict {
     Hide(Hidden),
 }
 
-/// Why an agent's message is held back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Why a message is held back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Hidden {
+    /// The host kicked its sender, who is not back yet.
+    Kicked,
+    /// The host muted its sender.
+    Muted,
     /// Its level is `off`.
     Off,
     /// Its level is `draft`: only an approved draft reaches the room.
@@ -55,6 +60,8 @@ pub enum Hidden {
 impl fmt::Display for Hidden {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Hidden::Kicked => "the host kicked its sender out of this room for now",
+            Hidden::Muted => "the host muted its sender in this room",
             Hidden::Off => "its level here is off",
             Hidden::DraftOnly => "its level here is draft: its owner must approve what it says",
             Hidden::NotCalled => {
@@ -93,6 +100,7 @@ pub struct Gate {
     /// When each agent's shown messages were received, within the rate window.
     shown: HashMap<Handle, VecDeque<u64>>,
     hidden: u64,
+    sanctions: Sanctions,
 }
 
 impl Gate {
@@ -104,6 +112,7 @@ impl Gate {
             hops: 0,
             shown: HashMap::new(),
             hidden: 0,
+            sanctions: Sanctions::default(),
         }
     }
 
@@ -121,56 +130,135 @@ impl Gate {
         self.hidden
     }
 
+    /// Who the host holds back.
+    pub fn sanctions(&self) -> &Sanctions {
+        &self.sanctions
+    }
+
+    /// The host kicks, mutes or lets back a handle.
+    pub fn sanction(&mut self, now_ms: u64, kind: SanctionKind, handle: &Handle, until: u64) {
+        self.sanctions.set(now_ms, kind, handle, until);
+    }
+
+    /// What `judge` would say of `said` at `now_ms`, changing nothing: what an agent
+    /// runtime asks before it sends, to refuse with the reason instead.
+    pub fn check(&self, now_ms: u64, said: Said<'_>) -> Verdict {
+        match self.verdict(now_ms, said) {
+            Ok(_) => Verdict::Show,
+            Err(why) => Verdict::Hide(why),
+        }
+    }
+
     /// Judges `said`, received at `now_ms`, and remembers what a shown message
     /// changes (a person's words reset the hop count and may call agents in).
     pub fn judge(&mut self, now_ms: u64, said: Said<'_>) -> Verdict {
         self.forget_before(now_ms.saturating_sub(MENTION_FRESH_MS));
-        let is_host = self.host.as_ref() == Some(said.handle);
-        if !said.handle.is_bot() || is_host {
-            let by_person = !said.handle.is_bot();
-            if by_person {
-                self.hops = 0;
-            }
-            self.remember(now_ms, said, by_person);
-            return Verdict::Show;
-        }
-        match self.agent_verdict(now_ms, said) {
+        match self.verdict(now_ms, said) {
             Ok(hop) => {
-                if hop {
-                    self.hops = self.hops.saturating_add(1);
+                // The host speaks for its room as a person does, even as an agent:
+                // its words call agents in and end a chain of agents.
+                let by_person = !said.handle.is_bot() || self.is_host(said.handle);
+                if by_person {
+                    self.hops = 0;
+                } else {
+                    self.count_agent(now_ms, said, hop);
                 }
-                if let Some(answered) = said.re.and_then(|re| self.find_mut(re)) {
-                    *answered.answers.entry(said.handle.clone()).or_insert(0) += 1;
-                }
-                if self.policy.rate_per_minute().is_some() {
-                    self.shown
-                        .entry(said.handle.clone())
-                        .or_default()
-                        .push_back(now_ms);
-                }
-                self.remember(now_ms, said, false);
+                self.remember(now_ms, said, by_person);
                 Verdict::Show
             }
             Err(why) => {
                 self.hidden += 1;
-                // Remembered all the same: an answer to it carries its chain on, and
-                // is judged as one.
+                // Remembered all the same, as no person's: an answer to it carries
+                // its chain on, and is judged as one.
                 self.remember(now_ms, said, false);
                 Verdict::Hide(why)
             }
         }
     }
 
-    /// Whether an agent's message may show, and if so whether it is an agent-to-agent
-    /// hop.
-    fn agent_verdict(&mut self, now_ms: u64, said: Said<'_>) -> Result<bool, Hidden> {
+    /// The newest fresh message that calls `handle` (by handle or `name`) and that it
+    /// may still answer: what an agent that cannot say what it answers (an IRC bot)
+    /// is taken to answer when its rules require an answer.
+    pub fn open_call(
+        &self,
+        now_ms: u64,
+        handle: &Handle,
+        name: Option<&DisplayName>,
+    ) -> Option<MessageId> {
+        let fresh_since = now_ms.saturating_sub(MENTION_FRESH_MS);
+        self.recent
+            .iter()
+            .rev()
+            .take_while(|r| r.at >= fresh_since)
+            .find(|r| {
+                r.answers.get(handle).copied().unwrap_or(0) < REPLIES_PER_MENTION
+                    && mentions(&r.text, handle, name)
+            })
+            .map(|r| r.id.clone())
+    }
+
+    fn is_host(&self, handle: &Handle) -> bool {
+        self.host.as_ref() == Some(handle)
+    }
+
+    /// Whether `said` may show, and if so whether it is an agent-to-agent hop.
+    fn verdict(&self, now_ms: u64, said: Said<'_>) -> Result<bool, Hidden> {
+        if self.is_host(said.handle) {
+            return Ok(false);
+        }
+        if self
+            .sanctions
+            .until(now_ms, SanctionKind::Kick, said.handle)
+            .is_some()
+        {
+            return Err(Hidden::Kicked);
+        }
+        if self
+            .sanctions
+            .until(now_ms, SanctionKind::Mute, said.handle)
+            .is_some()
+        {
+            return Err(Hidden::Muted);
+        }
+        if !said.handle.is_bot() {
+            return Ok(false);
+        }
+        self.agent_verdict(now_ms, said)
+    }
+
+    /// A shown agent message: its hop, its answer to a mention, its place in the
+    /// rate window.
+    fn count_agent(&mut self, now_ms: u64, said: Said<'_>, hop: bool) {
+        if hop {
+            self.hops = self.hops.saturating_add(1);
+        }
+        if let Some(answered) = said.re.and_then(|re| self.find_mut(re)) {
+            *answered.answers.entry(said.handle.clone()).or_insert(0) += 1;
+        }
+        if self.policy.rate_per_minute().is_some() {
+            let window = self.shown.entry(said.handle.clone()).or_default();
+            while window
+                .front()
+                .is_some_and(|&at| at.saturating_add(AGENT_RATE_WINDOW_MS) <= now_ms)
+            {
+                window.pop_front();
+            }
+            window.push_back(now_ms);
+        }
+    }
+
+    fn agent_verdict(&self, now_ms: u64, said: Said<'_>) -> Result<bool, Hidden> {
         let level = self.policy.effective(said.owner_level);
         match level {
             Level::Off => return Err(Hidden::Off),
             Level::Draft => return Err(Hidden::DraftOnly),
             Level::Called | Level::Free | Level::Unleashed => {}
         }
-        let answered = said.re.and_then(|re| self.find(re));
+        let fresh_since = now_ms.saturating_sub(MENTION_FRESH_MS);
+        let answered = said
+            .re
+            .and_then(|re| self.find(re))
+            .filter(|r| r.at >= fresh_since);
         let calls_it = |r: &Recent| mentions(&r.text, said.handle, said.name);
         match answered {
             Some(r) if !r.by_person && (level < Level::Unleashed || !calls_it(r)) => {
@@ -195,14 +283,13 @@ impl Gate {
             return Err(Hidden::HopBound);
         }
         if let Some(rate) = self.policy.rate_per_minute() {
-            let window = self.shown.entry(said.handle.clone()).or_default();
-            while window
-                .front()
-                .is_some_and(|&at| at.saturating_add(AGENT_RATE_WINDOW_MS) <= now_ms)
-            {
-                window.pop_front();
-            }
-            if window.len() >= usize::from(rate) {
+            let in_window = self.shown.get(said.handle).map_or(0, |times| {
+                times
+                    .iter()
+                    .filter(|&&at| at.saturating_add(AGENT_RATE_WINDOW_MS) > now_ms)
+                    .count()
+            });
+            if in_window >= usize::from(rate) {
                 return Err(Hidden::Rate);
             }
         }

@@ -1,16 +1,30 @@
-//! Whether a message calls an agent in: `@handle` or `@name`, outside code.
+//! Whether a message calls an agent in: `@handle` or `@name` outside code, or the
+//! line addressed to it as IRC users address one another (`name: …`).
 
 use crate::ids::{DisplayName, Handle};
 
 /// Whether `text` mentions the agent `handle` (or its display `name`) as `@handle`
 /// or `@name`: a whole word after the `@`, not inside an e-mail address, and not
 /// inside a code span or block (text between runs of the same number of
-/// backticks), where a name is quoted rather than called. Names match without
-/// regard to ASCII case, as IRC nicks do.
+/// backticks), where a name is quoted rather than called. A line that opens with
+/// `handle:` or `name,` (how every IRC client addresses a nick) calls it too. Names
+/// match without regard to ASCII case, as IRC nicks do.
 pub fn mentions(text: &str, handle: &Handle, name: Option<&DisplayName>) -> bool {
-    outside_code(text).iter().any(|prose| {
-        called(prose, handle.as_str()) || name.is_some_and(|name| called(prose, name.as_str()))
-    })
+    let words = [Some(handle.as_str()), name.map(DisplayName::as_str)];
+    let words = words.iter().flatten();
+    words.clone().any(|word| addressed(text, word))
+        || outside_code(text)
+            .iter()
+            .any(|prose| words.clone().any(|word| called(prose, word)))
+}
+
+/// Whether `text` opens with `word:` or `word,` (IRC's way of speaking to a nick).
+fn addressed(text: &str, word: &str) -> bool {
+    let text = text.trim_start();
+    text.len() > word.len()
+        && text.is_char_boundary(word.len())
+        && text[..word.len()].eq_ignore_ascii_case(word)
+        && matches!(text[word.len()..].chars().next(), Some(':' | ','))
 }
 
 /// The parts of `text` that are not code. A run of backticks opens a span that the
@@ -110,6 +124,17 @@ mod tests {
             &bot(),
             Some(&name("calcbot"))
         ));
+    }
+
+    #[test]
+    fn a_line_addressed_to_the_agent_the_irc_way_calls_it() {
+        let calc = name("calcbot");
+        assert!(mentions("calcbot: 2+2?", &bot(), Some(&calc)));
+        assert!(mentions("  CalcBot, are you there", &bot(), Some(&calc)));
+        assert!(mentions("calm-teal-otter-bot: hi", &bot(), None));
+        assert!(!mentions("calcbotter: hi", &bot(), Some(&calc)));
+        assert!(!mentions("ask calcbot: later", &bot(), Some(&calc)));
+        assert!(!mentions("calcbot is quiet", &bot(), Some(&calc)));
     }
 
     #[test]

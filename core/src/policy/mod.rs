@@ -10,6 +10,7 @@ mod gate;
 mod level;
 mod mention;
 mod rules;
+mod sanctions;
 
 pub use gate::{Gate, Hidden, Said, Verdict};
 
@@ -18,3 +19,4 @@ mod gate_tests;
 pub use level::{Level, LevelError};
 pub use mention::mentions;
 pub use rules::{Policy, PolicyError};
+pub use sanctions::{SanctionKind, Sanctions};

@@ -50,18 +50,28 @@ impl Policy {
     };
 
     pub fn new(ceiling: Level, rate_per_minute: u32, hop_bound: u32) -> Result<Self, PolicyError> {
-        let rate = u8::try_from(rate_per_minute)
-            .ok()
-            .filter(|r| (AGENT_RATE_PER_MINUTE.0..=AGENT_RATE_PER_MINUTE.1).contains(r))
-            .ok_or(PolicyError::Rate(rate_per_minute))?;
-        let hops = u8::try_from(hop_bound)
-            .ok()
-            .filter(|h| (AGENT_HOP_BOUND.0..=AGENT_HOP_BOUND.1).contains(h))
-            .ok_or(PolicyError::Hops(hop_bound))?;
+        Self::from_wire(
+            ceiling,
+            Some(u64::from(rate_per_minute)),
+            u64::from(hop_bound),
+        )
+    }
+
+    /// A policy as a `policy` envelope carries it: no rate is an open room's "no
+    /// rate beyond the flood limits".
+    pub fn from_wire(ceiling: Level, rate: Option<u64>, hops: u64) -> Result<Self, PolicyError> {
+        let within = |n: u64, (low, high): (u8, u8)| {
+            u8::try_from(n).ok().filter(|n| (low..=high).contains(n))
+        };
+        let as_u32 = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        let rate_per_minute = rate
+            .map(|rate| within(rate, AGENT_RATE_PER_MINUTE).ok_or(PolicyError::Rate(as_u32(rate))))
+            .transpose()?;
+        let hop_bound = within(hops, AGENT_HOP_BOUND).ok_or(PolicyError::Hops(as_u32(hops)))?;
         Ok(Policy {
             ceiling,
-            rate_per_minute: Some(rate),
-            hop_bound: hops,
+            rate_per_minute,
+            hop_bound,
         })
     }
 

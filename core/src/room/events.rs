@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use crate::envelope::TextError;
+use crate::envelope::{DescriptionTooLong, TextError};
 use crate::ids::{AvatarSeed, Handle, MessageId, PeerId};
+use crate::policy::{Hidden, Policy, SanctionKind};
 use crate::sign::PublicKey;
 
 /// One thing the driver must do or know.
@@ -98,6 +99,35 @@ pub enum RoomEvent {
         peer: PeerInfo,
         until: u64,
     },
+    /// A message the room's rules hold back: never shown, never kept or relayed.
+    /// `hidden` counts every one so far, so a view can say "3 messages hidden by the
+    /// room's rules" (never a silent loss). `verified` is `false` like every alarm.
+    Held {
+        id: MessageId,
+        handle: Handle,
+        reason: Hidden,
+        /// `reason` in words.
+        why: String,
+        hidden: u64,
+        verified: bool,
+    },
+    /// The host's rules for agents, as they now stand.
+    Policy { policy: Policy, verified: bool },
+    /// The host kicked or muted `handle` until `until` (our clock), or let it back
+    /// (`until` absent). `isSelf`: it is one of us.
+    #[serde(rename_all = "camelCase")]
+    Sanction {
+        handle: Handle,
+        kind: SanctionKind,
+        until: Option<u64>,
+        is_self: bool,
+        verified: bool,
+    },
+    /// The host's description of the room (`text` absent: cleared).
+    Description {
+        text: Option<String>,
+        verified: bool,
+    },
     /// The room is live: subscribed, announced, history asked for. `offlineSince`:
     /// when the connection was lost, if we had been live before (what was said
     /// meanwhile is being asked for). `verified` is always `true`, as above.
@@ -134,6 +164,8 @@ pub enum LeaveReason {
     Timeout,
     /// Unsigned and silent, it made way for a newcomer in a full room (`MAX_PEERS`).
     Crowded,
+    /// The host kicked it out for a while.
+    Kicked,
 }
 
 /// A chat message as the room shows it.
@@ -210,8 +242,32 @@ pub enum SendError {
     NotAMember(PeerId),
     #[error(transparent)]
     Text(#[from] TextError),
+    /// An agent's text holds a credential: not sent, to no one.
+    #[error("not sent: the text contains {0}, which must never reach a room")]
+    Credential(crate::credentials::Credential),
+    /// The room's rules would hide it from everyone: not sent.
+    #[error("not sent: {0}")]
+    Held(Hidden),
     #[error("message {0} is not a failed message of ours (sent after all, or too old to retry)")]
     NothingToRetry(MessageId),
+}
+
+/// Why the host's own action (`Room::set_policy`, `kick`, `mute`, `describe`) was
+/// refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostError {
+    #[error("not in the room: enter it first")]
+    NotJoined,
+    #[error("not connected to the broker: nothing was sent")]
+    Offline,
+    #[error("this is an open room: it has no host, so nobody sets its rules")]
+    NoHost,
+    #[error("only the host, {0}, may do this here")]
+    NotHost(Handle),
+    #[error("the host cannot kick or mute itself")]
+    HostItself,
+    #[error(transparent)]
+    Description(#[from] DescriptionTooLong),
 }
 
 /// Why `Room::add_member` refused.
@@ -226,6 +282,9 @@ pub enum MemberError {
     Full,
     #[error("peer id {0} is already in use in this room")]
     PeerIdInUse(PeerId),
+    /// The host kicked this handle out of the room until then (our clock, Unix ms).
+    #[error("the host kicked {handle} out of this room for now")]
+    Kicked { handle: Handle, until: u64 },
     /// Joining would make every peer flag a key mismatch for this handle.
     #[error("handle {0} is pinned to another key in this room")]
     HandlePinnedToAnotherKey(Handle),

@@ -21,6 +21,7 @@ use super::{
     chat_message, delivery, rejected, Delivery, LeaveReason, Output, Room, RoomEvent, State, Trust,
 };
 use crate::envelope::{clamp_timestamp, PresenceEntry};
+use crate::policy::Verdict;
 use crate::sign::Seal;
 
 /// Whether a sender may speak as it claims.
@@ -99,6 +100,11 @@ impl Room {
             // nobody we could show as typing.
             Envelope::Typing(_) if tracked.is_none() => return Vec::new(),
             Envelope::Typing(_) => Spend::Presence,
+            // The host's rules: only the host's key counts, and it sends few.
+            Envelope::Policy(_)
+            | Envelope::Kick(_)
+            | Envelope::Mute(_)
+            | Envelope::Description(_) => Spend::Presence,
             Envelope::Announce(_) | Envelope::Leave(_) => Spend::Presence,
             // Not charged as history: answers to other joiners must not use up a
             // responder's budget for the answer to ours.
@@ -147,6 +153,10 @@ impl Room {
             Envelope::Leave(l) => self.on_leave(now_ms, l),
             Envelope::HistoryRequest(r) => self.on_history_request(now_ms, &r.from),
             Envelope::HistoryResponse(r) => self.on_history_response(now_ms, r, &received),
+            Envelope::Policy(_)
+            | Envelope::Kick(_)
+            | Envelope::Mute(_)
+            | Envelope::Description(_) => self.on_host_rule(now_ms, &received),
         }
     }
 
@@ -270,7 +280,7 @@ impl Room {
         if let Admission::Refuse(_) = self.admit(claim.from, Some(claim.handle), claim.key) {
             return false;
         }
-        if self.not_alive(claim, now_ms).is_some() {
+        if self.not_alive(claim, now_ms).is_some() || self.is_kicked(now_ms, claim.handle) {
             return false;
         }
         self.on_presence(now_ms, claim, out).is_some()
@@ -279,6 +289,10 @@ impl Room {
     fn on_announce(&mut self, now_ms: u64, claim: &Claim<'_>) -> Vec<Output> {
         if let Some(reason) = self.not_alive(claim, now_ms) {
             return vec![rejected(reason)];
+        }
+        // Kicked: not here until the kick runs out (it was reported once, when it came).
+        if self.is_kicked(now_ms, claim.handle) {
+            return Vec::new();
         }
         let mut out = Vec::new();
         self.on_presence(now_ms, claim, &mut out);
@@ -306,7 +320,11 @@ impl Room {
             relayed: false,
         };
         let mut out = Vec::new();
+        let kicked = self.is_kicked(now_ms, &msg.handle);
         let trust = match self.not_alive(&claim, now_ms) {
+            // A kicked handle is not here: what it says is judged (and held back) as
+            // a message, but is no sign of life.
+            None if kicked => self.judge_claim(&msg.handle, &msg.from, key, &mut out),
             None => match self.on_presence(now_ms, &claim, &mut out) {
                 Some(trust) => trust,
                 None => return out,
@@ -436,6 +454,19 @@ impl Room {
             return None;
         }
         self.seen.insert(msg.id.clone());
+        // History is judged at the time it was said, so a burst replayed to a joiner
+        // meets the rate it met when it was live.
+        let at = if history { chat.t } else { now_ms };
+        if let Verdict::Hide(reason) = self.gate.judge(at, super::said(msg)) {
+            return Some(Output::Event(RoomEvent::Held {
+                id: msg.id.clone(),
+                handle: msg.handle.clone(),
+                reason,
+                why: reason.to_string(),
+                hidden: self.gate.hidden(),
+                verified: false,
+            }));
+        }
         if let (Some(seal), Trust::Verified) = (entry.seal(), trust) {
             let key = seal.public_key();
             let peers = &self.peers;
@@ -467,6 +498,12 @@ impl Room {
             out.push(self.publish(self.members.primary(), &request));
         }
         self.owe_roster(now_ms, from, &mut out);
+        // A joiner learns the host's rules from the host: a beat first, so it knows
+        // the host's key, then what the beat does not carry.
+        if let Ok(host) = self.host_member_id() {
+            out.extend(self.beat(&host, now_ms));
+            out.extend(self.repeat_sanctions(now_ms, &host));
+        }
         if self.history.is_empty() {
             return out;
         }

@@ -15,6 +15,9 @@ pub struct LocalPeer {
     name: Option<DisplayName>,
     key: PeerKey,
     auth: Auth,
+    /// An agent's secret as it is written down, so what it says can be checked for
+    /// it before it leaves (`credentials::find`).
+    own_secret: Option<String>,
 }
 
 impl LocalPeer {
@@ -28,6 +31,7 @@ impl LocalPeer {
             name: None,
             key: PeerKey::Held(Signer::new(secret.signing_key())),
             auth: Auth::Agent,
+            own_secret: Some(secret.to_base64url()),
         }
     }
 
@@ -57,6 +61,7 @@ impl LocalPeer {
             name: None,
             key,
             auth: Auth::Human { key: origin },
+            own_secret: None,
         }
     }
 
@@ -98,6 +103,15 @@ impl LocalPeer {
 
     pub(crate) fn auth(&self) -> Auth {
         self.auth
+    }
+
+    /// A credential in `text` that an agent must not publish, if any. People's text
+    /// is theirs to decide on; only agent runtimes are held to this.
+    pub(crate) fn credential_in(&self, text: &str) -> Option<crate::credentials::Credential> {
+        match self.auth {
+            Auth::Agent => crate::credentials::find(text, self.own_secret.as_deref()),
+            Auth::Human { .. } => None,
+        }
     }
 }
 

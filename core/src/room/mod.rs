@@ -9,6 +9,9 @@ mod events;
 mod flood_tests;
 mod history;
 mod host;
+mod host_rules;
+#[cfg(test)]
+mod host_rules_tests;
 mod incoming;
 mod jitter;
 mod local_peer;
@@ -28,8 +31,10 @@ mod tests;
 
 pub use budgets::Dropped;
 pub use events::{
-    ChatMessage, Delivery, LeaveReason, MemberError, Output, PeerInfo, RoomEvent, SendError, Trust,
+    ChatMessage, Delivery, HostError, LeaveReason, MemberError, Output, PeerInfo, RoomEvent,
+    SendError, Trust,
 };
+pub use host_rules::HostAction;
 pub use local_peer::LocalPeer;
 pub use pins::LinkPinError;
 pub use sealing::{SignRequest, SignatureRefused};
@@ -44,6 +49,7 @@ use crate::limits::{
     HISTORY_REQUEST_TIMEOUT_MS, MAX_PENDING_HISTORY_REPLIES, MAX_PENDING_ROSTER_REPLIES,
     PRESENCE_REPLY_MIN_GAP_MS, TYPING_INTERVAL_MS,
 };
+use crate::policy::{Gate, Policy, Said, SanctionKind, Verdict};
 use crate::sign::PublicKey;
 use crate::topic::room_topic;
 
@@ -51,6 +57,7 @@ use budgets::Budgets;
 use echoes::Echoes;
 use history::History;
 use host::HostWatch;
+use host_rules::HostRules;
 use jitter::Rng;
 use members::{Member, Members};
 use outbox::Outbox;
@@ -120,6 +127,9 @@ pub struct Room {
     rng: Rng,
     /// What each sender may still make us do (docs/design.md, "Floods").
     budgets: Budgets,
+    /// The room's rules for agents and the host's sanctions, judged on every message.
+    gate: Gate,
+    host_rules: HostRules,
 }
 
 impl Room {
@@ -152,6 +162,15 @@ impl Room {
             // Mixing in the clock keeps rooms apart even if a caller reuses entropy.
             rng: Rng::new(entropy ^ now_ms.rotate_left(32)),
             budgets: Budgets::new(now_ms),
+            gate: Gate::new(
+                room.host(),
+                if room.host().is_some() {
+                    Policy::HOSTED_DEFAULT
+                } else {
+                    Policy::OPEN_ROOM
+                },
+            ),
+            host_rules: HostRules::default(),
         }
     }
 
@@ -251,6 +270,13 @@ impl Room {
         }
         let member = Member::new(peer);
         let handle = member.peer.handle().clone();
+        if let Some(until) = self
+            .gate
+            .sanctions()
+            .until(now_ms, SanctionKind::Kick, &handle)
+        {
+            return Err(MemberError::Kicked { handle, until });
+        }
         if let Some(pinned) = self.pins.pinned_key(&handle) {
             if *pinned != member.key {
                 return Err(MemberError::HandlePinnedToAnotherKey(handle));
@@ -372,8 +398,14 @@ impl Room {
     /// connection, so receivers that took the message as a sign of life (it is one)
     /// do not list a sender that is already gone for the next 90 s. The room is not
     /// joined: nothing announces it.
-    pub fn send_once(&mut self, now_ms: u64, text: &str) -> Result<Vec<Output>, SendError> {
-        let mut out = self.send_text(now_ms, text)?;
+    pub fn send_once(
+        &mut self,
+        now_ms: u64,
+        text: &str,
+        re: Option<&MessageId>,
+    ) -> Result<Vec<Output>, SendError> {
+        let from = self.me().peer_id().clone();
+        let mut out = self.send_text_as(now_ms, &from, text, re)?;
         let primary = self.members.primary();
         out.push(self.publish(primary, &leave_envelope(&primary.peer, now_ms)));
         Ok(out)
@@ -415,6 +447,9 @@ impl Room {
             return Err(SendError::NotAMember(from.clone()));
         };
         let me = &member.peer;
+        if let Some(found) = me.credential_in(text) {
+            return Err(SendError::Credential(found));
+        }
         let msg = Msg {
             id: MessageId::generate(me.handle().as_str(), now_ms, self.rng.next_u64()),
             handle: me.handle().clone(),
@@ -425,6 +460,9 @@ impl Room {
             from: me.peer_id().clone(),
             t: now_ms,
         };
+        if let Verdict::Hide(why) = self.gate.check(now_ms, said(&msg)) {
+            return Err(SendError::Held(why));
+        }
         let chat = chat_message(&msg, Trust::Verified, false, now_ms);
         Ok(Composed { msg, chat })
     }
@@ -434,6 +472,9 @@ impl Room {
     /// between is not sent (nobody may sign for it), and a `Rejected` event says so.
     pub fn seal_composed(&mut self, composed: Composed) -> Vec<Output> {
         let Composed { msg, chat } = composed;
+        // Counted as every peer will count it (its rate, its hop), so the next check
+        // sees it.
+        self.gate.judge(msg.t, said(&msg));
         self.seal_msg(msg, chat)
     }
 
@@ -669,7 +710,7 @@ impl Room {
     }
 
     /// One presence beat from member `id` now, and its next one scheduled.
-    fn beat(&mut self, id: &PeerId, now_ms: u64) -> Vec<Output> {
+    pub(super) fn beat(&mut self, id: &PeerId, now_ms: u64) -> Vec<Output> {
         let period = self.announce_period();
         let Some(member) = self.members.get_mut(id) else {
             return Vec::new();
@@ -679,7 +720,9 @@ impl Room {
         let Some(member) = self.members.get(id) else {
             return Vec::new();
         };
-        vec![self.publish(member, &announce(&member.peer, now_ms))]
+        let mut out = vec![self.publish(member, &announce(&member.peer, now_ms))];
+        out.extend(self.repeat_policy(now_ms, id));
+        out
     }
 
     fn host_here(&self) -> bool {
@@ -745,6 +788,18 @@ impl Room {
 /// Host first, then by handle.
 fn sort_host_first(list: &mut [PeerInfo]) {
     list.sort_by(|a, b| (!a.is_host, &a.handle).cmp(&(!b.is_host, &b.handle)));
+}
+
+/// A msg as the gate judges it. Owners' levels for their agents come with grants.
+fn said(msg: &Msg) -> Said<'_> {
+    Said {
+        id: &msg.id,
+        handle: &msg.handle,
+        name: msg.name.as_ref(),
+        text: msg.text.as_str(),
+        re: msg.re.as_ref(),
+        owner_level: None,
+    }
 }
 
 /// How a msg is shown; `trust` is decided by the caller (signature and pin).

@@ -395,7 +395,9 @@ fn sending_reports_the_message_once_and_ignores_the_echo() {
 #[test]
 fn a_reply_names_the_message_it_answers_for_every_receiver_and_in_history() {
     let (mut a, mut b) = two_peers();
-    let asked = messages(&deliver(&send(&mut a, T0 + 5, "2+2?"), &mut b, T0 + 6)).remove(0);
+    // Both are agents: one answers the other only when it is mentioned.
+    let question = format!("@{} 2+2?", b.me().handle());
+    let asked = messages(&deliver(&send(&mut a, T0 + 5, &question), &mut b, T0 + 6)).remove(0);
     let out = b.send_reply(T0 + 7, "4", &asked.id).unwrap();
     assert_eq!(messages(&out)[0].re.as_ref(), Some(&asked.id));
     let heard = messages(&deliver(&out, &mut a, T0 + 8)).remove(0);
@@ -1507,7 +1509,7 @@ fn a_one_shot_sender_is_gone_as_soon_as_its_message_is_heard() {
     let mut listener = open_room(2);
     listener.join(T0);
     let mut once = open_room(5);
-    let out = once.send_once(T0 + 1, "one shot").unwrap();
+    let out = once.send_once(T0 + 1, "one shot", None).unwrap();
     assert_eq!(types(&out), ["msg", "leave"]);
     let heard = deliver(&out, &mut listener, T0 + 2);
     assert_eq!(messages(&heard)[0].text, "one shot");
@@ -1603,4 +1605,25 @@ fn only_a_few_peers_answer_a_joiner_and_the_rest_never_parse_rosters_for_others(
         rejections(&newcomer.receive(T0 + 10_001, broken.as_bytes())).len(),
         1
     );
+}
+
+#[test]
+fn an_agent_never_publishes_its_own_secret_or_a_credential() {
+    let mut a = open_room(1);
+    a.join(T0);
+    let leak = format!("here you go: {}", secret(1).to_base64url());
+    let err = a.send_text(T0 + 1, &leak).unwrap_err();
+    assert_eq!(
+        err,
+        SendError::Credential(crate::credentials::Credential::OwnSecret)
+    );
+    assert!(err.to_string().contains("own secret"), "{err}");
+    let err = a
+        .send_text(T0 + 2, "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE")
+        .unwrap_err();
+    assert_eq!(
+        err,
+        SendError::Credential(crate::credentials::Credential::AwsAccessKey)
+    );
+    assert!(a.history().is_empty(), "nothing was kept or sent");
 }

@@ -49,6 +49,10 @@ impl FieldSink for Writer<'_> {
         self.item(name, value.as_bytes());
     }
 
+    fn number(&mut self, name: &'static str, value: u64) {
+        self.item(name, &value.to_be_bytes());
+    }
+
     fn entries<B: Relayed>(&mut self, name: &'static str, entries: &[Sealed<B>]) {
         let count = u32::try_from(entries.len()).unwrap_or(u32::MAX);
         let mut list = count.to_be_bytes().to_vec();

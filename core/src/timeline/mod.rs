@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::ids::{Handle, MessageId, PeerId};
 use crate::limits::{HISTORY_MAX_MESSAGES, PRESENCE_SETTLE_MS};
+use crate::policy::Policy;
 use crate::room::{ChatMessage, Delivery, RoomEvent, Trust};
 
 /// Consecutive messages of one sender closer than this share one header (avatar,
@@ -79,6 +80,11 @@ pub struct Timeline {
     entered: bool,
     /// Who is writing, by connection: their handle and until when to say so.
     typing: BTreeMap<PeerId, (Handle, u64)>,
+    /// Messages the room's rules held back, and the latest reason.
+    hidden: u64,
+    last_hidden: Option<String>,
+    description: Option<String>,
+    policy: Option<Policy>,
 }
 
 impl Timeline {
@@ -92,7 +98,28 @@ impl Timeline {
             settle_until: 0,
             entered: false,
             typing: BTreeMap::new(),
+            hidden: 0,
+            last_hidden: None,
+            description: None,
+            policy: None,
         }
+    }
+
+    /// Messages held back by the room's rules so far, and why the latest was: what a
+    /// page shows ("3 messages hidden by the room's rules"), so nothing is lost
+    /// without a word.
+    pub fn hidden(&self) -> (u64, Option<&str>) {
+        (self.hidden, self.last_hidden.as_deref())
+    }
+
+    /// The host's description of the room, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The host's rules for agents, once the host has set them.
+    pub fn policy(&self) -> Option<&Policy> {
+        self.policy.as_ref()
     }
 
     pub fn lines(&self) -> &[Line] {
@@ -201,6 +228,33 @@ impl Timeline {
                 );
             }
             RoomEvent::Rejected { reason, .. } => return Some(reason),
+            RoomEvent::Held { hidden, why, .. } => {
+                self.hidden = hidden;
+                self.last_hidden = Some(why);
+            }
+            RoomEvent::Policy { policy, .. } => {
+                self.policy = Some(policy);
+                self.notice(now, Notice::Policy { policy });
+            }
+            RoomEvent::Sanction {
+                handle,
+                kind,
+                until,
+                is_self,
+                ..
+            } => self.notice(
+                now,
+                Notice::Sanction {
+                    handle,
+                    kind,
+                    until,
+                    is_self,
+                },
+            ),
+            RoomEvent::Description { text, .. } => {
+                self.description = text.clone();
+                self.notice(now, Notice::Description { text });
+            }
             RoomEvent::Delivery { id, status, .. } => self.deliver(id, status),
             RoomEvent::Live { offline_since, .. } => {
                 self.settle_until = now.saturating_add(PRESENCE_SETTLE_MS);

@@ -3,6 +3,7 @@
 //! wording lives here once.
 
 use crate::ids::Handle;
+use crate::policy::{Policy, SanctionKind};
 use crate::room::LeaveReason;
 
 /// Something the room log tells, with the facts it needs to say it.
@@ -48,6 +49,21 @@ pub enum Notice {
         handle: Handle,
         keys: usize,
     },
+    /// The host set the rules for agents.
+    Policy {
+        policy: Policy,
+    },
+    /// The host kicked or muted `handle` until `until`, or let it back (`None`).
+    Sanction {
+        handle: Handle,
+        kind: SanctionKind,
+        until: Option<u64>,
+        is_self: bool,
+    },
+    /// The host described the room (`None`: cleared the description).
+    Description {
+        text: Option<String>,
+    },
 }
 
 impl Notice {
@@ -77,6 +93,7 @@ impl Notice {
                 LeaveReason::Crowded => {
                     format!("{handle} (unsigned, silent) made way in a full room")
                 }
+                LeaveReason::Kicked => format!("{handle} was kicked by the host"),
             },
             Notice::HostHere { host } => format!("The host {host} is here"),
             Notice::HostUnverified { host } => {
@@ -99,6 +116,45 @@ impl Notice {
             Notice::Contested { handle, keys } => format!(
                 "Warning: {keys} different keys claim to be {handle} here, and nothing vouched for either. Their messages are marked contested; ask the host for their link (it carries their key)."
             ),
+            Notice::Policy { policy } => {
+                let rate = match policy.rate_per_minute() {
+                    Some(rate) => format!("{rate} messages a minute each"),
+                    None => "no rate limit beyond the room's".to_owned(),
+                };
+                format!(
+                    "The host set the rules for agents: {}, {rate}, at most {} agent-to-agent replies in a row",
+                    policy.ceiling(),
+                    policy.hop_bound()
+                )
+            }
+            Notice::Sanction {
+                handle,
+                kind,
+                until,
+                is_self,
+            } => {
+                let who = if *is_self {
+                    format!("you ({handle})")
+                } else {
+                    handle.to_string()
+                };
+                match (kind, until) {
+                    (SanctionKind::Kick, Some(until)) => {
+                        format!("The host kicked {who} out until {}", clock(*until))
+                    }
+                    (SanctionKind::Mute, Some(until)) => {
+                        format!("The host muted {who} until {}", clock(*until))
+                    }
+                    (SanctionKind::Kick, None) => format!("The host let {who} back in"),
+                    (SanctionKind::Mute, None) => format!("The host unmuted {who}"),
+                }
+            }
+            Notice::Description { text: Some(text) } => {
+                format!("The host described the room: {text}")
+            }
+            Notice::Description { text: None } => {
+                "The host cleared the room's description".to_owned()
+            }
         }
     }
 }

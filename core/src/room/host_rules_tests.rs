@@ -1,0 +1,375 @@
+//! The host's word in its room, enforced by every peer: the policy for agents, kicks,
+//! mutes and the description, with a fake clock.
+
+use ed25519_dalek::SigningKey;
+
+use super::*;
+use crate::envelope::{encode_signed, RoomPolicy};
+use crate::limits::{KICK_MS, PRESENCE_FRESHNESS_MS};
+use crate::passkey::Credential;
+use crate::policy::{Hidden, Level, SanctionKind};
+use crate::secret::AgentSecret;
+use crate::sign::{Auth, KeyOrigin};
+use crate::test_support::{deliver, events, messages, payloads, rejections};
+
+const T0: u64 = 1_767_225_600_000;
+
+fn person_key(n: u8) -> SigningKey {
+    SigningKey::from_bytes(&[n.wrapping_add(100); 32])
+}
+
+fn person(n: u8) -> LocalPeer {
+    let credential = Credential::from_raw_id(&[n; 16]).unwrap();
+    LocalPeer::human(
+        &credential,
+        person_key(n),
+        KeyOrigin::Passkey,
+        PeerId::from_bytes([n; 8]),
+    )
+}
+
+fn agent(n: u8) -> LocalPeer {
+    LocalPeer::agent(
+        &AgentSecret::from_bytes([n; 32]),
+        PeerId::from_bytes([n; 8]),
+    )
+}
+
+/// The host (person 1), a person (2) and an agent (3) in the host's room, each
+/// having heard the others join.
+struct Party {
+    host: Room,
+    person: Room,
+    agent: Room,
+}
+
+impl Party {
+    fn new() -> Self {
+        let name = RoomName::parse(person(1).handle().as_str()).unwrap();
+        let mut rooms = [
+            Room::new(name.clone(), person(1), T0, 1),
+            Room::new(name.clone(), person(2), T0, 2),
+            Room::new(name, agent(3), T0, 3),
+        ];
+        let joins: Vec<Vec<Output>> = rooms.iter_mut().map(|r| r.join(T0)).collect();
+        for (i, out) in joins.iter().enumerate() {
+            for (j, room) in rooms.iter_mut().enumerate() {
+                if i != j {
+                    deliver(out, room, T0);
+                }
+            }
+        }
+        let [host, person, agent] = rooms;
+        Party {
+            host,
+            person,
+            agent,
+        }
+    }
+
+    /// Delivers `out` to every room but the sender's (the echo is the sender's own
+    /// business), returning what each of the others made of it.
+    fn everyone_hears(&mut self, out: &[Output], now: u64) -> [Vec<Output>; 3] {
+        let from: Option<String> = payloads(out).first().and_then(|p| {
+            let v: serde_json::Value = serde_json::from_slice(p).ok()?;
+            v["from"].as_str().map(str::to_owned)
+        });
+        let mut heard = [Vec::new(), Vec::new(), Vec::new()];
+        for (i, room) in [&mut self.host, &mut self.person, &mut self.agent]
+            .into_iter()
+            .enumerate()
+        {
+            if Some(room.me().peer_id().as_str()) != from.as_deref() {
+                heard[i] = deliver(out, room, now);
+            }
+        }
+        heard
+    }
+}
+
+fn held(out: &[Output]) -> Vec<(Hidden, u64)> {
+    events(out)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Held { reason, hidden, .. } => Some((reason, hidden)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A msg from the agent, signed with its key but not checked by its own room: what
+/// an agent that ignores the rules would send.
+fn rogue_msg(party: &Party, now: u64, text: &str, re: Option<&MessageId>) -> Vec<Output> {
+    let me = party.agent.me();
+    let msg = Envelope::Msg(Msg {
+        id: MessageId::generate(me.handle().as_str(), now, now),
+        handle: me.handle().clone(),
+        avatar_seed: me.avatar_seed().clone(),
+        name: None,
+        text: ChatText::parse(text).unwrap(),
+        re: re.cloned(),
+        from: me.peer_id().clone(),
+        t: now,
+    });
+    let key = AgentSecret::from_bytes([3; 32]).signing_key();
+    vec![Output::Publish {
+        topic: party.agent.topic().to_owned(),
+        payload: encode_signed(party.agent.topic(), &msg, &key, Auth::Agent),
+    }]
+}
+
+#[test]
+fn in_a_hosts_room_an_agent_speaks_only_when_called_until_the_host_sets_rules() {
+    let mut party = Party::new();
+    assert_eq!(*party.person.policy(), Policy::HOSTED_DEFAULT);
+    let refused = party.agent.send_text(T0 + 1, "unprompted").unwrap_err();
+    assert_eq!(refused, SendError::Held(Hidden::NotCalled));
+    assert!(refused.to_string().contains("called"), "{refused}");
+
+    let [to_host, to_person, _] =
+        party.everyone_hears(&rogue_msg(&party, T0 + 2, "hi all", None), T0 + 2);
+    for heard in [&to_host, &to_person] {
+        assert!(messages(heard).is_empty(), "hidden from every peer");
+        assert_eq!(held(heard), [(Hidden::NotCalled, 1)], "and counted");
+    }
+    assert_eq!(party.person.hidden_count(), 1);
+
+    let call = format!("@{} what is 2+2?", party.agent.me().handle());
+    let asked = party.person.send_text(T0 + 3, &call).unwrap();
+    let [_, _, to_agent] = party.everyone_hears(&asked, T0 + 3);
+    let question = messages(&to_agent).remove(0);
+    let answer = party.agent.send_reply(T0 + 4, "4", &question.id).unwrap();
+    let [to_host, to_person, _] = party.everyone_hears(&answer, T0 + 4);
+    assert_eq!(messages(&to_host)[0].text, "4");
+    assert_eq!(messages(&to_person)[0].text, "4");
+}
+
+#[test]
+fn the_hosts_policy_reaches_every_peer_and_frees_its_agents() {
+    let mut party = Party::new();
+    let free = Policy::new(Level::Free, 2, 6).unwrap();
+    let out = party.host.set_policy(T0 + 1, free).unwrap();
+    assert_eq!(*party.host.policy(), free);
+    let [_, to_person, to_agent] = party.everyone_hears(&out, T0 + 1);
+    for (room, heard) in [(&party.person, &to_person), (&party.agent, &to_agent)] {
+        assert_eq!(*room.policy(), free);
+        assert!(events(heard).contains(&RoomEvent::Policy {
+            policy: free,
+            verified: true
+        }));
+    }
+    for i in 0..2 {
+        let said = party
+            .agent
+            .send_text(T0 + 2 + i, "unprompted, and allowed")
+            .unwrap();
+        let [_, to_person, _] = party.everyone_hears(&said, T0 + 2 + i);
+        assert_eq!(messages(&to_person).len(), 1);
+    }
+    assert_eq!(
+        party
+            .agent
+            .send_text(T0 + 5, "a third in a minute")
+            .unwrap_err(),
+        SendError::Held(Hidden::Rate),
+        "the agent's own runtime keeps the rate"
+    );
+    let [_, to_person, _] =
+        party.everyone_hears(&rogue_msg(&party, T0 + 6, "and more", None), T0 + 6);
+    assert_eq!(
+        held(&to_person),
+        [(Hidden::Rate, 1)],
+        "and so does every peer"
+    );
+}
+
+#[test]
+fn a_policy_not_signed_by_the_hosts_pinned_key_is_ignored() {
+    let mut party = Party::new();
+    let forged = Envelope::Policy(RoomPolicy {
+        policy: Policy::OPEN_ROOM,
+        from: party.person.me().peer_id().clone(),
+        t: T0 + 1,
+    });
+    let payload = encode_signed(
+        party.person.topic(),
+        &forged,
+        &person_key(2),
+        Auth::Human {
+            key: KeyOrigin::Passkey,
+        },
+    );
+    let out = party.agent.receive(T0 + 1, &payload);
+    assert_eq!(*party.agent.policy(), Policy::HOSTED_DEFAULT);
+    assert!(
+        rejections(&out)
+            .iter()
+            .any(|r| r.contains("not signed with the key pinned for the host")),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_replayed_or_stale_policy_cannot_undo_a_newer_one() {
+    let mut party = Party::new();
+    let free = Policy::new(Level::Free, 10, 6).unwrap();
+    let first = party.host.set_policy(T0 + 1, free).unwrap();
+    party.everyone_hears(&first, T0 + 1);
+    let second = party
+        .host
+        .set_policy(T0 + 2, Policy::HOSTED_DEFAULT)
+        .unwrap();
+    party.everyone_hears(&second, T0 + 2);
+    let [_, to_person, _] = party.everyone_hears(&first, T0 + 3);
+    assert!(events(&to_person).is_empty(), "an older policy is a replay");
+    assert_eq!(*party.person.policy(), Policy::HOSTED_DEFAULT);
+
+    let mut late = Party::new();
+    let late_policy = late.host.set_policy(T0 + 1, free).unwrap();
+    let stale_at = T0 + 1 + PRESENCE_FRESHNESS_MS + 1;
+    let out = deliver(&late_policy, &mut late.person, stale_at);
+    assert_eq!(*late.person.policy(), Policy::HOSTED_DEFAULT);
+    assert!(rejections(&out)[0].contains("not taken"), "{out:?}");
+}
+
+#[test]
+fn a_kicked_handle_is_gone_for_a_while_and_nothing_it_says_is_shown() {
+    let mut party = Party::new();
+    let target = party.agent.me().handle().clone();
+    let out = party.host.kick(T0 + 1, &target, None).unwrap();
+    let [_, to_person, to_agent] = party.everyone_hears(&out, T0 + 1);
+    let left = events(&to_person).into_iter().any(|e| {
+        matches!(e, RoomEvent::PeerLeft { peer, reason: LeaveReason::Kicked } if peer.handle == target)
+    });
+    assert!(left, "{to_person:?}");
+    assert!(party
+        .person
+        .remote_peers()
+        .iter()
+        .all(|p| p.handle != target));
+    assert!(events(&to_agent).contains(&RoomEvent::Sanction {
+        handle: target.clone(),
+        kind: SanctionKind::Kick,
+        until: Some(T0 + 1 + KICK_MS),
+        is_self: true,
+        verified: true,
+    }));
+    assert_eq!(
+        party.agent.send_text(T0 + 2, "let me back").unwrap_err(),
+        SendError::Held(Hidden::Kicked)
+    );
+    // Its beats do not bring it back, and what it says anyway is held back.
+    let beat = party.agent.tick(T0 + 60_000);
+    party.everyone_hears(&beat, T0 + 60_000);
+    assert!(party
+        .person
+        .remote_peers()
+        .iter()
+        .all(|p| p.handle != target));
+    let [to_host, to_person, _] =
+        party.everyone_hears(&rogue_msg(&party, T0 + 60_001, "hi", None), T0 + 60_001);
+    assert_eq!(held(&to_person), [(Hidden::Kicked, 1)]);
+    assert_eq!(held(&to_host), [(Hidden::Kicked, 1)]);
+    // When the kick runs out, its next beat brings it back.
+    let back_at = T0 + 1 + KICK_MS + 1;
+    let beat = party.agent.tick(back_at);
+    let [_, to_person, _] = party.everyone_hears(&beat, back_at);
+    assert!(
+        party
+            .person
+            .remote_peers()
+            .iter()
+            .any(|p| p.handle == target),
+        "{to_person:?}"
+    );
+}
+
+#[test]
+fn a_muted_person_is_listed_but_not_heard_until_unmuted() {
+    let mut party = Party::new();
+    let target = party.person.me().handle().clone();
+    let out = party.host.mute(T0 + 1, &target, 3_600_000).unwrap();
+    party.everyone_hears(&out, T0 + 1);
+    assert!(
+        party
+            .agent
+            .remote_peers()
+            .iter()
+            .any(|p| p.handle == target),
+        "still listed"
+    );
+    assert_eq!(
+        party.person.send_text(T0 + 2, "hello?").unwrap_err(),
+        SendError::Held(Hidden::Muted)
+    );
+    let unmute = party.host.mute(T0 + 3, &target, 0).unwrap();
+    let [_, to_person, to_agent] = party.everyone_hears(&unmute, T0 + 3);
+    assert!(events(&to_agent)
+        .iter()
+        .any(|e| matches!(e, RoomEvent::Sanction { until: None, .. })));
+    assert!(events(&to_person).iter().any(|e| matches!(
+        e,
+        RoomEvent::Sanction {
+            until: None,
+            is_self: true,
+            ..
+        }
+    )));
+    let said = party.person.send_text(T0 + 4, "thanks").unwrap();
+    let [_, _, to_agent] = party.everyone_hears(&said, T0 + 4);
+    assert_eq!(messages(&to_agent)[0].text, "thanks");
+}
+
+#[test]
+fn a_joiner_learns_the_rules_mutes_and_description_from_the_host() {
+    let mut party = Party::new();
+    let free = Policy::new(Level::Free, 30, 4).unwrap();
+    let muted = party.agent.me().handle().clone();
+    let mut said = party.host.set_policy(T0 + 1, free).unwrap();
+    said.extend(party.host.mute(T0 + 1, &muted, 600_000).unwrap());
+    said.extend(
+        party
+            .host
+            .describe(T0 + 1, "  Homework help, be kind  ")
+            .unwrap(),
+    );
+    party.everyone_hears(&said, T0 + 1);
+    assert_eq!(party.person.description(), Some("Homework help, be kind"));
+
+    let name = party.host.name().clone();
+    let mut joiner = Room::new(name, person(4), T0 + 10_000, 4);
+    let join = joiner.join(T0 + 10_000);
+    let answer = deliver(&join, &mut party.host, T0 + 10_000);
+    deliver(&answer, &mut joiner, T0 + 10_001);
+    assert_eq!(*joiner.policy(), free);
+    assert_eq!(joiner.description(), Some("Homework help, be kind"));
+    assert_eq!(
+        joiner.sanctioned_until(T0 + 10_001, SanctionKind::Mute, &muted),
+        Some(T0 + 10_001 + 600_000 - 9_999),
+        "the mute keeps the time it had left"
+    );
+}
+
+#[test]
+fn only_the_host_moderates_and_never_itself() {
+    let mut party = Party::new();
+    let host = party.host.me().handle().clone();
+    let agent = party.agent.me().handle().clone();
+    assert_eq!(
+        party.person.kick(T0 + 1, &agent, None).unwrap_err(),
+        HostError::NotHost(host.clone())
+    );
+    assert_eq!(
+        party.host.kick(T0 + 1, &host, None).unwrap_err(),
+        HostError::HostItself
+    );
+    let too_long = "x".repeat(crate::limits::DESCRIPTION_MAX_CHARS + 1);
+    assert!(matches!(
+        party.host.describe(T0 + 1, &too_long),
+        Err(HostError::Description(_))
+    ));
+    let mut open = Room::new(RoomName::parse("calc-study").unwrap(), person(5), T0, 5);
+    open.join(T0);
+    assert_eq!(open.mute(T0, &agent, 1_000).unwrap_err(), HostError::NoHost);
+    assert_eq!(*open.policy(), Policy::OPEN_ROOM);
+}
