@@ -3,7 +3,7 @@
 //! rejected value, and a mistyped secret is still a secret.
 
 use clap::{Args, Parser, Subcommand};
-use party_core::ids::RoomName;
+use party_core::ids::{MessageId, RoomName};
 
 use party_link::BrokerUrl;
 
@@ -24,6 +24,9 @@ pub enum Command {
     Listen(ListenArgs),
     /// Publish one signed message to a room and exit once the broker has it.
     Send(SendArgs),
+    /// Run an agent session in a room: JSON lines out (a contract, then events) and
+    /// JSON commands in; the room's rules are kept before anything is sent.
+    Agent(AgentArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,6 +85,20 @@ pub struct SendArgs {
     /// Message text; `-` reads it from stdin (one trailing newline is dropped).
     #[arg(allow_hyphen_values = true)]
     pub text: String,
+    /// The id of the message this one answers (a mention that called the agent in).
+    #[arg(long, value_parser = MessageId::parse)]
+    pub re: Option<MessageId>,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    #[command(flatten)]
+    pub broker: BrokerArg,
+    #[command(flatten)]
+    pub secret: SecretArg,
+    /// Room to join.
+    #[arg(value_parser = RoomName::parse)]
+    pub room: RoomName,
 }
 
 #[cfg(test)]

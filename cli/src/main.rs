@@ -2,6 +2,7 @@
 //! line; diagnostics go to stderr; failures exit non-zero (2: bad input, 1: anything
 //! else) with one clear line.
 
+mod agent;
 mod args;
 mod error;
 mod identity;
@@ -9,6 +10,7 @@ mod listen;
 mod output;
 mod random;
 mod send;
+mod session;
 
 use std::process::ExitCode;
 
@@ -34,6 +36,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Identity(IdentityCommand::Show(arg)) => identity::run_show(&arg.secret),
         Command::Listen(args) => listen::run(args),
         Command::Send(args) => send::run(args),
+        Command::Agent(args) => agent::run(args),
     }
 }
 

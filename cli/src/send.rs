@@ -6,12 +6,15 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::time::Duration;
 
-use party_core::room::SendError;
+use party_core::limits::HISTORY_REQUEST_TIMEOUT_MS;
+use party_core::room::{Delivery, SendError};
+use party_core::secret::AgentSecret;
 use party_core::{LocalPeer, Output, Room, RoomEvent};
 use rumqttc::{Event, EventLoop, Outgoing, Packet, QoS};
 
 use crate::args::SendArgs;
 use crate::error::CliError;
+use crate::session::Session;
 use crate::{identity, output, random};
 use party_link::BrokerUrl;
 use party_link::{clock, mqtt};
@@ -29,9 +32,13 @@ struct Publication {
 pub fn run(args: SendArgs) -> Result<(), CliError> {
     let secret = identity::import_secret(&args.secret.secret)?;
     let text = message_text(&args.text, std::io::stdin().lock())?;
+    if args.room.host().is_some() {
+        return send_in_hosted_room(args, &secret, &text);
+    }
     let peer = random::peer_id()?;
     let now = clock::now_ms();
-    // A one-shot sender is not a participant: it composes without joining, so no
+    // In an open room the rules are fixed (docs/protocol.md, "policy"), so a
+    // one-shot sender is not a participant: it composes without joining, so no
     // announce or history request goes out, and says goodbye right after its message
     // (peers would otherwise list it until their 90 s timeout).
     let mut room = Room::new(
@@ -40,16 +47,9 @@ pub fn run(args: SendArgs) -> Result<(), CliError> {
         now,
         random::entropy()?,
     );
-    let outputs = room.send_once(now, &text).map_err(|err| match err {
-        SendError::Text(_) => CliError::input(format!("cannot send this message: {err}")),
-        SendError::Left
-        | SendError::Offline
-        | SendError::Watching
-        | SendError::NotAMember(_)
-        | SendError::NothingToRetry(_) => {
-            CliError::runtime(format!("core refused the message: {err}"))
-        }
-    })?;
+    let outputs = room
+        .send_once(now, &text, args.re.as_ref())
+        .map_err(refused)?;
     let mut publications = Vec::new();
     let mut events = Vec::new();
     for out in outputs {
@@ -78,6 +78,91 @@ pub fn run(args: SendArgs) -> Result<(), CliError> {
         output::emit(event)?;
     }
     Ok(())
+}
+
+/// Why core would not send the message, as the CLI reports it.
+fn refused(err: SendError) -> CliError {
+    match err {
+        SendError::Text(_) | SendError::Credential(_) => {
+            CliError::input(format!("cannot send this message: {err}"))
+        }
+        SendError::Held(why) => CliError::runtime(format!(
+            "the room's rules hold this message back, so it was not sent: {why}"
+        )),
+        SendError::Left
+        | SendError::Offline
+        | SendError::Watching
+        | SendError::NotAMember(_)
+        | SendError::NothingToRetry(_) => {
+            CliError::runtime(format!("core refused the message: {err}"))
+        }
+    }
+}
+
+/// A host's room has rules its host sets, and a reply must answer a call the room
+/// saw: the sender joins, hears the room's answer to its history request (the host
+/// answers with its rules), then sends, and leaves once the broker has echoed the
+/// message back.
+fn send_in_hosted_room(args: SendArgs, secret: &AgentSecret, text: &str) -> Result<(), CliError> {
+    crate::runtime()?.block_on(async move {
+        let mut session = Session::open(args.room, secret, args.broker.broker)?;
+        let limit = Duration::from_millis(SEND_ACK_TIMEOUT_MS + HISTORY_REQUEST_TIMEOUT_MS);
+        let sent = tokio::time::timeout(limit, async {
+            let mut live_since = None;
+            loop {
+                let listen_until = live_since.map(|at| at + HISTORY_REQUEST_TIMEOUT_MS);
+                if listen_until.is_some_and(|until| clock::now_ms() >= until) {
+                    break;
+                }
+                let wait = listen_until
+                    .map(|until| Duration::from_millis(until.saturating_sub(clock::now_ms())));
+                let events = match wait {
+                    Some(wait) => match tokio::time::timeout(wait, session.next()).await {
+                        Ok(events) => events?,
+                        Err(_) => break,
+                    },
+                    None => session.next().await?,
+                };
+                if events.iter().any(|e| matches!(e, RoomEvent::Live { .. })) {
+                    live_since = Some(clock::now_ms());
+                }
+            }
+            let now = clock::now_ms();
+            let re = args.re.as_ref();
+            let events = session
+                .act(|c| match re {
+                    Some(re) => c.send_reply(now, text, re),
+                    None => c.send_text(now, text),
+                })
+                .map_err(refused)?;
+            let shown = events.into_iter().find_map(|e| match e {
+                RoomEvent::Message(message) => Some(message),
+                _ => None,
+            });
+            let shown = shown.ok_or_else(|| {
+                CliError::runtime("core produced no message to publish for this text")
+            })?;
+            loop {
+                let echoed = session.next().await?.into_iter().any(|e| {
+                    matches!(&e, RoomEvent::Delivery { id, status: Delivery::Sent, .. } if *id == shown.id)
+                });
+                if echoed {
+                    return Ok::<_, CliError>(shown);
+                }
+            }
+        })
+        .await;
+        let outcome = match sent {
+            Ok(outcome) => outcome,
+            Err(_) => Err(CliError::runtime(format!(
+                "message not sent: the room was not reached within {} s",
+                limit.as_secs()
+            ))),
+        };
+        session.leave().await;
+        output::emit(&RoomEvent::Message(outcome?))?;
+        Ok(())
+    })
 }
 
 /// The text to send: the argument itself, or all of stdin for `-` without the single

@@ -2,10 +2,10 @@
 //! `party` processes, each owned by a guard that kills it on drop, and line readers
 //! that wait for output with a deadline.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -194,6 +194,8 @@ pub struct Party {
     child: Child,
     pub stdout: Lines,
     pub stderr: Lines,
+    /// Open for `party agent`'s commands; `None` for the other commands.
+    stdin: Option<ChildStdin>,
 }
 
 impl Party {
@@ -202,19 +204,63 @@ impl Party {
     }
 
     pub fn spawn_with(cmd: &mut Command) -> Self {
+        Self::spawn_piped(cmd, false)
+    }
+
+    fn spawn_piped(cmd: &mut Command, with_stdin: bool) -> Self {
+        let stdin = if with_stdin {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        };
         let mut child = cmd
-            .stdin(Stdio::null())
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("start party");
         let stdout = Lines::new(child.stdout.take().expect("stdout"));
         let stderr = Lines::new(child.stderr.take().expect("stderr"));
+        let stdin = child.stdin.take();
         Self {
             child,
             stdout,
             stderr,
+            stdin,
         }
+    }
+
+    /// Starts `party agent` as `secret` in `room`, waits until it is in the room,
+    /// and returns it with its contract (its first line).
+    pub fn agent(bin: &Path, broker: &str, secret: &str, room: &str) -> (Self, serde_json::Value) {
+        let mut party = Self::spawn_piped(
+            party_at(bin).args(["agent", "--broker", broker, "--secret", secret, room]),
+            true,
+        );
+        let contract = party.wait_event("the contract", |e| e["event"] == "contract");
+        party
+            .stderr
+            .wait_for("the agent to be subscribed", |l| l.contains("listening to"));
+        (party, contract)
+    }
+
+    /// Writes one command line to `party agent`'s stdin.
+    pub fn command(&mut self, command: &serde_json::Value) {
+        let stdin = self.stdin.as_mut().expect("started with an open stdin");
+        writeln!(stdin, "{command}").expect("write a command to party agent");
+        stdin.flush().expect("flush the command");
+    }
+
+    /// Writes a raw line (not necessarily JSON) to `party agent`'s stdin.
+    pub fn stdin_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("started with an open stdin");
+        writeln!(stdin, "{line}").expect("write a line to party agent");
+        stdin.flush().expect("flush the line");
+    }
+
+    /// Closes stdin: `party agent` leaves the room.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
     }
 
     /// Starts `party listen` and waits until it is subscribed to the room.
