@@ -11,9 +11,12 @@ use std::collections::HashMap;
 use party_core::connection::{Connection, Incoming, Will};
 use party_core::ids::DisplayName;
 use party_core::ids::{PeerId, RoomName};
+use party_core::policy::Hidden;
 use party_core::rate::Rate;
 use party_core::topic::room_of_topic;
-use party_core::{Composed, LocalPeer, MemberError, Output, Room, RoomEvent, SendError};
+use party_core::{
+    Composed, HostAction, HostError, LocalPeer, MemberError, Output, Room, RoomEvent, SendError,
+};
 
 /// A front end's id for one of its users, unique across front ends.
 pub type MemberId = u64;
@@ -186,7 +189,33 @@ impl Rooms {
         text: &str,
     ) -> Result<Composed, SendError> {
         let joined = self.rooms.get_mut(room).ok_or(SendError::Left)?;
-        joined.connection.compose_as(now_ms, from, text, None)
+        match joined.connection.compose_as(now_ms, from, text, None) {
+            // A bot that may only answer when called says nothing of what it answers
+            // (IRC has no way to): it answers the newest call it may still answer.
+            Err(SendError::Held(Hidden::NotCalled)) => {
+                let call = joined.connection.room().open_call(now_ms, from);
+                match call {
+                    Some(call) => joined
+                        .connection
+                        .compose_as(now_ms, from, text, Some(&call)),
+                    None => Err(SendError::Held(Hidden::NotCalled)),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// The host's own action in its room (through its member here); the events say
+    /// what it changed, as for anything the room reports.
+    pub fn host_action(
+        &mut self,
+        now_ms: u64,
+        room: &RoomName,
+        action: HostAction,
+    ) -> Result<Vec<RoomEvent>, HostError> {
+        let joined = self.rooms.get_mut(room).ok_or(HostError::NotJoined)?;
+        let outputs = joined.connection.host_action(now_ms, action)?;
+        Ok(self.carry_out(outputs))
     }
 
     /// Signs and publishes a composed message. An error says why it did not reach

@@ -4,7 +4,7 @@
 //! keeps that to operators). None of it reaches the Party room: operators rule this
 //! bridge's IRC users only, the topic is shown on this bridge only, and a room peer
 //! is nobody's to kick from here. A host's room has one operator, its host, whose
-//! rules come from its key.
+//! KICK and TOPIC are signed with its key and reach every peer (`host_rules`).
 
 use std::collections::HashSet;
 
@@ -122,6 +122,10 @@ impl Hub {
         };
         if !self.require_op(id, &room) {
             return;
+        }
+        // A host's room: the host's key kicks, for every peer of the room.
+        if room.host().is_some() {
+            return self.host_kick(id, &room, nick, now_ms);
         }
         let channel = channel_of(&room);
         let Some(victim) = self.member_by_nick(id, &room, nick) else {
@@ -244,14 +248,19 @@ impl Hub {
     pub(super) fn set_topic(&mut self, id: ClientId, room: &RoomName, text: &str, now_ms: u64) {
         let channel = channel_of(room);
         let locked = self.channel_ops.get(room).is_some_and(|c| c.topic_locked);
-        if room.host().is_some() || (locked && !self.is_channel_op(id, room)) {
-            let why = if room.host().is_some() {
-                "You're not channel operator: a host's room is described by its host's key"
+        let hosted = room.host().is_some();
+        if (hosted || locked) && !self.is_channel_op(id, room) {
+            let why = if hosted {
+                "You're not channel operator: only the host describes its room"
             } else {
                 "You're not channel operator"
             };
             self.reply(id, ERR_CHANOPRIVSNEEDED, &[&channel], why);
             return;
+        }
+        // The host's description goes to every peer, signed with its key.
+        if hosted {
+            return self.host_topic(id, room, text, now_ms);
         }
         let Some((prefix, nick)) = self
             .clients

@@ -167,6 +167,7 @@ impl Hub {
             Err(err) => {
                 let code = match err {
                     JoinError::Member(MemberError::Full) => ERR_CHANNELISFULL,
+                    JoinError::Member(MemberError::Kicked { .. }) => ERR_BANNEDFROMCHAN,
                     JoinError::Member(_) => ERR_BADCHANNAME,
                     JoinError::NoSeed(_) => ERR_NOSUCHCHANNEL,
                 };
@@ -200,7 +201,7 @@ impl Hub {
         self.names(id, &room);
         self.host_status_notice(id, &room);
         self.replay_history(id, &room);
-        self.show(&room, events);
+        self.show(&room, events, now_ms);
     }
 
     fn part(&mut self, id: ClientId, params: &[&str], now_ms: u64) {
@@ -245,7 +246,7 @@ impl Hub {
         };
         let events = self.rooms.leave(now_ms, room, id, &peer_id);
         self.left_channel(id, room);
-        self.show(room, events);
+        self.show(room, events, now_ms);
     }
 
     /// The client leaves IRC: everyone sharing a channel with it sees one QUIT, and it
@@ -312,7 +313,7 @@ impl Hub {
         let name = DisplayName::parse(wanted).ok();
         for room in rooms {
             let events = self.rooms.rename(now_ms, &room, &peer_id, name.clone());
-            self.show(&room, events);
+            self.show(&room, events, now_ms);
         }
     }
 

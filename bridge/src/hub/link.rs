@@ -8,7 +8,7 @@ impl Hub {
     /// announce again, with a fresh history request.
     pub fn on_link_up(&mut self, now_ms: u64) {
         for (room, events) in self.rooms.on_link_up(now_ms) {
-            self.show(&room, events);
+            self.show(&room, events, now_ms);
         }
         if std::mem::take(&mut self.told_down) {
             self.notice_everyone("The Party broker is back: your channels are live again");
@@ -29,7 +29,7 @@ impl Hub {
 
     pub fn on_publish(&mut self, topic: &str, retained: bool, payload: &[u8], now_ms: u64) {
         if let Some((room, events)) = self.rooms.on_publish(topic, retained, payload, now_ms) {
-            self.show(&room, events);
+            self.show(&room, events, now_ms);
         }
         self.reap(now_ms);
     }
@@ -37,7 +37,7 @@ impl Hub {
     /// Runs every room timer that is due.
     pub fn tick(&mut self, now_ms: u64) {
         for (room, events) in self.rooms.tick(now_ms) {
-            self.show(&room, events);
+            self.show(&room, events, now_ms);
         }
         self.reap(now_ms);
     }

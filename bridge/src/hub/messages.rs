@@ -106,6 +106,14 @@ impl Hub {
         };
         let composed = match self.rooms.compose(now_ms, &room, &peer_id, &text) {
             Ok(composed) => composed,
+            // The room's rules would hide it from every peer: the bot is told why,
+            // in a NOTICE as IRC bots expect, and nothing is sent.
+            Err(SendError::Held(why)) => {
+                return self.server_notice(
+                    id,
+                    &format!("Your line to {target} was held back by the room's rules and not sent: {why}"),
+                );
+            }
             Err(err) => {
                 return self.refuse(
                     id,
@@ -272,12 +280,12 @@ impl Hub {
     }
 
     /// What a room reported, as IRC lines to the channel's IRC users.
-    pub(super) fn show(&mut self, room: &RoomName, events: Vec<RoomEvent>) {
+    pub(super) fn show(&mut self, room: &RoomName, events: Vec<RoomEvent>, now_ms: u64) {
         let mut history: Vec<ChatMessage> = Vec::new();
         for event in events {
             match event {
                 RoomEvent::Message(chat) if chat.history => history.push(chat),
-                event => self.show_event(room, event),
+                event => self.show_event(room, event, now_ms),
             }
         }
         if !history.is_empty() {
@@ -286,7 +294,7 @@ impl Hub {
         }
     }
 
-    fn show_event(&mut self, room: &RoomName, event: RoomEvent) {
+    fn show_event(&mut self, room: &RoomName, event: RoomEvent, now_ms: u64) {
         let channel = channel_of(room);
         let members = self.members_of(room);
         match event {
@@ -303,11 +311,27 @@ impl Hub {
                 );
                 self.fan_out(&members, &body, Tags::default());
             }
+            RoomEvent::PeerLeft {
+                peer,
+                reason: LeaveReason::Kicked,
+            } if !peer.is_self => {
+                let prefix = self
+                    .host_prefix(room)
+                    .unwrap_or_else(|| self.info.name.clone());
+                let body = build(
+                    &prefix,
+                    "KICK",
+                    &[&channel, peer.handle.as_str()],
+                    Some("Kicked by the host"),
+                );
+                self.fan_out(&members, &body, Tags::default());
+            }
             RoomEvent::PeerLeft { peer, reason } if !peer.is_self => {
                 let why = match reason {
                     LeaveReason::Left => "left the room",
                     LeaveReason::Timeout => "timed out",
                     LeaveReason::Crowded => "made way in a full room (unsigned and silent)",
+                    LeaveReason::Kicked => "kicked by the host",
                 };
                 let body = build(
                     &peer_prefix(peer.handle.as_str()),
@@ -373,6 +397,10 @@ impl Hub {
             // comings and goings itself.
             // IRC has no typing without IRCv3 message tags the bridge does not offer.
             RoomEvent::Delivery { .. } | RoomEvent::Live { .. } | RoomEvent::Typing { .. } => {}
+            event @ (RoomEvent::Held { .. }
+            | RoomEvent::Policy { .. }
+            | RoomEvent::Sanction { .. }
+            | RoomEvent::Description { .. }) => self.show_rule_event(room, event, now_ms),
         }
     }
 

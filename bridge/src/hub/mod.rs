@@ -11,6 +11,7 @@ mod channel_ops;
 mod client;
 mod commands;
 mod deliver;
+mod host_rules;
 mod link;
 mod messages;
 mod operators;

@@ -393,13 +393,19 @@ impl Hub {
         let Some(state) = self.rooms.get(room) else {
             return;
         };
+        let set_here = self.channel_ops.get(room).and_then(|c| c.topic.clone());
         let topic = match state.room().host() {
-            Some(host) => Some((
-                format!("{host}'s room on Party"),
-                host.to_string(),
-                state.created_ms,
-            )),
-            None => self.channel_ops.get(room).and_then(|c| c.topic.clone()),
+            // A host's room: its description once the host set one (when, if it was
+            // seen here), or whose room it is.
+            Some(host) => {
+                let at = set_here.map_or(state.created_ms, |(_, _, at)| at);
+                let text = match state.room().description() {
+                    Some(text) => text.to_owned(),
+                    None => format!("{host}'s room on Party"),
+                };
+                Some((text, host.to_string(), at))
+            }
+            None => set_here,
         };
         match topic {
             Some((text, setter, at)) => {
