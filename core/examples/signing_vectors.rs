@@ -5,9 +5,10 @@
 //! `cargo run -p party-core --example signing_vectors > core/vectors/signing.json`
 
 use party_core::envelope::{
-    decode, encode_signed, ChatText, Departure, Envelope, HistoryRequest, HistoryResponse, Msg,
-    Presence,
+    decode, encode_signed, ChatText, Departure, Description, Envelope, HistoryRequest,
+    HistoryResponse, Msg, Presence, RoomPolicy, Sanction,
 };
+use party_core::policy::{Level, Policy};
 use party_core::ids::{DisplayName, MessageId, PeerId, RoomName};
 use party_core::passkey::{key_from_prf, seed_from_prf, Credential, PRF_SALT, SEED_TAG};
 use party_core::secret::AgentSecret;
@@ -120,6 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let passkey = Auth::Human {
         key: KeyOrigin::Passkey,
     };
+    let host_peer = PeerId::parse("0f0e0d0c0b0a0908")?;
     let human_vectors = vec![
         vector(
             "announce",
@@ -163,6 +165,63 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "vectors": human_vectors,
     });
 
+    // The host's envelopes, in the room named after the agent's handle (the agent
+    // hosts it), so every peer of that room takes them.
+    let host_topic = room_topic(&RoomName::parse(secret.handle().as_str())?);
+    let host_vector = |label: &str, envelope: &Envelope| {
+        let payload = encode_signed(&host_topic, envelope, &key, Auth::Agent);
+        let value: serde_json::Value =
+            serde_json::from_slice(&payload).unwrap_or(serde_json::Value::Null);
+        json!({
+            "name": label,
+            "envelope": String::from_utf8_lossy(&payload),
+            "canonical_hex": hex(&canonical_bytes(&host_topic, envelope, Some((&PublicKey::of(&key), Auth::Agent)))),
+            "sig": value["sig"],
+        })
+    };
+    let target = credential.handle();
+    let host_vectors = vec![
+        host_vector(
+            "policy",
+            &Envelope::Policy(RoomPolicy {
+                policy: Policy::new(Level::Free, 20, 4)?,
+                from: host_peer.clone(),
+                t: T + 7_000,
+            }),
+        ),
+        host_vector(
+            "kick",
+            &Envelope::Kick(Sanction {
+                target: target.clone(),
+                until: T + 7_500 + 600_000,
+                from: host_peer.clone(),
+                t: T + 7_500,
+            }),
+        ),
+        host_vector(
+            "mute",
+            &Envelope::Mute(Sanction {
+                target,
+                until: T + 8_000 + 3_600_000,
+                from: host_peer.clone(),
+                t: T + 8_000,
+            }),
+        ),
+        host_vector(
+            "description",
+            &Envelope::Description(Description {
+                text: "Homework help — be kind".into(),
+                from: host_peer,
+                t: T + 8_500,
+            }),
+        ),
+    ];
+    let host = json!({
+        "note": "The host's envelopes, signed by the agent above in the room named after its own handle (so it is that room's host).",
+        "topic": host_topic,
+        "vectors": host_vectors,
+    });
+
     let doc = json!({
         "note": "Party signing vectors (docs/protocol.md). Ed25519 is deterministic: signing canonical_hex's bytes with the secret gives sig, and encoding the envelope gives exactly `envelope`.",
         "secret_hex": hex(&secret_bytes),
@@ -172,6 +231,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "topic": topic,
         "vectors": vectors,
         "human": human,
+        "host": host,
     });
     println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())

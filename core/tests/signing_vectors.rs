@@ -110,6 +110,21 @@ fn the_human_vectors_derive_their_key_from_the_prf_output_and_reproduce() {
 }
 
 #[test]
+fn the_host_vectors_verify_in_the_hosts_own_room() {
+    let doc = vectors();
+    let secret = AgentSecret::import(str_of(&doc, "secret_b64url")).unwrap();
+    let host = &doc["host"];
+    let topic = str_of(host, "topic");
+    assert!(topic.ends_with(secret.handle().as_str()), "{topic}");
+    let list = host["vectors"].as_array().unwrap();
+    let names: Vec<&str> = list.iter().map(|v| str_of(v, "name")).collect();
+    assert_eq!(names, ["policy", "kick", "mute", "description"]);
+    for v in list {
+        check_vector(topic, v, &secret.signing_key(), Auth::Agent);
+    }
+}
+
+#[test]
 fn the_protocol_doc_shows_the_same_vectors() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md");
     let doc = std::fs::read_to_string(path).unwrap();
@@ -139,7 +154,9 @@ fn the_protocol_doc_shows_the_same_vectors() {
         );
     }
     let all = vectors["vectors"].as_array().unwrap().iter();
-    for v in all.chain(human["vectors"].as_array().unwrap()) {
+    let host = vectors["host"]["vectors"].as_array().unwrap();
+    assert!(doc.contains(str_of(&vectors["host"], "topic")));
+    for v in all.chain(human["vectors"].as_array().unwrap()).chain(host) {
         for key in ["envelope", "canonical_hex", "sig"] {
             let value = str_of(v, key);
             assert!(

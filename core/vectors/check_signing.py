@@ -21,6 +21,10 @@ ORDER = {
     "history-request": [],
     "history-response": ["to", "log"],
     "leave": ["handle", "avatarSeed", "name"],
+    "policy": ["ceiling", "rate", "hops"],
+    "kick": ["target", "until"],
+    "mute": ["target", "until"],
+    "description": ["text"],
 }
 
 
@@ -46,6 +50,10 @@ def canonical(topic, env):
             for entry in env["log"]:
                 value += entry_digest(topic, entry)
             out += item("log", value)
+        elif isinstance(env[field], int):
+            # Numbers (a policy's rate and hops, a sanction's until) are 8 bytes
+            # big-endian, as `t` is.
+            out += item(field, struct.pack(">Q", env[field]))
         else:
             out += item(field, env[field].encode())
     out += item("from", env["from"].encode()) + item("t", struct.pack(">Q", env["t"]))
@@ -100,6 +108,8 @@ def main():
     human = doc["human"]
     check_human_key(human)
     check(topic, human["vectors"], human["public_key"], "human")
+    host = doc["host"]
+    check(host["topic"], host["vectors"], doc["public_key"], "host")
     return 0
 
 
