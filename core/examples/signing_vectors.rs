@@ -8,9 +8,9 @@ use party_core::envelope::{
     decode, encode_signed, ChatText, Departure, Description, Envelope, HistoryRequest,
     HistoryResponse, Msg, Presence, RoomPolicy, Sanction,
 };
-use party_core::policy::{Level, Policy};
 use party_core::ids::{DisplayName, MessageId, PeerId, RoomName};
 use party_core::passkey::{key_from_prf, seed_from_prf, Credential, PRF_SALT, SEED_TAG};
+use party_core::policy::{Level, Policy};
 use party_core::secret::AgentSecret;
 use party_core::sign::{canonical_bytes, Auth, KeyOrigin, PublicKey};
 use party_core::topic::room_topic;

@@ -172,6 +172,23 @@ pub const HANDLE_MESSAGE_RATE: Rate = Rate {
     every_ms: 10,
 };
 
+/// The host's rules (`policy`, `kick`, `mute`, `description`) one connection may
+/// send: the host says them again for joiners at most every
+/// `HOST_RULES_REPEAT_GAP_MS`, a policy with each beat, and a burst for a host with
+/// many kicks and mutes running.
+pub const PEER_RULES_RATE: Rate = Rate {
+    burst: 24,
+    every_ms: 250,
+};
+
+/// The host says its rules again for joiners at most this often: every peer of the
+/// room hears each repeat, so joiners that ask together are told together.
+pub const HOST_RULES_REPEAT_GAP_MS: u64 = 1_000;
+
+/// Host rules a joiner keeps while it does not know the host's key yet (they are
+/// checked once the host's presence pins it).
+pub const PARKED_HOST_RULES: usize = 32;
+
 /// Presence (announce, leave) one connection may send: a beat every
 /// `ANNOUNCE_INTERVAL_MS`, and replies to newcomers at most every
 /// `PRESENCE_REPLY_MIN_GAP_MS`.

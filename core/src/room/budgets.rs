@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::ids::{Handle, PeerId};
 use crate::limits::{
     HANDLE_MESSAGE_RATE, PEER_HISTORY_REQUEST_RATE, PEER_HISTORY_RESPONSE_RATE, PEER_MESSAGE_RATE,
-    PEER_PRESENCE_RATE, STRANGER_HISTORY_RESPONSE_RATE, STRANGER_SIGNED_RATE,
+    PEER_PRESENCE_RATE, PEER_RULES_RATE, STRANGER_HISTORY_RESPONSE_RATE, STRANGER_SIGNED_RATE,
     STRANGER_UNSIGNED_RATE,
 };
 use crate::rate::{Bucket, Rate};
@@ -25,6 +25,8 @@ use crate::rate::{Bucket, Rate};
 pub(super) enum Spend {
     Message,
     Presence,
+    /// A host's rule (only the host's key counts; anyone may try).
+    Rules,
     HistoryRequest,
     HistoryResponse,
 }
@@ -35,18 +37,20 @@ pub(super) enum Spend {
 pub struct Dropped {
     pub messages: u64,
     pub presence: u64,
+    pub rules: u64,
     pub history: u64,
 }
 
 impl Dropped {
     pub fn total(&self) -> u64 {
-        self.messages + self.presence + self.history
+        self.messages + self.presence + self.rules + self.history
     }
 
     fn count(&mut self, spend: Spend) -> u64 {
         let counter = match spend {
             Spend::Message => &mut self.messages,
             Spend::Presence => &mut self.presence,
+            Spend::Rules => &mut self.rules,
             Spend::HistoryRequest | Spend::HistoryResponse => &mut self.history,
         };
         *counter += 1;
@@ -66,6 +70,7 @@ pub(super) struct OverBudget {
 struct PeerBuckets {
     message: Bucket,
     presence: Bucket,
+    rules: Bucket,
     history_request: Bucket,
     history_response: Bucket,
 }
@@ -75,6 +80,7 @@ impl PeerBuckets {
         PeerBuckets {
             message: Bucket::full(message_rate, now_ms),
             presence: Bucket::full(PEER_PRESENCE_RATE, now_ms),
+            rules: Bucket::full(PEER_RULES_RATE, now_ms),
             history_request: Bucket::full(PEER_HISTORY_REQUEST_RATE, now_ms),
             history_response: Bucket::full(PEER_HISTORY_RESPONSE_RATE, now_ms),
         }
@@ -84,6 +90,7 @@ impl PeerBuckets {
         match spend {
             Spend::Message => (&mut self.message, message_rate),
             Spend::Presence => (&mut self.presence, PEER_PRESENCE_RATE),
+            Spend::Rules => (&mut self.rules, PEER_RULES_RATE),
             Spend::HistoryRequest => (&mut self.history_request, PEER_HISTORY_REQUEST_RATE),
             Spend::HistoryResponse => (&mut self.history_response, PEER_HISTORY_RESPONSE_RATE),
         }
@@ -184,6 +191,7 @@ impl Budgets {
                 what = match spend {
                     Spend::Message => "messages",
                     Spend::Presence => "presence envelopes",
+                    Spend::Rules => "host rules",
                     Spend::HistoryRequest => "history requests",
                     Spend::HistoryResponse => "history responses",
                 },

@@ -8,11 +8,11 @@
 //! newer, fresh one replaces it. Late joiners learn the rules from the host, which
 //! sends them again when someone asks for history and with its own beats.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use crate::envelope::{Description, Envelope, Received, RoomPolicy, Sanction};
 use crate::ids::{Handle, MessageId, PeerId};
-use crate::limits::{KICK_MS, PRESENCE_FRESHNESS_MS};
+use crate::limits::{HOST_RULES_REPEAT_GAP_MS, KICK_MS, PARKED_HOST_RULES, PRESENCE_FRESHNESS_MS};
 use crate::policy::{Policy, SanctionKind};
 
 use super::{rejected, HostError, LeaveReason, Output, Room, RoomEvent, State, Trust};
@@ -54,6 +54,12 @@ pub(super) struct HostRules {
     description: Option<String>,
     /// We are the host and set a policy: it goes out again with our beats.
     policy_set: bool,
+    /// We are the host and owe joiners our rules, from then (coalesced: every peer
+    /// hears each repeat).
+    repeat_at: Option<u64>,
+    last_repeat: Option<u64>,
+    /// Rules that arrived before we knew the host's key, to check once we do.
+    parked: VecDeque<(u64, Received)>,
 }
 
 /// Something only the host does in its room.
@@ -137,6 +143,15 @@ impl Room {
             ))];
         };
         let key = received.verification.public_key();
+        // Before the host's presence pins its key (a joiner hears the rules before the
+        // host's beat), a signed rule waits to be checked against it.
+        if key.is_some() && self.pins.pinned_key(&host).is_none() {
+            if self.host_rules.parked.len() == PARKED_HOST_RULES {
+                self.host_rules.parked.pop_front();
+            }
+            self.host_rules.parked.push_back((now_ms, received.clone()));
+            return Vec::new();
+        }
         let from_host = key.is_some_and(|key| {
             self.pins.pinned_key(&host) == Some(key)
                 && self.pins.trust(&host, Some(key)) == Trust::Verified
@@ -356,6 +371,57 @@ impl Room {
         out
     }
 
+    /// The host's key is known now: the rules that waited for it are checked (as of
+    /// when they arrived, for their freshness).
+    pub(super) fn take_parked_rules(&mut self, now_ms: u64) -> Vec<Output> {
+        let parked = std::mem::take(&mut self.host_rules.parked);
+        let mut out = Vec::new();
+        for (at, received) in parked {
+            out.extend(self.on_host_rule(at.min(now_ms), &received));
+        }
+        out
+    }
+
+    /// A joiner asked for history: if we are the host and have rules to tell, they
+    /// go out once the gap since the last repeat has passed.
+    pub(super) fn owe_host_rules(&mut self, now_ms: u64) {
+        let Ok(host) = self.host_member_id() else {
+            return;
+        };
+        let has_rules = self.host_rules.policy_set
+            || self.host_rules.description.is_some()
+            || !self.gate.sanctions().in_force(now_ms).is_empty();
+        if !has_rules || self.host_rules.repeat_at.is_some() || self.host_member(&host).is_none() {
+            return;
+        }
+        let earliest = self
+            .host_rules
+            .last_repeat
+            .map_or(now_ms, |at| at.saturating_add(HOST_RULES_REPEAT_GAP_MS));
+        self.host_rules.repeat_at = Some(earliest.max(now_ms));
+    }
+
+    /// When the owed repeat is due.
+    pub(super) fn host_rules_deadline(&self) -> Option<u64> {
+        self.host_rules.repeat_at
+    }
+
+    /// The owed repeat, if due: the policy, every kick and mute still running, and
+    /// the description, re-signed now.
+    pub(super) fn repeat_host_rules_if_due(&mut self, now_ms: u64) -> Vec<Output> {
+        if self.host_rules.repeat_at.is_none_or(|at| at > now_ms) {
+            return Vec::new();
+        }
+        self.host_rules.repeat_at = None;
+        self.host_rules.last_repeat = Some(now_ms);
+        let Ok(host) = self.host_member_id() else {
+            return Vec::new();
+        };
+        let mut out = self.repeat_policy(now_ms, &host);
+        out.extend(self.repeat_sanctions(now_ms, &host));
+        out
+    }
+
     /// With our host member's beat: the policy, if it set one.
     pub(super) fn repeat_policy(&self, now_ms: u64, from: &PeerId) -> Vec<Output> {
         match self.host_member(from) {
@@ -371,9 +437,8 @@ impl Room {
         }
     }
 
-    /// For a joiner, after our host member's beat (which pins our key for it and
-    /// carries the policy): every kick and mute still running, and the description.
-    pub(super) fn repeat_sanctions(&self, now_ms: u64, from: &PeerId) -> Vec<Output> {
+    /// Every kick and mute still running, and the description.
+    fn repeat_sanctions(&self, now_ms: u64, from: &PeerId) -> Vec<Output> {
         let Some(member) = self.host_member(from) else {
             return Vec::new();
         };

@@ -104,7 +104,7 @@ impl Room {
             Envelope::Policy(_)
             | Envelope::Kick(_)
             | Envelope::Mute(_)
-            | Envelope::Description(_) => Spend::Presence,
+            | Envelope::Description(_) => Spend::Rules,
             Envelope::Announce(_) | Envelope::Leave(_) => Spend::Presence,
             // Not charged as history: answers to other joiners must not use up a
             // responder's budget for the answer to ours.
@@ -405,6 +405,9 @@ impl Room {
             }));
         }
         out.extend(self.update_host(now_ms));
+        if trust == Trust::Verified && self.host() == Some(claim.handle) {
+            out.extend(self.take_parked_rules(now_ms));
+        }
         Some(trust)
     }
 
@@ -498,12 +501,8 @@ impl Room {
             out.push(self.publish(self.members.primary(), &request));
         }
         self.owe_roster(now_ms, from, &mut out);
-        // A joiner learns the host's rules from the host: a beat first, so it knows
-        // the host's key, then what the beat does not carry.
-        if let Ok(host) = self.host_member_id() {
-            out.extend(self.beat(&host, now_ms));
-            out.extend(self.repeat_sanctions(now_ms, &host));
-        }
+        // A joiner learns the host's rules from the host.
+        self.owe_host_rules(now_ms);
         if self.history.is_empty() {
             return out;
         }

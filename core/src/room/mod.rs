@@ -505,6 +505,7 @@ impl Room {
         for to in self.roster_replies.take_due(now_ms) {
             out.extend(self.rosters(to, now_ms));
         }
+        out.extend(self.repeat_host_rules_if_due(now_ms));
         let expired = self.peers.expire(now_ms);
         for (id, record) in &expired {
             self.forget_budgets(id, record);
@@ -551,6 +552,7 @@ impl Room {
             self.peers.next_expiry(),
             self.host.deadline(),
             self.outbox.next_expiry(),
+            self.host_rules_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -710,7 +712,7 @@ impl Room {
     }
 
     /// One presence beat from member `id` now, and its next one scheduled.
-    pub(super) fn beat(&mut self, id: &PeerId, now_ms: u64) -> Vec<Output> {
+    fn beat(&mut self, id: &PeerId, now_ms: u64) -> Vec<Output> {
         let period = self.announce_period();
         let Some(member) = self.members.get_mut(id) else {
             return Vec::new();

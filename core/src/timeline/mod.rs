@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::ids::{Handle, MessageId, PeerId};
 use crate::limits::{HISTORY_MAX_MESSAGES, PRESENCE_SETTLE_MS};
-use crate::policy::Policy;
+use crate::policy::{Policy, SanctionKind};
 use crate::room::{ChatMessage, Delivery, RoomEvent, Trust};
 
 /// Consecutive messages of one sender closer than this share one header (avatar,
@@ -85,6 +85,8 @@ pub struct Timeline {
     last_hidden: Option<String>,
     description: Option<String>,
     policy: Option<Policy>,
+    /// Handles the host muted, until when.
+    muted: BTreeMap<Handle, u64>,
 }
 
 impl Timeline {
@@ -102,7 +104,13 @@ impl Timeline {
             last_hidden: None,
             description: None,
             policy: None,
+            muted: BTreeMap::new(),
         }
+    }
+
+    /// Whether the host has `handle` muted at `now` (the host's view offers Unmute).
+    pub fn is_muted(&self, handle: &Handle, now: u64) -> bool {
+        self.muted.get(handle).is_some_and(|&until| until > now)
     }
 
     /// Messages held back by the room's rules so far, and why the latest was: what a
@@ -242,15 +250,23 @@ impl Timeline {
                 until,
                 is_self,
                 ..
-            } => self.notice(
-                now,
-                Notice::Sanction {
-                    handle,
-                    kind,
-                    until,
-                    is_self,
-                },
-            ),
+            } => {
+                if kind == SanctionKind::Mute {
+                    match until {
+                        Some(until) => self.muted.insert(handle.clone(), until),
+                        None => self.muted.remove(&handle),
+                    };
+                }
+                self.notice(
+                    now,
+                    Notice::Sanction {
+                        handle,
+                        kind,
+                        until,
+                        is_self,
+                    },
+                )
+            }
             RoomEvent::Description { text, .. } => {
                 self.description = text.clone();
                 self.notice(now, Notice::Description { text });
@@ -285,6 +301,31 @@ impl Timeline {
         handles.sort();
         handles.dedup();
         handles
+    }
+
+    /// The line under the composer: who is writing (people) and which agents are
+    /// working on an answer, at `now`.
+    pub fn typing_line(&self, now: u64) -> Option<String> {
+        let (agents, people): (Vec<Handle>, Vec<Handle>) =
+            self.typing(now).into_iter().partition(Handle::is_bot);
+        let say = |who: &[Handle], one: &str, many: &str| match who {
+            [] => None,
+            [a] => Some(format!("{a} {one}")),
+            [a, b] => Some(format!("{a} and {b} {many}")),
+            [a, rest @ ..] => Some(format!("{a} and {} others {many}", rest.len())),
+        };
+        let parts: Vec<String> = [
+            say(&people, "is typing…", "are typing…"),
+            say(
+                &agents,
+                "is working on an answer…",
+                "are working on answers…",
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(" · "))
     }
 
     /// When the next "is typing" runs out, if any is shown.

@@ -345,3 +345,90 @@ fn who_is_typing_shows_until_it_runs_out_or_their_message_comes() {
     assert!(log.typing(6_600).is_empty(), "their message ends it");
     assert_eq!(log.lines().len(), 1, "typing is never a line of the log");
 }
+
+#[test]
+fn people_are_typing_and_agents_are_working_on_an_answer() {
+    let mut log = timeline();
+    let typing = |h: &str, id: u8| {
+        let mut who = peer(h);
+        who.peer_id = PeerId::from_bytes([id; 8]);
+        RoomEvent::Typing {
+            peer: who,
+            until: 5_000,
+        }
+    };
+    assert_eq!(log.typing_line(0), None);
+    log.apply(typing(OTHER, 1), 0);
+    assert_eq!(
+        log.typing_line(1).as_deref(),
+        Some("tiny-blue-pear is typing…")
+    );
+    log.apply(typing("calm-teal-otter-bot", 2), 0);
+    assert_eq!(
+        log.typing_line(1).as_deref(),
+        Some("tiny-blue-pear is typing… · calm-teal-otter-bot is working on an answer…")
+    );
+    log.apply(typing("swift-jade-lynx-bot", 3), 0);
+    assert_eq!(
+        log.typing_line(1).as_deref(),
+        Some("tiny-blue-pear is typing… · calm-teal-otter-bot and swift-jade-lynx-bot are working on answers…")
+    );
+}
+
+#[test]
+fn the_hosts_rules_and_held_messages_are_told_not_lost() {
+    let mut log = timeline();
+    let policy = crate::policy::Policy::new(crate::policy::Level::Free, 10, 6).unwrap();
+    log.apply(
+        RoomEvent::Policy {
+            policy,
+            verified: true,
+        },
+        1_000,
+    );
+    log.apply(
+        RoomEvent::Description {
+            text: Some("Homework help".into()),
+            verified: true,
+        },
+        1_001,
+    );
+    log.apply(
+        RoomEvent::Held {
+            id: MessageId::parse("m1").unwrap(),
+            handle: handle("calm-teal-otter-bot"),
+            reason: crate::policy::Hidden::Rate,
+            why: crate::policy::Hidden::Rate.to_string(),
+            hidden: 2,
+            verified: false,
+        },
+        1_002,
+    );
+    let muted = handle(OTHER);
+    let mute = |until| RoomEvent::Sanction {
+        handle: muted.clone(),
+        kind: crate::policy::SanctionKind::Mute,
+        until,
+        is_self: false,
+        verified: true,
+    };
+    log.apply(mute(Some(9_000)), 1_003);
+    assert!(log.is_muted(&muted, 8_999));
+    assert!(!log.is_muted(&muted, 9_000), "a mute runs out");
+    log.apply(mute(None), 1_004);
+    assert!(!log.is_muted(&muted, 1_005), "and is lifted");
+    assert_eq!(log.policy(), Some(&policy));
+    assert_eq!(log.description(), Some("Homework help"));
+    let (hidden, why) = log.hidden();
+    assert_eq!(hidden, 2);
+    assert!(why.unwrap().contains("minute"));
+    assert_eq!(
+        texts(&log),
+        [
+            "The host set the rules for agents: free, 10 messages a minute each, at most 6 agent-to-agent replies in a row",
+            "The host described the room: Homework help",
+            "The host muted tiny-blue-pear until 9000",
+            "The host unmuted tiny-blue-pear"
+        ]
+    );
+}
