@@ -17,7 +17,7 @@ use party_core::secret::AgentSecret;
 use party_core::sign::PublicKey;
 use party_core::timeline::text::rich;
 use party_core::timeline::Timeline;
-use party_core::{LocalPeer, Output, PeerInfo, Room, RoomEvent};
+use party_core::{HostAction, LocalPeer, Output, PeerInfo, Room, RoomEvent};
 
 use crate::attention::{self, Chime};
 use crate::clock::now_ms;
@@ -189,6 +189,20 @@ impl RoomSession {
     pub fn retry(&self, id: &MessageId) -> Result<(), String> {
         self.with_driver(|driver| driver.retry(id))
             .unwrap_or_else(|| Err("the room is closed".into()))
+    }
+
+    /// The host's own action in its room (rules for agents, a kick, a mute, the
+    /// description); the error says why it was refused.
+    pub fn host_action(&self, action: HostAction) -> Result<(), String> {
+        self.with_driver(|driver| {
+            let outputs = driver
+                .connection
+                .host_action(now_ms(), action)
+                .map_err(|err| err.to_string())?;
+            driver.apply(outputs);
+            Ok(())
+        })
+        .unwrap_or_else(|| Err("the room is closed".into()))
     }
 
     /// Leaves the room and closes the connection (page hidden or view gone).

@@ -114,7 +114,8 @@ pub fn Composer(session: RoomSession) -> impl IntoView {
     }
 }
 
-/// "tiny-blue-pear is typing…", while anyone is (the line redraws when it runs out).
+/// "tiny-blue-pear is typing…" (or an agent "is working on an answer…"), while anyone
+/// is (the line redraws when it runs out).
 #[component]
 fn TypingLine(log: RwSignal<party_core::timeline::Timeline>) -> impl IntoView {
     let now = RwSignal::new(crate::clock::now_ms());
@@ -131,15 +132,7 @@ fn TypingLine(log: RwSignal<party_core::timeline::Timeline>) -> impl IntoView {
         log.track();
         now.set(crate::clock::now_ms());
     });
-    let text = move || {
-        let typing = log.with(|log| log.typing(now.get()));
-        match typing.as_slice() {
-            [] => None,
-            [one] => Some(format!("{one} is typing…")),
-            [one, two] => Some(format!("{one} and {two} are typing…")),
-            [one, rest @ ..] => Some(format!("{one} and {} others are typing…", rest.len())),
-        }
-    };
+    let text = move || log.with(|log| log.typing_line(now.get()));
     view! {
         <p class="typing" data-testid="typing" aria-live="polite">{text}</p>
     }

@@ -12,6 +12,7 @@ use party_core::{ChatMessage, Trust};
 
 use crate::clock::local_hh_mm;
 use crate::views::avatar::Avatar;
+use crate::views::icons;
 
 /// How close to the bottom (px) still counts as "reading the latest", so new lines
 /// keep the view pinned there without yanking someone reading older ones.
@@ -125,6 +126,7 @@ fn Message(
         ..
     } = message;
     let impostor = trust == Trust::Impostor;
+    let agent = handle.is_bot();
     let status = delivery.and_then(status_word);
     let failed = delivery == Some(Delivery::Failed);
     let retry_id = id.clone();
@@ -139,6 +141,7 @@ fn Message(
             <div class="message-meta">
                 <a class="message-sender" data-testid="message-sender" href=format!("./{sender}")>{sender.clone()}</a>
                 {name.clone().map(|name| view! { <span class="message-name">{format!("({name})")}</span> })}
+                {agent.then(|| view! { <span class="tag agent" title="an AI agent">{icons::robot()}<span class="visually-hidden">"agent"</span></span> })}
                 <time class="message-time" data-testid="message-time">{time.clone()}</time>
                 <TrustTag trust />
                 {history.then(|| view! { <span class="tag history-tag" title="replayed from before you came">"earlier"</span> })}
@@ -150,6 +153,7 @@ fn Message(
             class="message"
             class:group-start=starts_group
             class:impostor=impostor
+            class:agent=agent
             class:mention=rich.mentions_me
             class:action=rich.action
             class:history=history
@@ -159,6 +163,7 @@ fn Message(
             data-verified=verified.to_string()
             data-trust=trust_word(trust)
             data-impostor=impostor.to_string()
+            data-agent=agent.to_string()
             data-history=history.to_string()
             data-mention=rich.mentions_me.to_string()
             data-status=status

@@ -4,7 +4,13 @@
 //! instead of claiming people are here.
 
 use leptos::prelude::*;
-use party_core::{PeerInfo, Trust};
+use party_core::timeline::Timeline;
+use party_core::{HostAction, PeerInfo, Trust};
+
+use crate::clock::now_ms;
+
+/// How long the host's Mute lasts.
+const MUTE_MS: u64 = 60 * 60_000;
 
 use crate::views::avatar::Avatar;
 use crate::views::icons;
@@ -15,6 +21,10 @@ pub fn PeerList(
     peers: RwSignal<Vec<PeerInfo>>,
     #[prop(into)] live: Signal<bool>,
     open: RwSignal<bool>,
+    /// The host's kick and mute, on everyone but itself (`None`: not the host).
+    moderate: Option<Callback<HostAction>>,
+    /// The room's log, which knows whom the host muted.
+    log: RwSignal<Timeline>,
 ) -> impl IntoView {
     view! {
         <aside
@@ -40,7 +50,7 @@ pub fn PeerList(
                 <For
                     each=move || peers.get()
                     key=|peer| (peer.peer_id.clone(), peer.name.clone(), peer.is_host, peer.is_self, peer.trust)
-                    children=|peer| view! { <Peer peer /> }
+                    children=move |peer| view! { <Peer peer moderate log /> }
                 />
             </ul>
         </aside>
@@ -48,7 +58,35 @@ pub fn PeerList(
 }
 
 #[component]
-fn Peer(peer: PeerInfo) -> impl IntoView {
+fn Peer(
+    peer: PeerInfo,
+    moderate: Option<Callback<HostAction>>,
+    log: RwSignal<Timeline>,
+) -> impl IntoView {
+    let handle_for_mute = peer.handle.clone();
+    let muted = Memo::new(move |_| log.with(|log| log.is_muted(&handle_for_mute, now_ms())));
+    let controls = moderate
+        .filter(|_| !peer.is_self && !peer.is_host)
+        .map(|moderate| {
+            let kick = peer.handle.clone();
+            let mute = peer.handle.clone();
+            view! {
+                <span class="peer-actions">
+                    <button type="button" class="link-button" data-testid="mute"
+                        title=move || if muted.get() { "Let them be heard again" } else { "Nothing they say is shown, for an hour" }
+                        on:click=move |_| {
+                            let for_ms = if muted.get_untracked() { 0 } else { MUTE_MS };
+                            moderate.run(HostAction::Mute { handle: mute.clone(), for_ms });
+                        }>
+                        {move || if muted.get() { "Unmute" } else { "Mute" }}
+                    </button>
+                    <button type="button" class="link-button" data-testid="kick" title="Out of the room, for 10 minutes"
+                        on:click=move |_| moderate.run(HostAction::Kick { handle: kick.clone(), for_ms: None })>
+                        "Kick"
+                    </button>
+                </span>
+            }
+        });
     let handle = peer.handle.to_string();
     let standing = match peer.trust {
         Trust::Verified => "key verified",
@@ -77,6 +115,8 @@ fn Peer(peer: PeerInfo) -> impl IntoView {
             data-trust=trust_word(peer.trust)
             data-impostor=impostor.to_string()
             class:impostor=impostor
+            class:muted=move || muted.get()
+            data-muted=move || muted.get().to_string()
             title=title
         >
             <Avatar seed=peer.avatar_seed />
@@ -88,6 +128,7 @@ fn Peer(peer: PeerInfo) -> impl IntoView {
                 {agent.then(|| view! { <span class="tag agent" title="an AI agent">{icons::robot()}<span class="visually-hidden">"agent"</span></span> })}
                 {(peer.trust != Trust::Verified).then(|| view! { <TrustTag trust=peer.trust /> })}
             </span>
+            {controls}
         </li>
     }
 }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use party_core::ids::RoomName;
 use party_core::share_link::HostLink;
-use party_core::PeerInfo;
+use party_core::{HostAction, PeerInfo};
 
 use crate::frame::page_visible;
 use crate::identity::Identity;
@@ -88,7 +88,7 @@ pub fn RoomView(
                         </p>
                     })}
                     <Show when=move || agents_open.get()>
-                        <AgentsPanel room=agents_room.clone() broker=broker_url.clone() />
+                        <AgentsPanel room=agents_room.clone() broker=broker_url.clone() session own open=agents_open />
                     </Show>
                     <Alone session room=alone_room.clone() />
                     <div class="room-body">
@@ -97,7 +97,17 @@ pub fn RoomView(
                                 signals.detail.set(Some(why));
                             }
                         }) />
-                        <PeerList peers=signals.peers live=Signal::derive(move || signals.state.get() == ConnectionState::Live) open=drawer_open />
+                        <PeerList
+                            peers=signals.peers
+                            live=Signal::derive(move || signals.state.get() == ConnectionState::Live)
+                            open=drawer_open
+                            log=signals.log
+                            moderate=own.then(|| Callback::new(move |action: HostAction| {
+                                if let Err(why) = session.host_action(action) {
+                                    signals.detail.set(Some(why));
+                                }
+                            }))
+                        />
                     </div>
                     <Composer session />
                 </div>

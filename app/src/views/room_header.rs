@@ -108,7 +108,11 @@ pub fn RoomHeader(
                 <span class="room-state">
                     <ConnectionBadge signals />
                     <Rejected session />
+                    <Held session />
                 </span>
+                {move || signals.log.with(|log| log.description().map(str::to_owned)).map(|text| view! {
+                    <p class="room-description" data-testid="room-description">{text}</p>
+                })}
             </div>
             <span class="spacer"></span>
             <button
@@ -144,6 +148,28 @@ pub fn RoomHeader(
                 "Leave"
             </button>
         </header>
+    }
+}
+
+/// How many messages the room's rules held back (agents beyond their level or rate,
+/// kicked or muted handles), with the latest reason: never shown, never lost without a
+/// word.
+#[component]
+fn Held(session: RoomSession) -> impl IntoView {
+    let log = session.signals.log;
+    move || {
+        log.with(|log| {
+            let (count, why) = log.hidden();
+            (count > 0).then(|| {
+                let title = why.unwrap_or_default().to_owned();
+                let plural = if count == 1 { "" } else { "s" };
+                view! {
+                    <span class="badge-detail" title=title data-testid="held-count">
+                        {format!("{count} message{plural} hidden by the room's rules")}
+                    </span>
+                }
+            })
+        })
     }
 }
 

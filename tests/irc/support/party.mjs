@@ -63,3 +63,53 @@ export async function partyListen(broker, room, { secret } = {}) {
     stop: () => proc.stop('SIGTERM'),
   };
 }
+
+/**
+ * `party agent` as `secret` in `room`, resolved once it is subscribed. `contract` is
+ * its first line; `events` holds the rest ({ event, ... } plus `line`); `command`
+ * writes one JSON command on its stdin; `stop` closes stdin (it leaves and exits 0).
+ */
+export async function partyAgent(broker, room, secret) {
+  const proc = spawnTracked(path.join(binDir, 'party'), ['agent', '--broker', broker, '--secret', secret, room], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const events = new EventLog(`party agent ${room}`);
+  events.context = () => `party agent stderr:\n${proc.stderrTail()}`;
+  eachLine(
+    proc.child.stdout,
+    (line) => {
+      try {
+        events.push({ ...JSON.parse(line), line });
+      } catch {
+        events.push({ event: 'stdout', line });
+      }
+    },
+    () => events.close('stdout closed'),
+  );
+  proc.exited.then((code) => events.close(`exited: ${code}`));
+  const listening = new Promise((resolve, reject) => {
+    eachLine(proc.child.stderr, (line) => {
+      if (line.startsWith('party: listening to ')) resolve();
+    });
+    proc.exited.then((code) => reject(new Error(`party agent exited (${code}) before listening: ${proc.stderrTail()}`)));
+  });
+  try {
+    await within(WAIT_MS, `party agent to subscribe to ${room}`, listening);
+  } catch (err) {
+    await proc.stop('SIGKILL');
+    throw new Error(`${err.message}\n${proc.stderrTail()}`);
+  }
+  const contract = await events.waitFor((e) => e.event === 'contract', { what: 'the contract' });
+  return {
+    contract,
+    events,
+    proc,
+    waitFor: (match, opts) => events.waitFor(match, typeof opts === 'number' ? { timeoutMs: opts } : opts),
+    command: (command) => proc.child.stdin.write(`${JSON.stringify(command)}\n`),
+    /** Closes stdin: the agent says goodbye and exits 0. Resolves with the exit code. */
+    stop: async () => {
+      proc.child.stdin.end();
+      return proc.stop('SIGTERM');
+    },
+  };
+}

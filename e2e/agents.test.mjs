@@ -1,0 +1,132 @@
+// Agents under the room's rules, in headless Chromium against the real party-broker:
+// a person hosts their room (a passkey, Chromium's virtual authenticator), agents
+// come in through `party agent`, a third agent ignores the rules (raw signed
+// envelopes through mqtt.js), and `party listen` watches. Every peer holds the same
+// line: what the rules hide, the browser and the listener hide too, and count.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import mqtt from 'mqtt';
+import { useBrokerAndBrowser } from './support/stack.mjs';
+import { addAuthenticator, startParty } from './support/passkey.mjs';
+import { newKey, signed, peerId } from './support/envelope.mjs';
+import { expect } from './support/expect.mjs';
+import { newIdentity, partyAgent, partyListen } from '../tests/irc/support/party.mjs';
+
+const env = useBrokerAndBrowser();
+const cleanups = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+function message(page, text) {
+  return page.getByTestId('message').filter({ hasText: text });
+}
+
+async function say(page, text) {
+  await page.getByTestId('composer-input').fill(text);
+  await page.getByTestId('composer-input').press('Enter');
+}
+
+/** A msg from an agent that keeps no rules: its own key, straight to the broker. */
+async function rogueSays(room, text) {
+  const key = newKey();
+  const now = Date.now();
+  const handle = 'rude-black-crow-bot';
+  const payload = signed(
+    room,
+    { type: 'msg', id: `${handle}-${now}-abcdef`, handle, avatarSeed: '0123456789abcdef0123456789abcdef', text, from: peerId(), t: now },
+    key,
+    { kind: 'agent' },
+  );
+  const client = await mqtt.connectAsync(env.stack.mqtt);
+  await client.publishAsync(`party-2026-v1/party/${room}`, payload);
+  await client.endAsync();
+}
+
+test('a host sets the rules in the browser and every peer holds agents to them: hidden, answered, freed, bounded, kicked', async () => {
+  const context = await env.browser.newContext();
+  cleanups.push(() => context.close().catch(() => {}));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(env.stack.page);
+  await addAuthenticator(page);
+  const room = await startParty(page);
+  const listener = await partyListen(env.stack.mqtt, room);
+  cleanups.push(() => listener.stop());
+
+  const [calc, chatty] = [await newIdentity(), await newIdentity()];
+  const agent = await partyAgent(env.stack.mqtt, room, calc.secret);
+  cleanups.push(() => agent.stop());
+  assert.equal(agent.contract.level, 'called', 'a host\'s room, before its host sets rules');
+  await expect(page.locator(`[data-testid=peer][data-handle=${calc.handle}]`)).toHaveCount(1);
+
+  // `called`: speaking unprompted is refused by the agent's own runtime...
+  agent.command({ type: 'send', text: 'unprompted', clientMsgId: 'u1' });
+  const refused = await agent.waitFor((e) => e.event === 'refused' && e.clientMsgId === 'u1');
+  assert.equal(refused.code, 'held');
+  // ...and an agent that ignores the rules is hidden by every peer, and counted.
+  await rogueSays(room, 'rogue words');
+  const held = await listener.waitFor((e) => e.event === 'held');
+  assert.equal(held.reason, 'not-called');
+  await expect(page.getByTestId('held-count')).toHaveText('1 message hidden by the room\'s rules');
+  await expect(message(page, 'rogue words')).toHaveCount(0);
+  assert.ok(!listener.events.events.some((e) => e.event === 'message' && e.text === 'rogue words'));
+
+  // A mention from the host calls the agent in; its answer shows, marked an agent's.
+  await say(page, `@${calc.handle} what is 2+2?`);
+  const mention = await agent.waitFor((e) => e.event === 'mention');
+  agent.command({ type: 'send', text: 'it is 4', re: mention.id, clientMsgId: 'a1' });
+  await expect(message(page, 'it is 4')).toHaveAttribute('data-agent', 'true');
+  const answer = await listener.waitFor((e) => e.event === 'message' && e.text === 'it is 4');
+  assert.equal(answer.re, mention.id);
+
+  // The host lets agents answer each other, with a hop bound of 2.
+  await page.getByTestId('agents').click();
+  await page.getByTestId('rules-ceiling').selectOption('unleashed');
+  await page.getByTestId('rules-rate').fill('30');
+  await page.getByTestId('rules-hops').fill('2');
+  await page.getByTestId('rules-description').fill('Homework help');
+  await page.getByTestId('rules-save').click();
+  await expect(page.getByTestId('rules-saved')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('agents-panel')).toHaveCount(0);
+  await expect(page.getByTestId('room-description')).toHaveText('Homework help');
+  const mode = await agent.waitFor((e) => e.event === 'mode');
+  assert.equal(mode.level, 'unleashed');
+  const policy = await listener.waitFor((e) => e.event === 'policy');
+  assert.deepEqual(policy.policy, { ceiling: 'unleashed', ratePerMinute: 30, hopBound: 2 });
+
+  // Two agents that call each other stop at the hop bound, and say why.
+  const other = await partyAgent(env.stack.mqtt, room, chatty.secret);
+  cleanups.push(() => other.stop());
+  // A joiner starts from the defaults and hears the host's rules within a round trip.
+  assert.equal(other.contract.level, 'called');
+  const learned = await other.waitFor((e) => e.event === 'mode');
+  assert.equal(learned.level, 'unleashed', 'a joiner learns the rules from the host');
+  agent.command({ type: 'send', text: `@${chatty.handle} ping 0`, clientMsgId: 'p0' });
+  let from = other;
+  let to = agent;
+  let last = await other.waitFor((e) => e.event === 'mention' && e.text.endsWith('ping 0'));
+  for (let hop = 1; hop <= 2; hop++) {
+    from.command({ type: 'send', text: `@${(from === other ? calc : chatty).handle} ping ${hop}`, re: last.id, clientMsgId: `h${hop}` });
+    last = await to.waitFor((e) => e.event === 'mention' && e.text.endsWith(`ping ${hop}`));
+    [from, to] = [to, from];
+  }
+  from.command({ type: 'send', text: 'one hop too many', re: last.id, clientMsgId: 'h3' });
+  const bounded = await from.waitFor((e) => e.event === 'refused' && e.clientMsgId === 'h3');
+  assert.match(bounded.reason, /answered each other as often as this room allows/);
+  await expect(message(page, 'ping 2')).toHaveCount(1);
+
+  // The host kicks an agent: gone for every peer, and its runtime says so.
+  const peer = page.locator(`[data-testid=peer][data-handle=${chatty.handle}]`);
+  await peer.getByTestId('kick').click();
+  const kicked = await other.waitFor((e) => e.event === 'sanction');
+  assert.equal(kicked.isSelf, true);
+  await expect(peer).toHaveCount(0);
+  await listener.waitFor((e) => e.event === 'peer-left' && e.handle === chatty.handle && e.reason === 'kicked');
+  other.command({ type: 'send', text: 'let me back', clientMsgId: 'k1' });
+  const out = await other.waitFor((e) => e.event === 'refused' && e.clientMsgId === 'k1');
+  assert.match(out.reason, /kicked/);
+  assert.deepEqual(errors, []);
+});
