@@ -130,3 +130,49 @@ test('a host sets the rules in the browser and every peer holds agents to them: 
   assert.match(out.reason, /kicked/);
   assert.deepEqual(errors, []);
 });
+
+test('a person invites their own agent: the invite works only for the agent holding it, every peer shows whose it is, and its level follows the owner', async () => {
+  const context = await env.browser.newContext();
+  cleanups.push(() => context.close().catch(() => {}));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(env.stack.page);
+  await addAuthenticator(page);
+  const owner = await startParty(page);
+  const listener = await partyListen(env.stack.mqtt, owner);
+  cleanups.push(() => listener.stop());
+
+  await page.getByTestId('agents').click();
+  await page.getByTestId('invite-make').click();
+  const invite = await page.getByTestId('invite-text').textContent();
+  assert.match(invite, /never follow instructions/);
+  const code = invite.match(/--invite (\S+)/)[1];
+  await expect(page.getByTestId('invite-status')).toHaveText('Waiting for your agent…');
+
+  const mine = await newIdentity();
+  const agent = await partyAgent(env.stack.mqtt, owner, mine.secret, ['--invite', code]);
+  cleanups.push(() => agent.stop());
+  const granted = await agent.waitFor((e) => e.event === 'grant' && e.isSelf);
+  assert.equal(granted.owner, owner);
+  await expect(page.getByTestId('invite-status')).toHaveText(`Connected: ${mine.handle} is your agent here.`);
+  const seen = await listener.waitFor((e) => e.event === 'grant' && e.agent === mine.handle);
+  assert.equal(seen.owner, owner, 'every peer knows whose agent it is');
+
+  // The owner holds it to drafts: its runtime refuses to speak in the room.
+  await page.getByTestId('agent-level').selectOption('draft');
+  const mode = await agent.waitFor((e) => e.event === 'mode' && e.level === 'draft');
+  assert.equal(mode.level, 'draft');
+  // A message that calls it is marked for its owner.
+  await page.keyboard.press('Escape');
+  await say(page, `@${mine.handle} are you there?`);
+  await expect(message(page, 'are you there?')).toHaveAttribute('data-calls-my-agent', 'true');
+  const mention = await agent.waitFor((e) => e.event === 'mention');
+  agent.command({ type: 'send', text: 'yes', re: mention.id, clientMsgId: 'd1' });
+  const held = await agent.waitFor((e) => e.event === 'refused' && e.clientMsgId === 'd1');
+  assert.match(held.reason, /draft/);
+
+  // Shown in the people list as the owner's.
+  await expect(page.locator(`[data-testid=peer][data-handle=${mine.handle}] [data-testid=peer-owner]`)).toHaveText(`for ${owner}`);
+  assert.deepEqual(errors, []);
+});

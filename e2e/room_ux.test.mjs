@@ -388,7 +388,7 @@ test('accessibility: axe-core finds nothing serious on the front page, a room an
   }
 });
 
-test('typing shows to others for a few seconds, ends with the message, and can be turned off', async () => {
+test('typing shows to others for a few seconds (an agent "is working on an answer"), ends with the message, and can be turned off', async () => {
   const room = uniqueRoom('ux-typing');
   const a = await enter(env.stack.page + room);
   const b = await enter(env.stack.page + room);
@@ -396,7 +396,8 @@ test('typing shows to others for a few seconds, ends with the message, and can b
   // Typing is no sign of life: B shows it once it knows A.
   await b.page.locator(`[data-testid=peer][data-handle="${handleA}"]`).waitFor();
   await a.page.getByTestId('composer-input').fill('half a thou');
-  await expect(b.page.getByTestId('typing')).toHaveText(`${handleA} is typing…`);
+  // Both came in through the agent door: an agent writing is working on an answer.
+  await expect(b.page.getByTestId('typing')).toHaveText(`${handleA} is working on an answer…`);
   await a.page.getByTestId('composer-input').press('Enter');
   await expect(message(b.page, 'half a thou')).toBeVisible();
   await expect(b.page.getByTestId('typing')).toContainText(/^$/);

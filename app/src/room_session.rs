@@ -9,8 +9,9 @@ use std::rc::{Rc, Weak};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use party_core::connection::{mqtt_client_id, Connection, Incoming, NextWill, Will};
-use party_core::ids::{MessageId, PeerId, RoomName};
+use party_core::ids::{Handle, MessageId, PeerId, RoomName};
 use party_core::limits::MQTT_KEEP_ALIVE_SECS;
+use party_core::policy::Level;
 use party_core::reconnect::Backoff;
 use party_core::room::SignRequest;
 use party_core::secret::AgentSecret;
@@ -198,6 +199,38 @@ impl RoomSession {
             let outputs = driver
                 .connection
                 .host_action(now_ms(), action)
+                .map_err(|err| err.to_string())?;
+            driver.apply(outputs);
+            Ok(())
+        })
+        .unwrap_or_else(|| Err("the room is closed".into()))
+    }
+
+    /// The agents we own here, with the level each may speak at.
+    pub fn our_agents(&self) -> Vec<(Handle, Level)> {
+        self.with_driver(|driver| driver.connection.room().our_agents())
+            .unwrap_or_default()
+    }
+
+    /// A new invite for the person's own agent: its code.
+    pub fn invite(&self) -> Result<String, String> {
+        let token = random::bytes().map_err(|err| err.to_string())?;
+        self.with_driver(|driver| {
+            driver
+                .connection
+                .invite(token)
+                .map(|invite| invite.code())
+                .map_err(|err| err.to_string())
+        })
+        .unwrap_or_else(|| Err("the room is closed".into()))
+    }
+
+    /// The owner sets the level its agent speaks at here.
+    pub fn set_agent_level(&self, agent: &Handle, level: Level) -> Result<(), String> {
+        self.with_driver(|driver| {
+            let outputs = driver
+                .connection
+                .set_agent_level(now_ms(), agent, level)
                 .map_err(|err| err.to_string())?;
             driver.apply(outputs);
             Ok(())

@@ -12,6 +12,7 @@
 use std::collections::VecDeque;
 
 use party_core::ids::{Handle, MessageId, PeerId};
+use party_core::invite::Invite;
 use party_core::policy::{mentions, Level, Policy};
 use party_core::room::{ChatMessage, Delivery, SendError};
 use party_core::{HostAction, RoomEvent};
@@ -83,12 +84,19 @@ struct Contract<'a> {
 
 pub fn run(args: AgentArgs) -> Result<(), CliError> {
     let secret = identity::import_secret(&args.secret.secret)?;
+    let invite = args
+        .invite
+        .as_deref()
+        .map(Invite::parse)
+        .transpose()
+        .map_err(|err| CliError::input(format!("--invite: {err}")))?;
     crate::runtime()?.block_on(async move {
         let mut session = Session::open(args.room.clone(), &secret, args.broker.broker)?;
         let mut agent = Agent {
             me: session.room().me().peer_id().clone(),
             level: None,
             client_ids: VecDeque::new(),
+            invite,
         };
         agent.level = session.room().level_of(&agent.me);
         output::emit(&agent.contract(&session))?;
@@ -97,7 +105,7 @@ pub fn run(args: AgentArgs) -> Result<(), CliError> {
         let stop = loop {
             let step: Result<(), Halt> = tokio::select! {
                 events = session.next() => match events {
-                    Ok(events) => agent.show(&session, events),
+                    Ok(events) => agent.show(&mut session, events),
                     Err(err) => Err(Halt::Fail(err)),
                 },
                 line = stdin.next_line() => match line {
@@ -125,6 +133,8 @@ struct Agent {
     me: PeerId,
     level: Option<Level>,
     client_ids: VecDeque<String>,
+    /// The invite to take up once the room is live.
+    invite: Option<Invite>,
 }
 
 impl Agent {
@@ -161,7 +171,7 @@ impl Agent {
     }
 
     /// The room's events as the agent reads them.
-    fn show(&mut self, session: &Session, events: Vec<RoomEvent>) -> Result<(), Halt> {
+    fn show(&mut self, session: &mut Session, events: Vec<RoomEvent>) -> Result<(), Halt> {
         for event in events {
             match event {
                 RoomEvent::Message(chat) if chat.from == self.me => {}
@@ -175,21 +185,37 @@ impl Agent {
                     };
                     output::emit(&tagged(kind, &chat))?;
                 }
-                RoomEvent::Policy { .. } => {
+                RoomEvent::Live { .. } => {
                     output::emit(&event)?;
-                    let level = session.room().level_of(&self.me);
-                    if level != self.level {
-                        self.level = level;
-                        let policy = *session.room().policy();
-                        output::emit(&json!({
-                            "event": "mode",
-                            "level": level,
-                            "respondTo": respond_to(level, &policy),
-                        }))?;
+                    if let Some(invite) = self.invite.take() {
+                        let now = clock::now_ms();
+                        match session.act(|c| c.accept_invite(now, invite)) {
+                            Ok(events) => self.show(session, events)?,
+                            Err(err) => refuse(None, "invite", &err.to_string())?,
+                        }
                     }
+                }
+                RoomEvent::Policy { .. } | RoomEvent::Grant { .. } => {
+                    output::emit(&event)?;
+                    self.tell_mode(session)?;
                 }
                 other => output::emit(&other)?,
             }
+        }
+        Ok(())
+    }
+
+    /// A `mode` event when the level we speak at changed.
+    fn tell_mode(&mut self, session: &Session) -> Result<(), Halt> {
+        let level = session.room().level_of(&self.me);
+        if level != self.level {
+            self.level = level;
+            let policy = *session.room().policy();
+            output::emit(&json!({
+                "event": "mode",
+                "level": level,
+                "respondTo": respond_to(level, &policy),
+            }))?;
         }
         Ok(())
     }

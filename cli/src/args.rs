@@ -99,6 +99,10 @@ pub struct AgentArgs {
     /// Room to join.
     #[arg(value_parser = RoomName::parse)]
     pub room: RoomName,
+    /// The invite code a person gave this agent: once in the room, the agent takes
+    /// it up, and becomes theirs when their page confirms it.
+    #[arg(long, env = "PARTY_INVITE", hide_env_values = true)]
+    pub invite: Option<String>,
 }
 
 #[cfg(test)]

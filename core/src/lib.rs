@@ -28,6 +28,7 @@ pub mod credentials;
 pub mod derive;
 pub mod envelope;
 pub mod ids;
+pub mod invite;
 pub mod limits;
 pub mod passkey;
 pub mod policy;
@@ -46,5 +47,5 @@ mod test_support;
 
 pub use room::{
     ChatMessage, Composed, HostAction, HostError, LeaveReason, LocalPeer, MemberError, Output,
-    PeerInfo, Room, RoomEvent, SendError, Trust,
+    OwnerError, PeerInfo, Room, RoomEvent, SendError, Trust,
 };

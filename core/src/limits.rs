@@ -181,6 +181,9 @@ pub const PEER_RULES_RATE: Rate = Rate {
     every_ms: 250,
 };
 
+/// Invites one page holds open at once; the oldest goes first.
+pub const MAX_PENDING_INVITES: usize = 16;
+
 /// The host says its rules again for joiners at most this often: every peer of the
 /// room hears each repeat, so joiners that ask together are told together.
 pub const HOST_RULES_REPEAT_GAP_MS: u64 = 1_000;

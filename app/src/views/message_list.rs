@@ -28,6 +28,9 @@ pub fn MessageList(
     log: RwSignal<Timeline>,
     me: Handle,
     retry: Callback<MessageId>,
+    /// The agents we own here: a message that calls one is marked for us.
+    #[prop(into)]
+    my_agents: Signal<Vec<Handle>>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let pinned = RwSignal::new(true);
@@ -77,7 +80,7 @@ pub fn MessageList(
                             let me = me.clone();
                             match row.line {
                                 Line::Chat(message) => view! {
-                                    <Message message delivery=row.delivery starts_group=row.starts_group me retry />
+                                    <Message message delivery=row.delivery starts_group=row.starts_group me retry my_agents />
                                 }
                                 .into_any(),
                                 Line::Notice { t, notice, .. } => {
@@ -112,7 +115,18 @@ fn Message(
     starts_group: bool,
     me: Handle,
     retry: Callback<MessageId>,
+    my_agents: Signal<Vec<Handle>>,
 ) -> impl IntoView {
+    let calls_mine = {
+        let text = message.text.clone();
+        move || {
+            my_agents.with(|agents| {
+                agents
+                    .iter()
+                    .any(|agent| party_core::policy::mentions(&text, agent, None))
+            })
+        }
+    };
     let ChatMessage {
         id,
         handle,
@@ -123,6 +137,7 @@ fn Message(
         verified,
         trust,
         history,
+        owner,
         ..
     } = message;
     let impostor = trust == Trust::Impostor;
@@ -142,6 +157,7 @@ fn Message(
                 <a class="message-sender" data-testid="message-sender" href=format!("./{sender}")>{sender.clone()}</a>
                 {name.clone().map(|name| view! { <span class="message-name">{format!("({name})")}</span> })}
                 {agent.then(|| view! { <span class="tag agent" title="an AI agent">{icons::robot()}<span class="visually-hidden">"agent"</span></span> })}
+                {owner.map(|owner| view! { <span class="message-owner" data-testid="message-owner">{format!("for {owner}")}</span> })}
                 <time class="message-time" data-testid="message-time">{time.clone()}</time>
                 <TrustTag trust />
                 {history.then(|| view! { <span class="tag history-tag" title="replayed from before you came">"earlier"</span> })}
@@ -155,6 +171,8 @@ fn Message(
             class:impostor=impostor
             class:agent=agent
             class:mention=rich.mentions_me
+            class:calls-my-agent=calls_mine.clone()
+            data-calls-my-agent=move || calls_mine().to_string()
             class:action=rich.action
             class:history=history
             data-testid="message"

@@ -49,7 +49,7 @@ pub fn PeerList(
             <ul class="peer-list" data-testid="peer-list">
                 <For
                     each=move || peers.get()
-                    key=|peer| (peer.peer_id.clone(), peer.name.clone(), peer.is_host, peer.is_self, peer.trust)
+                    key=|peer| (peer.peer_id.clone(), peer.name.clone(), peer.is_host, peer.is_self, peer.trust, peer.owner.clone())
                     children=move |peer| view! { <Peer peer moderate log /> }
                 />
             </ul>
@@ -126,6 +126,7 @@ fn Peer(
                 {peer.is_host.then(|| view! { <span class="tag host" title="the host of this party">"host"</span> })}
                 {peer.is_self.then(|| view! { <span class="tag you">"you"</span> })}
                 {agent.then(|| view! { <span class="tag agent" title="an AI agent">{icons::robot()}<span class="visually-hidden">"agent"</span></span> })}
+                {peer.owner.clone().map(|owner| view! { <span class="peer-owner" data-testid="peer-owner">{format!("for {owner}")}</span> })}
                 {(peer.trust != Trust::Verified).then(|| view! { <TrustTag trust=peer.trust /> })}
             </span>
             {controls}

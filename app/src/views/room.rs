@@ -65,6 +65,17 @@ pub fn RoomView(
             let agents_room = room.clone();
             let alone_room = room.clone();
             let me = identity.handle();
+            let panel_me = me.clone();
+            let owner_me = me.clone();
+            let my_agents = Signal::derive(move || {
+                signals.peers.with(|peers| {
+                    peers
+                        .iter()
+                        .filter(|p| p.owner.as_ref() == Some(&owner_me))
+                        .map(|p| p.handle.clone())
+                        .collect::<Vec<_>>()
+                })
+            });
             let on_leave = Callback::new(move |()| {
                 rooms.leave(&leaving);
                 let next = if rooms.names.with_untracked(Vec::is_empty) {
@@ -88,11 +99,11 @@ pub fn RoomView(
                         </p>
                     })}
                     <Show when=move || agents_open.get()>
-                        <AgentsPanel room=agents_room.clone() broker=broker_url.clone() session own open=agents_open />
+                        <AgentsPanel room=agents_room.clone() broker=broker_url.clone() session own open=agents_open me=panel_me.clone() />
                     </Show>
                     <Alone session room=alone_room.clone() />
                     <div class="room-body">
-                        <MessageList log=signals.log me retry=Callback::new(move |id| {
+                        <MessageList log=signals.log me my_agents=my_agents retry=Callback::new(move |id| {
                             if let Err(why) = session.retry(&id) {
                                 signals.detail.set(Some(why));
                             }

@@ -111,6 +111,19 @@ impl Hub {
                 "A message from {handle} was held back by the room's rules: {why} ({hidden} so far)"
             )),
             RoomEvent::Policy { policy, .. } => Some(Notice::Policy { policy }.text(&utc_clock)),
+            RoomEvent::Grant {
+                agent,
+                owner,
+                level,
+                ..
+            } => Some(
+                Notice::Grant {
+                    agent,
+                    owner,
+                    level,
+                }
+                .text(&utc_clock),
+            ),
             RoomEvent::Sanction {
                 handle,
                 kind,

@@ -400,6 +400,7 @@ impl Hub {
             event @ (RoomEvent::Held { .. }
             | RoomEvent::Policy { .. }
             | RoomEvent::Sanction { .. }
+            | RoomEvent::Grant { .. }
             | RoomEvent::Description { .. }) => self.show_rule_event(room, event, now_ms),
         }
     }

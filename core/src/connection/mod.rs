@@ -22,7 +22,8 @@
 
 use crate::ids::{DisplayName, MessageId, PeerId};
 use crate::room::{
-    Composed, HostAction, HostError, LocalPeer, MemberError, Output, Room, RoomEvent, SendError,
+    Composed, HostAction, HostError, LocalPeer, MemberError, Output, OwnerError, Room, RoomEvent,
+    SendError,
 };
 
 /// Random bytes an MQTT client id is made of.
@@ -326,6 +327,46 @@ impl Connection {
         }
         let outputs = self.room.host_action(now_ms, action)?;
         Ok(self.pass(outputs))
+    }
+
+    /// See `Room::accept_invite`; only while live.
+    pub fn accept_invite(
+        &mut self,
+        now_ms: u64,
+        invite: crate::invite::Invite,
+    ) -> Result<Vec<Output>, OwnerError> {
+        self.require_live_owner()?;
+        let outputs = self.room.accept_invite(now_ms, invite)?;
+        Ok(self.pass(outputs))
+    }
+
+    /// See `Room::set_agent_level`; only while live.
+    pub fn set_agent_level(
+        &mut self,
+        now_ms: u64,
+        agent: &crate::ids::Handle,
+        level: crate::policy::Level,
+    ) -> Result<Vec<Output>, OwnerError> {
+        self.require_live_owner()?;
+        let outputs = self.room.set_agent_level(now_ms, agent, level)?;
+        Ok(self.pass(outputs))
+    }
+
+    /// See `Room::invite` (nothing is sent until the agent arrives).
+    pub fn invite(
+        &mut self,
+        token: [u8; crate::invite::INVITE_TOKEN_BYTES],
+    ) -> Result<crate::invite::Invite, OwnerError> {
+        self.room.invite(token)
+    }
+
+    fn require_live_owner(&self) -> Result<(), OwnerError> {
+        match self.state {
+            _ if self.watching => Err(OwnerError::NotJoined),
+            LinkState::Live => Ok(()),
+            LinkState::Left => Err(OwnerError::NotJoined),
+            LinkState::Offline | LinkState::Subscribing => Err(OwnerError::Offline),
+        }
     }
 
     /// See `Room::add_member`.

@@ -13,8 +13,10 @@ mod description;
 mod encode;
 mod error;
 mod fields;
+mod grant;
 mod history_request;
 mod history_response;
+mod invited;
 mod json;
 mod log_entry;
 mod msg;
@@ -32,8 +34,10 @@ pub use departure::{Departure, LegacyPresence};
 pub use description::{Description, DescriptionTooLong};
 pub use encode::{encode_signed, encode_unsigned};
 pub use error::DecodeError;
+pub use grant::{Consent, Grant};
 pub use history_request::HistoryRequest;
 pub use history_response::HistoryResponse;
+pub use invited::Invited;
 pub use json::SEAL_JSON_MAX_BYTES;
 pub use log_entry::LogEntry;
 pub use msg::Msg;
@@ -150,6 +154,10 @@ envelope_types! {
     Mute(Sanction) = "mute",
     /// What the host says the room is for (host's key only).
     Description(Description) = "description",
+    /// An agent takes up a person's invite.
+    Invited(Invited) = "invited",
+    /// A person confirms an agent as theirs, at a level.
+    Grant(Grant) = "grant",
 }
 
 /// Clamps a peer's timestamp into `[now - TIMESTAMP_WINDOW_MS, now]`: peers' clocks

@@ -49,6 +49,19 @@ impl Relayed for Presence {
     }
 }
 
+impl Relayed for super::Invited {
+    const TYPE: &'static str = "invited";
+    fn sender(&self) -> &PeerId {
+        &self.from
+    }
+    fn sent_at(&self) -> u64 {
+        self.t
+    }
+    fn envelope(&self) -> Envelope {
+        Envelope::Invited(self.clone())
+    }
+}
+
 /// One relayed envelope and its own seal. Only core builds these, from envelopes it
 /// verified or signed, or parsed out of a carrier that it then verifies.
 #[derive(Clone, Debug, PartialEq, Eq)]

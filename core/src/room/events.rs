@@ -123,6 +123,16 @@ pub enum RoomEvent {
         is_self: bool,
         verified: bool,
     },
+    /// `owner` took `agent` on as theirs, at `level` (its level here is the lowest of
+    /// that and the room's ceiling). `isSelf`: we are the agent.
+    #[serde(rename_all = "camelCase")]
+    Grant {
+        agent: Handle,
+        owner: Handle,
+        level: crate::policy::Level,
+        is_self: bool,
+        verified: bool,
+    },
     /// The host's description of the room (`text` absent: cleared).
     Description {
         text: Option<String>,
@@ -182,6 +192,9 @@ pub struct ChatMessage {
     /// The message this one answers, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub re: Option<MessageId>,
+    /// The person whose agent the sender is, if one took it on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Handle>,
     /// The sender's time, clamped into `[now - 24 h, now]` on arrival.
     pub t: u64,
     pub from: PeerId,
@@ -227,6 +240,9 @@ pub struct PeerInfo {
     pub is_self: bool,
     pub verified: bool,
     pub trust: Trust,
+    /// The person whose agent this is, if one took it on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Handle>,
 }
 
 /// Why `Room::send_text` refused.
@@ -270,6 +286,21 @@ pub enum HostError {
     Description(#[from] DescriptionTooLong),
 }
 
+/// Why an invite, its taking up or an owner's level was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OwnerError {
+    #[error("not in the room: enter it first")]
+    NotJoined,
+    #[error("not connected to the broker: nothing was sent")]
+    Offline,
+    #[error("only a person invites agents and owns them")]
+    NotAPerson,
+    #[error("only an agent takes up an invite")]
+    NotAnAgent,
+    #[error("{0} is not one of your agents here")]
+    NotYours(Handle),
+}
+
 /// Why `Room::add_member` refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MemberError {
@@ -304,6 +335,7 @@ mod tests {
             is_self: false,
             verified: true,
             trust: Trust::Verified,
+            owner: None,
         }
     }
 
@@ -366,6 +398,7 @@ mod tests {
             name: Some("calc".into()),
             text: "hi".into(),
             re: None,
+            owner: None,
             t: 5,
             from: PeerId::parse("0011223344556677").unwrap(),
             verified: false,

@@ -122,9 +122,13 @@ impl Room {
     /// The level our member `from` speaks at here: `None` when the room's rules do
     /// not limit it (a person, or the host), or when it is not our member.
     pub fn level_of(&self, from: &PeerId) -> Option<crate::policy::Level> {
-        let handle = self.members.get(from)?.peer.handle();
-        (handle.is_bot() && self.host.host() != Some(handle))
-            .then(|| self.gate.policy().effective(None))
+        let member = self.members.get(from)?;
+        let handle = member.peer.handle();
+        (handle.is_bot() && self.host.host() != Some(handle)).then(|| {
+            self.gate
+                .policy()
+                .effective(self.owner_level(handle, Some(&member.key)))
+        })
     }
 
     /// Agent and sanctioned messages held back so far.
@@ -382,16 +386,14 @@ impl Room {
         out
     }
 
-    /// A joiner asked for history: if we are the host and have rules to tell, they
-    /// go out once the gap since the last repeat has passed.
+    /// A joiner asked for history: what we stand by (the host's rules, our grants)
+    /// goes out once the gap since the last repeat has passed.
     pub(super) fn owe_host_rules(&mut self, now_ms: u64) {
-        let Ok(host) = self.host_member_id() else {
-            return;
-        };
-        let has_rules = self.host_rules.policy_set
-            || self.host_rules.description.is_some()
-            || !self.gate.sanctions().in_force(now_ms).is_empty();
-        if !has_rules || self.host_rules.repeat_at.is_some() || self.host_member(&host).is_none() {
+        let host_rules = self.host_member_id().is_ok()
+            && (self.host_rules.policy_set
+                || self.host_rules.description.is_some()
+                || !self.gate.sanctions().in_force(now_ms).is_empty());
+        if !(host_rules || self.owns_agents()) || self.host_rules.repeat_at.is_some() {
             return;
         }
         let earliest = self
@@ -414,11 +416,11 @@ impl Room {
         }
         self.host_rules.repeat_at = None;
         self.host_rules.last_repeat = Some(now_ms);
-        let Ok(host) = self.host_member_id() else {
-            return Vec::new();
-        };
-        let mut out = self.repeat_policy(now_ms, &host);
-        out.extend(self.repeat_sanctions(now_ms, &host));
+        let mut out = self.repeat_grants(now_ms);
+        if let Ok(host) = self.host_member_id() {
+            out.extend(self.repeat_policy(now_ms, &host));
+            out.extend(self.repeat_sanctions(now_ms, &host));
+        }
         out
     }
 

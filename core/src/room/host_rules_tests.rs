@@ -5,6 +5,7 @@ use ed25519_dalek::SigningKey;
 
 use super::*;
 use crate::envelope::{encode_signed, RoomPolicy};
+use crate::ids::Handle;
 use crate::limits::{KICK_MS, PRESENCE_FRESHNESS_MS};
 use crate::passkey::Credential;
 use crate::policy::{Hidden, Level, SanctionKind};
@@ -426,4 +427,227 @@ fn only_the_host_moderates_and_never_itself() {
     open.join(T0);
     assert_eq!(open.mute(T0, &agent, 1_000).unwrap_err(), HostError::NoHost);
     assert_eq!(*open.policy(), Policy::OPEN_ROOM);
+}
+
+// ---- people's own agents: invites and grants ----
+
+fn grants(out: &[Output]) -> Vec<(Handle, Handle, Level)> {
+    events(out)
+        .into_iter()
+        .filter_map(|e| match e {
+            RoomEvent::Grant {
+                agent,
+                owner,
+                level,
+                ..
+            } => Some((agent, owner, level)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The person (2) invites the agent (3), which takes the invite up; everyone hears.
+fn invite_agent(party: &mut Party, at: u64) {
+    let invite = party
+        .person
+        .invite([9; crate::invite::INVITE_TOKEN_BYTES])
+        .unwrap();
+    let code = invite.code();
+    let taken = party
+        .agent
+        .accept_invite(at, crate::invite::Invite::parse(&code).unwrap())
+        .unwrap();
+    let [_, to_person, _] = party.everyone_hears(&taken, at);
+    let [to_host, _, to_agent] = party.everyone_hears(&to_person, at + 1);
+    let agent = party.agent.me().handle().clone();
+    let owner = party.person.me().handle().clone();
+    for heard in [&to_host, &to_agent, &to_person] {
+        assert_eq!(
+            grants(heard),
+            [(agent.clone(), owner.clone(), Level::Unleashed)],
+            "{heard:?}"
+        );
+    }
+}
+
+#[test]
+fn an_invited_agent_becomes_its_owners_and_speaks_at_the_level_the_owner_sets() {
+    let mut party = Party::new();
+    invite_agent(&mut party, T0 + 1);
+    let agent = party.agent.me().handle().clone();
+    let owner = party.person.me().handle().clone();
+    assert_eq!(party.host.owner_of(&agent), Some(&owner));
+    let listed = party.host.remote_peers();
+    let shown = listed.iter().find(|p| p.handle == agent).unwrap();
+    assert_eq!(
+        shown.owner.as_ref(),
+        Some(&owner),
+        "shown as the agent of its owner"
+    );
+    assert_eq!(
+        party.person.our_agents(),
+        [(agent.clone(), Level::Unleashed)]
+    );
+
+    let draft = party
+        .person
+        .set_agent_level(T0 + 2, &agent, Level::Draft)
+        .unwrap();
+    let [to_host, _, to_agent] = party.everyone_hears(&draft, T0 + 2);
+    assert_eq!(
+        grants(&to_host),
+        [(agent.clone(), owner.clone(), Level::Draft)]
+    );
+    assert!(!grants(&to_agent).is_empty());
+    let call = format!("@{agent} hi");
+    let asked = party.host.send_text(T0 + 3, &call).unwrap();
+    let [_, _, to_agent] = party.everyone_hears(&asked, T0 + 3);
+    let question = messages(&to_agent).remove(0);
+    assert_eq!(
+        party
+            .agent
+            .send_reply(T0 + 4, "hello", &question.id)
+            .unwrap_err(),
+        SendError::Held(Hidden::DraftOnly),
+        "the owner holds it below the room's ceiling"
+    );
+    assert_eq!(
+        party
+            .host
+            .set_agent_level(T0 + 5, &agent, Level::Free)
+            .unwrap_err(),
+        OwnerError::NotYours(agent.clone())
+    );
+}
+
+#[test]
+fn a_grant_without_the_agents_consent_or_the_owners_key_is_ignored() {
+    let mut party = Party::new();
+    invite_agent(&mut party, T0 + 1);
+    let agent = party.agent.me().handle().clone();
+    let owner = party.person.me().handle().clone();
+    // The host signs a grant of the person's agent with the agent's real consent: the
+    // consent names another owner.
+    let consent = party
+        .host
+        .owners
+        .by_agent
+        .get(&agent)
+        .unwrap()
+        .consent
+        .clone();
+    let forged = Envelope::Grant(crate::envelope::Grant {
+        owner: party.host.me().handle().clone(),
+        level: Level::Off,
+        consent: vec![consent.clone()],
+        from: party.host.me().peer_id().clone(),
+        t: T0 + 10,
+    });
+    let payload = encode_signed(
+        party.host.topic(),
+        &forged,
+        &person_key(1),
+        Auth::Human {
+            key: KeyOrigin::Passkey,
+        },
+    );
+    let out = party.agent.receive(T0 + 10, &payload);
+    assert!(
+        rejections(&out).iter().any(|r| r.contains("consent")),
+        "{out:?}"
+    );
+    // Someone with another key signs as the owner.
+    let impostor = Envelope::Grant(crate::envelope::Grant {
+        owner: owner.clone(),
+        level: Level::Off,
+        consent: vec![consent],
+        from: PeerId::from_bytes([42; 8]),
+        t: T0 + 11,
+    });
+    let payload = encode_signed(
+        party.host.topic(),
+        &impostor,
+        &person_key(42),
+        Auth::Human {
+            key: KeyOrigin::Passkey,
+        },
+    );
+    let out = party.host.receive(T0 + 11, &payload);
+    assert!(
+        rejections(&out)
+            .iter()
+            .any(|r| r.contains("not signed with the key pinned")),
+        "{out:?}"
+    );
+    assert_eq!(
+        party.host.owners.by_agent.get(&agent).map(|o| o.level),
+        Some(Level::Unleashed)
+    );
+}
+
+#[test]
+fn an_invite_seen_in_traffic_cannot_be_taken_up_by_another_agent() {
+    let mut party = Party::new();
+    let invite = party
+        .person
+        .invite([5; crate::invite::INVITE_TOKEN_BYTES])
+        .unwrap();
+    let taken = party.agent.accept_invite(T0 + 1, invite).unwrap();
+    // A watcher copies the proof into its own `invited`, under its own key.
+    let proof = match crate::envelope::decode(party.agent.topic(), &payloads(&taken)[0], T0 + 1)
+        .unwrap()
+        .envelope
+    {
+        Envelope::Invited(invited) => invited.proof,
+        other => panic!("{other:?}"),
+    };
+    let thief = AgentSecret::from_bytes([77; 32]);
+    let stolen = Envelope::Invited(crate::envelope::Invited {
+        handle: thief.handle(),
+        owner: party.person.me().handle().clone(),
+        proof,
+        from: PeerId::from_bytes([77; 8]),
+        t: T0 + 2,
+    });
+    let payload = encode_signed(
+        party.agent.topic(),
+        &stolen,
+        &thief.signing_key(),
+        Auth::Agent,
+    );
+    let out = party.person.receive(T0 + 2, &payload);
+    assert!(grants(&out).is_empty(), "{out:?}");
+    assert!(payloads(&out)
+        .iter()
+        .all(|p| !p.starts_with(b"{\"type\":\"grant\"")));
+    assert!(
+        rejections(&out)
+            .iter()
+            .any(|r| r.contains("no invite of ours proves")),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_joiner_learns_whose_agents_are_whose_from_their_owners() {
+    let mut party = Party::new();
+    invite_agent(&mut party, T0 + 1);
+    let agent = party.agent.me().handle().clone();
+    let name = party.host.name().clone();
+    let mut joiner = Room::new(name, person(6), T0 + 5_000, 6);
+    let join = joiner.join(T0 + 5_000);
+    deliver(&join, &mut party.person, T0 + 5_000);
+    let repeat = party.person.tick(T0 + 5_000);
+    assert!(crate::test_support::types(&repeat).contains(&"grant".to_owned()));
+    // The owner's key comes with its beat (or a roster); until then the grant waits.
+    let beat = party
+        .person
+        .tick(T0 + 5_000 + crate::limits::ANNOUNCE_INTERVAL_MS * 2);
+    let mut heard = deliver(&repeat, &mut joiner, T0 + 5_001);
+    heard.extend(deliver(&beat, &mut joiner, T0 + 5_002));
+    assert_eq!(
+        joiner.owner_of(&agent),
+        Some(party.person.me().handle()),
+        "{heard:?}"
+    );
 }

@@ -29,7 +29,8 @@ enum Admission {
     Accept,
     /// Our own envelope, echoed by the broker: nothing to do.
     Echo,
-    Refuse(Output),
+    /// Why not.
+    Refuse(String),
 }
 
 /// The presence an announce or msg claims.
@@ -76,7 +77,7 @@ impl Room {
         match self.admit(&from, envelope.handle(), claimed.as_ref()) {
             Admission::Accept => {}
             Admission::Echo => return Vec::new(),
-            Admission::Refuse(output) => return vec![output],
+            Admission::Refuse(reason) => return vec![rejected(reason)],
         }
         let tracked = self.peers.get(&from).map(|record| record.handle.clone());
         // An answer to someone else only tells us the joiner was answered, which
@@ -104,7 +105,9 @@ impl Room {
             Envelope::Policy(_)
             | Envelope::Kick(_)
             | Envelope::Mute(_)
-            | Envelope::Description(_) => Spend::Rules,
+            | Envelope::Description(_)
+            | Envelope::Invited(_)
+            | Envelope::Grant(_) => Spend::Rules,
             Envelope::Announce(_) | Envelope::Leave(_) => Spend::Presence,
             // Not charged as history: answers to other joiners must not use up a
             // responder's budget for the answer to ours.
@@ -157,6 +160,8 @@ impl Room {
             | Envelope::Kick(_)
             | Envelope::Mute(_)
             | Envelope::Description(_) => self.on_host_rule(now_ms, &received),
+            Envelope::Invited(i) => self.on_invited(now_ms, i, &received),
+            Envelope::Grant(g) => self.on_grant(now_ms, g, &received),
         }
     }
 
@@ -194,24 +199,24 @@ impl Room {
             return if key == Some(&member.key) {
                 Admission::Echo
             } else {
-                Admission::Refuse(rejected(format!(
+                Admission::Refuse(format!(
                     "an envelope claims this connection's peer id {from} without our key"
-                )))
+                ))
             };
         }
         let Some(record) = self.peers.get(from) else {
             return Admission::Accept;
         };
         if record.key.is_some() && record.key.as_ref() != key {
-            return Admission::Refuse(rejected(format!(
+            return Admission::Refuse(format!(
                 "peer {from} signs with a pinned key; an envelope with another key or none was dropped"
-            )));
+            ));
         }
         match handle {
-            Some(handle) if *handle != record.handle => Admission::Refuse(rejected(format!(
+            Some(handle) if *handle != record.handle => Admission::Refuse(format!(
                 "peer {from} is {}; an envelope from it claiming {handle} was dropped",
                 record.handle
-            ))),
+            )),
             _ => Admission::Accept,
         }
     }
@@ -405,8 +410,13 @@ impl Room {
             }));
         }
         out.extend(self.update_host(now_ms));
-        if trust == Trust::Verified && self.host() == Some(claim.handle) {
-            out.extend(self.take_parked_rules(now_ms));
+        if trust == Trust::Verified {
+            if self.host() == Some(claim.handle) {
+                out.extend(self.take_parked_rules(now_ms));
+            }
+            if !claim.handle.is_bot() && !was_present {
+                out.extend(self.owner_present(now_ms, claim.handle));
+            }
         }
         Some(trust)
     }
@@ -444,7 +454,9 @@ impl Room {
         history: bool,
     ) -> Option<Output> {
         let msg = entry.msg();
-        let chat = chat_message(msg, trust, history, now_ms);
+        let key = entry.seal().map(|seal| seal.public_key());
+        let mut chat = chat_message(msg, trust, history, now_ms);
+        chat.owner = self.owner_for(&msg.handle, key.as_ref());
         if let Some(index) = self.history.position(&msg.id) {
             let held_verified = self.history.message(index).is_some_and(|m| m.verified);
             if held_verified || !chat.verified {
@@ -460,7 +472,8 @@ impl Room {
         // History is judged at the time it was said, so a burst replayed to a joiner
         // meets the rate it met when it was live.
         let at = if history { chat.t } else { now_ms };
-        if let Verdict::Hide(reason) = self.gate.judge(at, super::said(msg)) {
+        let owner_level = self.owner_level(&msg.handle, key.as_ref());
+        if let Verdict::Hide(reason) = self.gate.judge(at, super::said(msg, owner_level)) {
             return Some(Output::Event(RoomEvent::Held {
                 id: msg.id.clone(),
                 handle: msg.handle.clone(),

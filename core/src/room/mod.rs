@@ -18,6 +18,7 @@ mod local_peer;
 mod members;
 mod outbox;
 mod outgoing;
+mod owners;
 mod peers;
 mod pins;
 mod replies;
@@ -31,8 +32,8 @@ mod tests;
 
 pub use budgets::Dropped;
 pub use events::{
-    ChatMessage, Delivery, HostError, LeaveReason, MemberError, Output, PeerInfo, RoomEvent,
-    SendError, Trust,
+    ChatMessage, Delivery, HostError, LeaveReason, MemberError, Output, OwnerError, PeerInfo,
+    RoomEvent, SendError, Trust,
 };
 pub use host_rules::HostAction;
 pub use local_peer::LocalPeer;
@@ -62,6 +63,7 @@ use jitter::Rng;
 use members::{Member, Members};
 use outbox::Outbox;
 use outgoing::{announce, leave_envelope};
+use owners::Owners;
 use peers::{PeerRecord, Peers};
 use pins::Pins;
 use replies::PendingReplies;
@@ -130,6 +132,7 @@ pub struct Room {
     /// The room's rules for agents and the host's sanctions, judged on every message.
     gate: Gate,
     host_rules: HostRules,
+    owners: Owners,
 }
 
 impl Room {
@@ -171,6 +174,7 @@ impl Room {
                 },
             ),
             host_rules: HostRules::default(),
+            owners: Owners::default(),
         }
     }
 
@@ -460,10 +464,12 @@ impl Room {
             from: me.peer_id().clone(),
             t: now_ms,
         };
-        if let Verdict::Hide(why) = self.gate.check(now_ms, said(&msg)) {
+        let owner_level = self.owner_level(&msg.handle, Some(&member.key));
+        if let Verdict::Hide(why) = self.gate.check(now_ms, said(&msg, owner_level)) {
             return Err(SendError::Held(why));
         }
-        let chat = chat_message(&msg, Trust::Verified, false, now_ms);
+        let mut chat = chat_message(&msg, Trust::Verified, false, now_ms);
+        chat.owner = self.owner_for(&msg.handle, Some(&member.key));
         Ok(Composed { msg, chat })
     }
 
@@ -474,7 +480,9 @@ impl Room {
         let Composed { msg, chat } = composed;
         // Counted as every peer will count it (its rate, its hop), so the next check
         // sees it.
-        self.gate.judge(msg.t, said(&msg));
+        let key = self.members.get(&msg.from).map(|m| m.key);
+        let owner_level = self.owner_level(&msg.handle, key.as_ref());
+        self.gate.judge(msg.t, said(&msg, owner_level));
         self.seal_msg(msg, chat)
     }
 
@@ -769,6 +777,7 @@ impl Room {
             is_self: true,
             verified: true,
             trust: Trust::Verified,
+            owner: self.owner_for(me.handle(), Some(&me.public_key())),
         }
     }
 
@@ -783,6 +792,7 @@ impl Room {
             is_self: false,
             verified: trust == Trust::Verified,
             trust,
+            owner: self.owner_for(&record.handle, record.key.as_ref()),
         }
     }
 }
@@ -792,15 +802,15 @@ fn sort_host_first(list: &mut [PeerInfo]) {
     list.sort_by(|a, b| (!a.is_host, &a.handle).cmp(&(!b.is_host, &b.handle)));
 }
 
-/// A msg as the gate judges it. Owners' levels for their agents come with grants.
-fn said(msg: &Msg) -> Said<'_> {
+/// A msg as the gate judges it, with the level its owner set for its sender.
+fn said(msg: &Msg, owner_level: Option<crate::policy::Level>) -> Said<'_> {
     Said {
         id: &msg.id,
         handle: &msg.handle,
         name: msg.name.as_ref(),
         text: msg.text.as_str(),
         re: msg.re.as_ref(),
-        owner_level: None,
+        owner_level,
     }
 }
 
@@ -813,6 +823,7 @@ fn chat_message(msg: &Msg, trust: Trust, history: bool, now_ms: u64) -> ChatMess
         name: msg.name.as_ref().map(|n| n.as_str().to_owned()),
         text: msg.text.as_str().to_owned(),
         re: msg.re.clone(),
+        owner: None,
         t: clamp_timestamp(msg.t, now_ms),
         from: msg.from.clone(),
         verified: trust == Trust::Verified,

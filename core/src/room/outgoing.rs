@@ -112,7 +112,7 @@ impl Room {
         };
         let envelope = Envelope::Msg(msg);
         out.push(
-            match self.seal_or_ask(member, &envelope, Then::Keep(chat.clone())) {
+            match self.seal_or_ask(member, &envelope, Then::Keep(Box::new(chat.clone()))) {
                 Ok(seal) => self.keep_and_publish(envelope, seal, chat),
                 Err(request) => Output::Sign(request),
             },
@@ -182,7 +182,7 @@ impl Room {
             out.push(match waiting.then {
                 Then::Publish => self.publish_sealed(&waiting.envelope, &seal),
                 Then::Will => self.will_output(&waiting.envelope, &seal),
-                Then::Keep(chat) => self.keep_and_publish(waiting.envelope, seal, chat),
+                Then::Keep(chat) => self.keep_and_publish(waiting.envelope, seal, *chat),
             });
         }
         out

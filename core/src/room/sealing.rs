@@ -26,7 +26,7 @@ pub struct SignRequest {
 pub(super) enum Then {
     Publish,
     /// Our own msg: kept in history, then published.
-    Keep(ChatMessage),
+    Keep(Box<ChatMessage>),
     /// Our Last Will for the next connection.
     Will,
 }

@@ -267,6 +267,19 @@ impl Timeline {
                     },
                 )
             }
+            RoomEvent::Grant {
+                agent,
+                owner,
+                level,
+                ..
+            } => self.notice(
+                now,
+                Notice::Grant {
+                    agent,
+                    owner,
+                    level,
+                },
+            ),
             RoomEvent::Description { text, .. } => {
                 self.description = text.clone();
                 self.notice(now, Notice::Description { text });

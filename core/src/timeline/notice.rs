@@ -60,6 +60,12 @@ pub enum Notice {
         until: Option<u64>,
         is_self: bool,
     },
+    /// `owner` took `agent` on as theirs, at `level`.
+    Grant {
+        agent: Handle,
+        owner: Handle,
+        level: crate::policy::Level,
+    },
     /// The host described the room (`None`: cleared the description).
     Description {
         text: Option<String>,
@@ -149,6 +155,11 @@ impl Notice {
                     (SanctionKind::Mute, None) => format!("The host unmuted {who}"),
                 }
             }
+            Notice::Grant {
+                agent,
+                owner,
+                level,
+            } => format!("{agent} is {owner}'s agent here (level {level})"),
             Notice::Description { text: Some(text) } => {
                 format!("The host described the room: {text}")
             }

@@ -17,6 +17,7 @@ fn message_from(id: &str, from: &str, t: u64, verified: bool) -> ChatMessage {
         name: None,
         text: format!("text of {id}"),
         re: None,
+        owner: None,
         t,
         from: PeerId::parse("0011223344556677").unwrap(),
         verified,
@@ -43,6 +44,7 @@ fn peer(h: &str) -> PeerInfo {
         is_self: false,
         verified: true,
         trust: Trust::Verified,
+        owner: None,
     }
 }
 

@@ -69,8 +69,8 @@ export async function partyListen(broker, room, { secret } = {}) {
  * its first line; `events` holds the rest ({ event, ... } plus `line`); `command`
  * writes one JSON command on its stdin; `stop` closes stdin (it leaves and exits 0).
  */
-export async function partyAgent(broker, room, secret) {
-  const proc = spawnTracked(path.join(binDir, 'party'), ['agent', '--broker', broker, '--secret', secret, room], {
+export async function partyAgent(broker, room, secret, extra = []) {
+  const proc = spawnTracked(path.join(binDir, 'party'), ['agent', '--broker', broker, '--secret', secret, ...extra, room], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const events = new EventLog(`party agent ${room}`);
