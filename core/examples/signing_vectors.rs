@@ -5,9 +5,10 @@
 //! `cargo run -p party-core --example signing_vectors > core/vectors/signing.json`
 
 use party_core::envelope::{
-    decode, encode_signed, ChatText, Departure, Description, Envelope, HistoryRequest,
-    HistoryResponse, Msg, Presence, RoomPolicy, Sanction,
+    decode, encode_signed, ChatText, Departure, Description, Envelope, Grant,
+    HistoryRequest, HistoryResponse, Invited, Msg, Presence, RoomPolicy, Sanction,
 };
+use party_core::invite::{Invite, INVITE_TOKEN_BYTES};
 use party_core::ids::{DisplayName, MessageId, PeerId, RoomName};
 use party_core::passkey::{key_from_prf, seed_from_prf, Credential, PRF_SALT, SEED_TAG};
 use party_core::policy::{Level, Policy};
@@ -222,6 +223,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "vectors": host_vectors,
     });
 
+    // A person's own agent: the agent takes up the person's invite (token 16 bytes of
+    // 0x42), and the person's grant carries that consent.
+    let invite = Invite::new(credential.handle(), [0x42; INVITE_TOKEN_BYTES]);
+    let invited = Invited {
+        handle: secret.handle(),
+        owner: credential.handle(),
+        proof: invite.proof(&topic, &secret.public_key()),
+        from: PeerId::parse("0011223344556677")?,
+        t: T + 9_000,
+    };
+    let invited_envelope = Envelope::Invited(invited.clone());
+    let consent = decode(
+        &topic,
+        &encode_signed(&topic, &invited_envelope, &key, Auth::Agent),
+        T + 9_000,
+    )?;
+    let consent = consent
+        .into_consent()
+        .ok_or("invited did not decode as a signed invited")?;
+    let owners = json!({
+        "note": "The agent above takes up an invite from the person above (the invite's token is 16 bytes of 0x42, its code `invite_code`), and the person grants it.",
+        "invite_code": invite.code(),
+        "vectors": [
+            vector("invited", &invited_envelope, &key, Auth::Agent),
+            vector(
+                "grant",
+                &Envelope::Grant(Grant {
+                    owner: credential.handle(),
+                    level: Level::Called,
+                    consent: vec![consent],
+                    from: person.clone(),
+                    t: T + 9_500,
+                }),
+                &human_key,
+                passkey,
+            ),
+        ],
+    });
+
     let doc = json!({
         "note": "Party signing vectors (docs/protocol.md). Ed25519 is deterministic: signing canonical_hex's bytes with the secret gives sig, and encoding the envelope gives exactly `envelope`.",
         "secret_hex": hex(&secret_bytes),
@@ -232,6 +272,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "vectors": vectors,
         "human": human,
         "host": host,
+        "owners": owners,
     });
     println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(())

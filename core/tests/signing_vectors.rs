@@ -125,6 +125,34 @@ fn the_host_vectors_verify_in_the_hosts_own_room() {
 }
 
 #[test]
+fn the_owner_vectors_verify_and_the_proof_is_the_invites() {
+    let doc = vectors();
+    let secret = AgentSecret::import(str_of(&doc, "secret_b64url")).unwrap();
+    let topic = str_of(&doc, "topic");
+    let owners = &doc["owners"];
+    let list = owners["vectors"].as_array().unwrap();
+    let names: Vec<&str> = list.iter().map(|v| str_of(v, "name")).collect();
+    assert_eq!(names, ["invited", "grant"]);
+    check_vector(topic, &list[0], &secret.signing_key(), Auth::Agent);
+    let prf = unhex(str_of(&doc["human"], "prf_output_hex"));
+    let human = key_from_prf(&prf).unwrap();
+    check_vector(
+        topic,
+        &list[1],
+        &human,
+        Auth::Human {
+            key: KeyOrigin::Passkey,
+        },
+    );
+    let invite = party_core::invite::Invite::parse(str_of(owners, "invite_code")).unwrap();
+    let invited: Value = serde_json::from_str(str_of(&list[0], "envelope")).unwrap();
+    assert_eq!(
+        invited["proof"],
+        invite.proof(topic, &secret.public_key()).as_str()
+    );
+}
+
+#[test]
 fn the_protocol_doc_shows_the_same_vectors() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md");
     let doc = std::fs::read_to_string(path).unwrap();
@@ -156,7 +184,13 @@ fn the_protocol_doc_shows_the_same_vectors() {
     let all = vectors["vectors"].as_array().unwrap().iter();
     let host = vectors["host"]["vectors"].as_array().unwrap();
     assert!(doc.contains(str_of(&vectors["host"], "topic")));
-    for v in all.chain(human["vectors"].as_array().unwrap()).chain(host) {
+    let owners = vectors["owners"]["vectors"].as_array().unwrap();
+    assert!(doc.contains(str_of(&vectors["owners"], "invite_code")));
+    for v in all
+        .chain(human["vectors"].as_array().unwrap())
+        .chain(host)
+        .chain(owners)
+    {
         for key in ["envelope", "canonical_hex", "sig"] {
             let value = str_of(v, key);
             assert!(

@@ -25,6 +25,8 @@ ORDER = {
     "kick": ["target", "until"],
     "mute": ["target", "until"],
     "description": ["text"],
+    "invited": ["handle", "owner", "proof"],
+    "grant": ["owner", "level", "consent"],
 }
 
 
@@ -45,11 +47,11 @@ def canonical(topic, env):
     for field in ORDER[env["type"]]:
         if field not in env:
             continue
-        if field == "log":
-            value = struct.pack(">I", len(env["log"]))
-            for entry in env["log"]:
+        if field in ("log", "consent"):
+            value = struct.pack(">I", len(env[field]))
+            for entry in env[field]:
                 value += entry_digest(topic, entry)
-            out += item("log", value)
+            out += item(field, value)
         elif isinstance(env[field], int):
             # Numbers (a policy's rate and hops, a sanction's until) are 8 bytes
             # big-endian, as `t` is.
@@ -84,7 +86,7 @@ def check(topic, vectors, public_key, label):
         if "handle" in env:
             assert (env["auth"]["kind"] == "agent") == bot, "-bot handles sign as agents"
         verify(topic, env)
-        for entry in env.get("log", []):
+        for entry in env.get("log", []) + env.get("consent", []):
             verify(topic, entry)
         print(f"ok {label} {v['name']}")
 
@@ -100,6 +102,16 @@ def check_human_key(human):
     print("ok human key from the PRF output")
 
 
+def check_invite_proof(topic, code, invited):
+    """proof = SHA-256("party-invite-v1\\n" || token || u32be(len(topic)) || topic || agent pk)."""
+    env = json.loads(invited["envelope"])
+    owner, token = code.split(".")
+    assert env["owner"] == owner
+    data = b"party-invite-v1\n" + b64(token) + struct.pack(">I", len(topic)) + topic.encode() + b64(env["pk"])
+    assert base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode() == env["proof"]
+    print("ok owners invite proof")
+
+
 def main():
     path = pathlib.Path(__file__).with_name("signing.json")
     doc = json.loads(path.read_text())
@@ -110,6 +122,10 @@ def main():
     check(topic, human["vectors"], human["public_key"], "human")
     host = doc["host"]
     check(host["topic"], host["vectors"], doc["public_key"], "host")
+    owners = doc["owners"]["vectors"]
+    check(topic, owners[:1], doc["public_key"], "owners")
+    check(topic, owners[1:], human["public_key"], "owners")
+    check_invite_proof(topic, doc["owners"]["invite_code"], owners[0])
     return 0
 
 

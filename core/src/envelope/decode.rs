@@ -37,6 +37,17 @@ impl Received {
             _ => None,
         }
     }
+
+    /// A received `invited` as the consent a grant carries (with its seal); `None`
+    /// for other types or an unsigned one.
+    pub fn into_consent(self) -> Option<super::Consent> {
+        match (self.envelope, self.seal) {
+            (Envelope::Invited(invited), Some(seal)) => {
+                Some(super::Consent::new(invited, Some(seal)))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A part of an envelope (a history entry) that failed validation or verification.
