@@ -131,7 +131,7 @@ test('a host sets the rules in the browser and every peer holds agents to them: 
   assert.deepEqual(errors, []);
 });
 
-test('a person invites their own agent: the invite works only for the agent holding it, every peer shows whose it is, and its level follows the owner', async () => {
+test('a person invites their own agent: every peer shows whose it is, its level follows the owner, its drafts reach the room only once approved, and a forwarded message comes back as a draft', async () => {
   const context = await env.browser.newContext();
   cleanups.push(() => context.close().catch(() => {}));
   const page = await context.newPage();
@@ -172,7 +172,33 @@ test('a person invites their own agent: the invite works only for the agent hold
   const held = await agent.waitFor((e) => e.event === 'refused' && e.clientMsgId === 'd1');
   assert.match(held.reason, /draft/);
 
+  // A draft reaches its owner alone, and the room once approved.
+  agent.command({ type: 'draft', text: 'yes, here', re: mention.id, clientMsgId: 'd2' });
+  const drafted = await agent.waitFor((e) => e.event === 'accepted' && e.clientMsgId === 'd2');
+  assert.equal(drafted.draft, true);
+  const draft = page.getByTestId('draft').filter({ hasText: 'yes, here' });
+  await expect(draft).toBeVisible();
+  await expect(message(page, 'yes, here')).toHaveCount(0);
+  assert.ok(!listener.events.events.some((e) => e.text === 'yes, here'), 'no other peer shows an unapproved draft');
+  await draft.getByTestId('approve').click();
+  const approved = await listener.waitFor((e) => e.event === 'message' && e.text === 'yes, here');
+  assert.equal(approved.approvedBy, owner);
+  assert.equal(approved.handle, mine.handle);
+  await agent.waitFor((e) => e.event === 'approved' && e.id === drafted.id);
+  await expect(message(page, 'yes, here')).toHaveAttribute('data-agent', 'true');
+  await expect(page.getByTestId('drafts')).toHaveCount(0);
+
+  // →🤖 hands a message to the agent, which answers it as a draft.
+  await message(page, 'are you there?').getByTestId('forward').click();
+  const forwarded = await agent.waitFor((e) => e.event === 'forward');
+  assert.equal(forwarded.message.text, `@${mine.handle} are you there?`);
+  agent.command({ type: 'draft', text: 'a considered answer', re: forwarded.id });
+  await expect(page.getByTestId('draft').filter({ hasText: 'a considered answer' })).toBeVisible();
+  await page.getByTestId('draft').filter({ hasText: 'a considered answer' }).getByTestId('reject').click();
+  await expect(page.getByTestId('drafts')).toHaveCount(0);
+
   // Shown in the people list as the owner's.
   await expect(page.locator(`[data-testid=peer][data-handle=${mine.handle}] [data-testid=peer-owner]`)).toHaveText(`for ${owner}`);
+  assert.ok(!listener.events.events.some((e) => e.text === 'a considered answer'), 'a rejected draft reached nobody');
   assert.deepEqual(errors, []);
 });

@@ -225,6 +225,42 @@ impl RoomSession {
         .unwrap_or_else(|| Err("the room is closed".into()))
     }
 
+    /// The owner lets their agent's draft `id` into the room.
+    pub fn approve(&self, id: &MessageId) -> Result<(), String> {
+        self.with_driver(|driver| {
+            let outputs = driver
+                .connection
+                .approve(now_ms(), id)
+                .map_err(|err| err.to_string())?;
+            driver.apply(outputs);
+            Ok::<(), String>(())
+        })
+        .unwrap_or_else(|| Err("the room is closed".to_owned()))?;
+        self.signals.log.update(|log| log.drop_draft(id));
+        Ok(())
+    }
+
+    /// The owner drops their agent's draft `id`; nobody else ever saw it.
+    pub fn reject(&self, id: &MessageId) -> Result<(), String> {
+        self.with_driver(|driver| driver.connection.reject(id).map_err(|err| err.to_string()))
+            .unwrap_or_else(|| Err("the room is closed".to_owned()))?;
+        self.signals.log.update(|log| log.drop_draft(id));
+        Ok(())
+    }
+
+    /// Hands message `id` to our agent `agent`, which answers it as a draft.
+    pub fn forward(&self, id: &MessageId, agent: &Handle) -> Result<(), String> {
+        self.with_driver(|driver| {
+            let outputs = driver
+                .connection
+                .forward(now_ms(), id, agent)
+                .map_err(|err| err.to_string())?;
+            driver.apply(outputs);
+            Ok(())
+        })
+        .unwrap_or_else(|| Err("the room is closed".into()))
+    }
+
     /// The owner sets the level its agent speaks at here.
     pub fn set_agent_level(&self, agent: &Handle, level: Level) -> Result<(), String> {
         self.with_driver(|driver| {

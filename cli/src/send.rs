@@ -90,6 +90,7 @@ fn refused(err: SendError) -> CliError {
             "the room's rules hold this message back, so it was not sent: {why}"
         )),
         SendError::Left
+        | SendError::NoOwner
         | SendError::Offline
         | SendError::Watching
         | SendError::NotAMember(_)

@@ -5,11 +5,11 @@
 //! `cargo run -p party-core --example signing_vectors > core/vectors/signing.json`
 
 use party_core::envelope::{
-    decode, encode_signed, ChatText, Departure, Description, Envelope, Grant,
-    HistoryRequest, HistoryResponse, Invited, Msg, Presence, RoomPolicy, Sanction,
+    decode, encode_signed, Approve, ChatText, Departure, Description, Draft, Envelope, Forward,
+    Grant, HistoryRequest, HistoryResponse, Invited, Msg, Presence, RoomPolicy, Sanction,
 };
-use party_core::invite::{Invite, INVITE_TOKEN_BYTES};
 use party_core::ids::{DisplayName, MessageId, PeerId, RoomName};
+use party_core::invite::{Invite, INVITE_TOKEN_BYTES};
 use party_core::passkey::{key_from_prf, seed_from_prf, Credential, PRF_SALT, SEED_TAG};
 use party_core::policy::{Level, Policy};
 use party_core::secret::AgentSecret;
@@ -242,6 +242,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let consent = consent
         .into_consent()
         .ok_or("invited did not decode as a signed invited")?;
+    let draft = Envelope::Draft(Draft(Msg {
+        id: MessageId::parse(&format!("{}-{}-c3d4e5", secret.handle(), T + 10_000))?,
+        handle: secret.handle(),
+        avatar_seed: secret.avatar_seed(),
+        name: name.clone(),
+        text: ChatText::parse("a draft for my owner")?,
+        re: None,
+        from: PeerId::parse("0011223344556677")?,
+        t: T + 10_000,
+    }));
+    let draft_entry = decode(
+        &topic,
+        &encode_signed(&topic, &draft, &key, Auth::Agent),
+        T + 10_000,
+    )?
+    .into_draft_entry()
+    .ok_or("draft did not decode as a signed draft")?;
+    let draft_id = match &draft {
+        Envelope::Draft(d) => d.id.clone(),
+        _ => return Err("not a draft".into()),
+    };
     let owners = json!({
         "note": "The agent above takes up an invite from the person above (the invite's token is 16 bytes of 0x42, its code `invite_code`), and the person grants it.",
         "invite_code": invite.code(),
@@ -255,6 +276,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     consent: vec![consent],
                     from: person.clone(),
                     t: T + 9_500,
+                }),
+                &human_key,
+                passkey,
+            ),
+            vector("draft", &draft, &key, Auth::Agent),
+            vector(
+                "approve",
+                &Envelope::Approve(Approve {
+                    owner: credential.handle(),
+                    draft: vec![draft_entry],
+                    from: person.clone(),
+                    t: T + 10_500,
+                }),
+                &human_key,
+                passkey,
+            ),
+            vector(
+                "forward",
+                &Envelope::Forward(Forward {
+                    owner: credential.handle(),
+                    agent: secret.handle(),
+                    id: draft_id,
+                    from: person.clone(),
+                    t: T + 11_000,
                 }),
                 &human_key,
                 passkey,

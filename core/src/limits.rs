@@ -181,6 +181,12 @@ pub const PEER_RULES_RATE: Rate = Rate {
     every_ms: 250,
 };
 
+/// Drafts of our agents waiting for a decision; the oldest goes first.
+pub const DRAFTS_WAITING: usize = 64;
+
+/// Approved drafts an owner tells joiners about again.
+pub const APPROVALS_REMEMBERED: usize = 64;
+
 /// Invites one page holds open at once; the oldest goes first.
 pub const MAX_PENDING_INVITES: usize = 16;
 

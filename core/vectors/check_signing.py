@@ -27,6 +27,9 @@ ORDER = {
     "description": ["text"],
     "invited": ["handle", "owner", "proof"],
     "grant": ["owner", "level", "consent"],
+    "draft": ["id", "handle", "avatarSeed", "name", "text", "re"],
+    "approve": ["owner", "draft"],
+    "forward": ["owner", "agent", "id"],
 }
 
 
@@ -47,7 +50,7 @@ def canonical(topic, env):
     for field in ORDER[env["type"]]:
         if field not in env:
             continue
-        if field in ("log", "consent"):
+        if field in ("log", "consent") or (field == "draft" and env["type"] == "approve"):
             value = struct.pack(">I", len(env[field]))
             for entry in env[field]:
                 value += entry_digest(topic, entry)
@@ -86,7 +89,8 @@ def check(topic, vectors, public_key, label):
         if "handle" in env:
             assert (env["auth"]["kind"] == "agent") == bot, "-bot handles sign as agents"
         verify(topic, env)
-        for entry in env.get("log", []) + env.get("consent", []):
+        nested = env.get("log", []) + env.get("consent", []) + (env["draft"] if env["type"] == "approve" else [])
+        for entry in nested:
             verify(topic, entry)
         print(f"ok {label} {v['name']}")
 
@@ -123,8 +127,9 @@ def main():
     host = doc["host"]
     check(host["topic"], host["vectors"], doc["public_key"], "host")
     owners = doc["owners"]["vectors"]
-    check(topic, owners[:1], doc["public_key"], "owners")
-    check(topic, owners[1:], human["public_key"], "owners")
+    agent_signed = [v for v in owners if v["name"] in ("invited", "draft")]
+    check(topic, agent_signed, doc["public_key"], "owners")
+    check(topic, [v for v in owners if v not in agent_signed], human["public_key"], "owners")
     check_invite_proof(topic, doc["owners"]["invite_code"], owners[0])
     return 0
 

@@ -31,6 +31,8 @@ pub fn MessageList(
     /// The agents we own here: a message that calls one is marked for us.
     #[prop(into)]
     my_agents: Signal<Vec<Handle>>,
+    /// Hands a message to one of our agents ("→🤖"), which answers it as a draft.
+    forward: Callback<(MessageId, Handle)>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let pinned = RwSignal::new(true);
@@ -80,7 +82,7 @@ pub fn MessageList(
                             let me = me.clone();
                             match row.line {
                                 Line::Chat(message) => view! {
-                                    <Message message delivery=row.delivery starts_group=row.starts_group me retry my_agents />
+                                    <Message message delivery=row.delivery starts_group=row.starts_group me retry my_agents forward />
                                 }
                                 .into_any(),
                                 Line::Notice { t, notice, .. } => {
@@ -116,7 +118,18 @@ fn Message(
     me: Handle,
     retry: Callback<MessageId>,
     my_agents: Signal<Vec<Handle>>,
+    forward: Callback<(MessageId, Handle)>,
 ) -> impl IntoView {
+    let forward_id = message.id.clone();
+    let from_my_agent = message.handle.clone();
+    let hand_on = move || {
+        my_agents.with(|agents| {
+            agents
+                .iter()
+                .find(|agent| **agent != from_my_agent)
+                .cloned()
+        })
+    };
     let calls_mine = {
         let text = message.text.clone();
         move || {
@@ -202,6 +215,16 @@ fn Message(
                     <button type="button" class="link-button" data-testid="show-more" on:click=move |_| folded.update(|f| *f = !*f)>
                         {move || if folded.get() { "Show more" } else { "Show less" }}
                     </button>
+                })}
+                {move || hand_on().map(|agent| {
+                    let id = forward_id.clone();
+                    let title = format!("Hand this to {agent}, which answers it as a draft for you");
+                    view! {
+                        <button type="button" class="link-button forward" data-testid="forward" title=title.clone() aria-label=title
+                            on:click=move |_| forward.run((id.clone(), agent.clone()))>
+                            "→"{icons::robot()}
+                        </button>
+                    }
                 })}
                 {(delivery == Some(Delivery::Pending)).then(|| view! {
                     <span class="delivery" data-testid="delivery">"not sent yet"</span>

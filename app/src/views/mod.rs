@@ -6,6 +6,7 @@ pub mod bad_room;
 pub mod composer;
 pub mod connection_badge;
 pub mod copy_button;
+pub mod drafts;
 pub mod entry_doors;
 pub mod field_form;
 pub mod icons;

@@ -3,7 +3,7 @@
 //! while the person is elsewhere.
 
 use leptos::prelude::*;
-use party_core::ids::RoomName;
+use party_core::ids::{Handle, MessageId, RoomName};
 use party_core::share_link::HostLink;
 use party_core::{HostAction, PeerInfo};
 
@@ -15,6 +15,7 @@ use crate::rooms::Rooms;
 use crate::views::agents_panel::AgentsPanel;
 use crate::views::avatar::{Avatar, LinkAvatar};
 use crate::views::composer::Composer;
+use crate::views::drafts::Drafts;
 use crate::views::message_list::MessageList;
 use crate::views::offline_banner::OfflineBanner;
 use crate::views::peer_list::PeerList;
@@ -103,7 +104,11 @@ pub fn RoomView(
                     </Show>
                     <Alone session room=alone_room.clone() />
                     <div class="room-body">
-                        <MessageList log=signals.log me my_agents=my_agents retry=Callback::new(move |id| {
+                        <MessageList log=signals.log me my_agents=my_agents forward=Callback::new(move |(id, agent): (MessageId, Handle)| {
+                            if let Err(why) = session.forward(&id, &agent) {
+                                signals.detail.set(Some(why));
+                            }
+                        }) retry=Callback::new(move |id| {
                             if let Err(why) = session.retry(&id) {
                                 signals.detail.set(Some(why));
                             }
@@ -120,6 +125,7 @@ pub fn RoomView(
                             }))
                         />
                     </div>
+                    <Drafts session />
                     <Composer session />
                 </div>
             }

@@ -397,6 +397,9 @@ impl Hub {
             // comings and goings itself.
             // IRC has no typing without IRCv3 message tags the bridge does not offer.
             RoomEvent::Delivery { .. } | RoomEvent::Live { .. } | RoomEvent::Typing { .. } => {}
+            // IRC users are agents nobody owns through the bridge: drafts and forwards
+            // are between a person's page and their own agent.
+            RoomEvent::Draft { .. } | RoomEvent::Forwarded { .. } => {}
             event @ (RoomEvent::Held { .. }
             | RoomEvent::Policy { .. }
             | RoomEvent::Sanction { .. }

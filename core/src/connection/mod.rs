@@ -352,6 +352,48 @@ impl Connection {
         Ok(self.pass(outputs))
     }
 
+    /// See `Room::send_draft`, for the primary member; only while live (a draft is
+    /// for an owner who is here now).
+    pub fn send_draft(
+        &mut self,
+        now_ms: u64,
+        text: &str,
+        re: Option<&crate::ids::MessageId>,
+    ) -> Result<Vec<Output>, SendError> {
+        self.require_live()?;
+        let from = self.room.me().peer_id().clone();
+        let outputs = self.room.send_draft(now_ms, &from, text, re)?;
+        Ok(self.pass(outputs))
+    }
+
+    /// See `Room::approve`; only while live.
+    pub fn approve(
+        &mut self,
+        now_ms: u64,
+        id: &crate::ids::MessageId,
+    ) -> Result<Vec<Output>, OwnerError> {
+        self.require_live_owner()?;
+        let outputs = self.room.approve(now_ms, id)?;
+        Ok(self.pass(outputs))
+    }
+
+    /// See `Room::forward`; only while live.
+    pub fn forward(
+        &mut self,
+        now_ms: u64,
+        id: &crate::ids::MessageId,
+        agent: &crate::ids::Handle,
+    ) -> Result<Vec<Output>, OwnerError> {
+        self.require_live_owner()?;
+        let outputs = self.room.forward(now_ms, id, agent)?;
+        Ok(self.pass(outputs))
+    }
+
+    /// See `Room::reject` (nothing is sent: nobody else saw the draft).
+    pub fn reject(&mut self, id: &crate::ids::MessageId) -> Result<(), OwnerError> {
+        self.room.reject(id)
+    }
+
     /// See `Room::invite` (nothing is sent until the agent arrives).
     pub fn invite(
         &mut self,

@@ -38,6 +38,15 @@ impl Received {
         }
     }
 
+    /// A received `draft` as the entry an approval carries (with its seal); `None`
+    /// for other types or an unsigned one.
+    pub fn into_draft_entry(self) -> Option<super::DraftEntry> {
+        match (self.envelope, self.seal) {
+            (Envelope::Draft(draft), Some(seal)) => Some(super::DraftEntry::new(draft, Some(seal))),
+            _ => None,
+        }
+    }
+
     /// A received `invited` as the consent a grant carries (with its seal); `None`
     /// for other types or an unsigned one.
     pub fn into_consent(self) -> Option<super::Consent> {

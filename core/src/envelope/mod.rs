@@ -6,13 +6,16 @@
 //! canonical form and the decoder all read that one description. A new type is a new
 //! module plus one line in `envelope_types!` below.
 
+mod approve;
 mod body;
 mod decode;
 mod departure;
 mod description;
+mod draft;
 mod encode;
 mod error;
 mod fields;
+mod forward;
 mod grant;
 mod history_request;
 mod history_response;
@@ -29,11 +32,14 @@ mod sealed;
 mod text;
 mod typing;
 
+pub use approve::{Approve, DraftEntry};
 pub use decode::{decode, parse, EntryRejection, Parsed, Received};
 pub use departure::{Departure, LegacyPresence};
 pub use description::{Description, DescriptionTooLong};
+pub use draft::Draft;
 pub use encode::{encode_signed, encode_unsigned};
 pub use error::DecodeError;
+pub use forward::Forward;
 pub use grant::{Consent, Grant};
 pub use history_request::HistoryRequest;
 pub use history_response::HistoryResponse;
@@ -158,6 +164,12 @@ envelope_types! {
     Invited(Invited) = "invited",
     /// A person confirms an agent as theirs, at a level.
     Grant(Grant) = "grant",
+    /// An owned agent's draft, for its owner alone.
+    Draft(Draft) = "draft",
+    /// An owner lets their agent's draft into the room.
+    Approve(Approve) = "approve",
+    /// A person hands a message to their own agent.
+    Forward(Forward) = "forward",
 }
 
 /// Clamps a peer's timestamp into `[now - TIMESTAMP_WINDOW_MS, now]`: peers' clocks

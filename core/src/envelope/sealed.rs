@@ -62,6 +62,19 @@ impl Relayed for super::Invited {
     }
 }
 
+impl Relayed for super::Draft {
+    const TYPE: &'static str = "draft";
+    fn sender(&self) -> &PeerId {
+        &self.0.from
+    }
+    fn sent_at(&self) -> u64 {
+        self.0.t
+    }
+    fn envelope(&self) -> Envelope {
+        Envelope::Draft(self.clone())
+    }
+}
+
 /// One relayed envelope and its own seal. Only core builds these, from envelopes it
 /// verified or signed, or parsed out of a carrier that it then verifies.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -133,6 +133,20 @@ pub enum RoomEvent {
         is_self: bool,
         verified: bool,
     },
+    /// A draft by one of our agents, waiting for our decision (or, for the agent, the
+    /// draft it sent).
+    Draft {
+        message: ChatMessage,
+        verified: bool,
+    },
+    /// Our agent's owner handed it message `id` (`message`, if we hold it) to answer
+    /// as a draft.
+    Forwarded {
+        id: MessageId,
+        owner: Handle,
+        message: Option<Box<ChatMessage>>,
+        verified: bool,
+    },
     /// The host's description of the room (`text` absent: cleared).
     Description {
         text: Option<String>,
@@ -195,6 +209,9 @@ pub struct ChatMessage {
     /// The person whose agent the sender is, if one took it on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Handle>,
+    /// A draft its owner let into the room.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<Handle>,
     /// The sender's time, clamped into `[now - 24 h, now]` on arrival.
     pub t: u64,
     pub from: PeerId,
@@ -261,6 +278,9 @@ pub enum SendError {
     /// An agent's text holds a credential: not sent, to no one.
     #[error("not sent: the text contains {0}, which must never reach a room")]
     Credential(crate::credentials::Credential),
+    /// Only an agent someone owns here drafts (for its owner).
+    #[error("nobody here owns this agent, so it has nobody to draft for: take up an invite first")]
+    NoOwner,
     /// The room's rules would hide it from everyone: not sent.
     #[error("not sent: {0}")]
     Held(Hidden),
@@ -299,6 +319,8 @@ pub enum OwnerError {
     NotAnAgent,
     #[error("{0} is not one of your agents here")]
     NotYours(Handle),
+    #[error("no draft {0} waits for you (approved, dropped, or never yours)")]
+    NoSuchDraft(MessageId),
 }
 
 /// Why `Room::add_member` refused.
@@ -399,6 +421,7 @@ mod tests {
             text: "hi".into(),
             re: None,
             owner: None,
+            approved_by: None,
             t: 5,
             from: PeerId::parse("0011223344556677").unwrap(),
             verified: false,

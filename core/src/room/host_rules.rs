@@ -417,6 +417,7 @@ impl Room {
         self.host_rules.repeat_at = None;
         self.host_rules.last_repeat = Some(now_ms);
         let mut out = self.repeat_grants(now_ms);
+        out.extend(self.repeat_approvals(now_ms));
         if let Ok(host) = self.host_member_id() {
             out.extend(self.repeat_policy(now_ms, &host));
             out.extend(self.repeat_sanctions(now_ms, &host));

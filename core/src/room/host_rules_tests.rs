@@ -651,3 +651,139 @@ fn a_joiner_learns_whose_agents_are_whose_from_their_owners() {
         "{heard:?}"
     );
 }
+
+// ---- drafts, approvals and forwards ----
+
+#[test]
+fn a_draft_reaches_only_its_owner_until_approved_and_then_every_peer_shows_it_approved() {
+    let mut party = Party::new();
+    invite_agent(&mut party, T0 + 1);
+    let agent = party.agent.me().handle().clone();
+    let owner = party.person.me().handle().clone();
+    let draft_level = party
+        .person
+        .set_agent_level(T0 + 2, &agent, Level::Draft)
+        .unwrap();
+    party.everyone_hears(&draft_level, T0 + 2);
+    let from = party.agent.me().peer_id().clone();
+    let sent = party
+        .agent
+        .send_draft(T0 + 3, &from, "my draft", None)
+        .unwrap();
+    let [to_host, to_person, _] = party.everyone_hears(&sent, T0 + 3);
+    assert!(
+        messages(&to_host).is_empty() && events(&to_host).is_empty(),
+        "nobody else sees a draft: {to_host:?}"
+    );
+    let waiting = events(&to_person)
+        .into_iter()
+        .find_map(|e| match e {
+            RoomEvent::Draft { message, .. } => Some(message),
+            _ => None,
+        })
+        .expect("the owner sees the draft");
+    assert_eq!(waiting.text, "my draft");
+    assert_eq!(
+        party.person.drafts_waiting(),
+        std::slice::from_ref(&waiting.id)
+    );
+
+    let approved = party.person.approve(T0 + 4, &waiting.id).unwrap();
+    let mine = messages(&approved);
+    assert_eq!(mine[0].approved_by.as_ref(), Some(&owner));
+    let [to_host, _, to_agent] = party.everyone_hears(&approved, T0 + 4);
+    for heard in [&to_host, &to_agent] {
+        let shown = messages(heard).remove(0);
+        assert_eq!(shown.text, "my draft");
+        assert_eq!(shown.handle, agent, "shown as the agent's message");
+        assert_eq!(shown.approved_by.as_ref(), Some(&owner));
+    }
+    assert!(party.person.drafts_waiting().is_empty());
+    assert_eq!(
+        party.person.approve(T0 + 5, &waiting.id).unwrap_err(),
+        OwnerError::NoSuchDraft(waiting.id.clone())
+    );
+}
+
+#[test]
+fn an_approval_replayed_into_another_room_or_by_someone_else_is_rejected() {
+    let mut party = Party::new();
+    invite_agent(&mut party, T0 + 1);
+    let from = party.agent.me().peer_id().clone();
+    let sent = party
+        .agent
+        .send_draft(T0 + 3, &from, "draft", None)
+        .unwrap();
+    let [_, to_person, _] = party.everyone_hears(&sent, T0 + 3);
+    let id = events(&to_person)
+        .into_iter()
+        .find_map(|e| match e {
+            RoomEvent::Draft { message, .. } => Some(message.id),
+            _ => None,
+        })
+        .unwrap();
+    let approved = party.person.approve(T0 + 4, &id).unwrap();
+    // The same bytes in another room: the topic is signed, so it does not verify.
+    let mut elsewhere = Room::new(RoomName::parse("calc-study").unwrap(), person(7), T0, 7);
+    elsewhere.join(T0);
+    let out = deliver(&approved, &mut elsewhere, T0 + 5);
+    assert!(messages(&out).is_empty());
+    assert!(!rejections(&out).is_empty(), "{out:?}");
+    // The host signs an approval of the person's agent's draft: not the owner.
+    let entry = match crate::envelope::decode(party.host.topic(), &payloads(&approved)[0], T0 + 4)
+        .unwrap()
+        .envelope
+    {
+        Envelope::Approve(approve) => approve.draft,
+        other => panic!("{other:?}"),
+    };
+    let forged = Envelope::Approve(crate::envelope::Approve {
+        owner: party.host.me().handle().clone(),
+        draft: entry,
+        from: party.host.me().peer_id().clone(),
+        t: T0 + 6,
+    });
+    let payload = encode_signed(
+        party.host.topic(),
+        &forged,
+        &person_key(1),
+        Auth::Human {
+            key: KeyOrigin::Passkey,
+        },
+    );
+    let out = party.agent.receive(T0 + 6, &payload);
+    assert!(messages(&out).is_empty());
+    assert!(
+        rejections(&out).iter().any(|r| r.contains("not theirs")),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn an_owner_forwards_a_message_to_their_agent_alone() {
+    let mut party = Party::new();
+    invite_agent(&mut party, T0 + 1);
+    let agent = party.agent.me().handle().clone();
+    let said = party.host.send_text(T0 + 2, "what do you think?").unwrap();
+    let [_, to_person, _] = party.everyone_hears(&said, T0 + 2);
+    let id = messages(&to_person).remove(0).id;
+    let forwarded = party.person.forward(T0 + 3, &id, &agent).unwrap();
+    let [to_host, _, to_agent] = party.everyone_hears(&forwarded, T0 + 3);
+    assert!(events(&to_host).is_empty(), "{to_host:?}");
+    let got = events(&to_agent)
+        .into_iter()
+        .find_map(|e| match e {
+            RoomEvent::Forwarded {
+                id, message, owner, ..
+            } => Some((id, message, owner)),
+            _ => None,
+        })
+        .expect("the agent is handed the message");
+    assert_eq!(got.0, id);
+    assert_eq!(got.1.map(|m| m.text).as_deref(), Some("what do you think?"));
+    assert_eq!(&got.2, party.person.me().handle());
+    assert_eq!(
+        party.host.forward(T0 + 4, &id, &agent).unwrap_err(),
+        OwnerError::NotYours(agent)
+    );
+}

@@ -107,7 +107,10 @@ impl Room {
             | Envelope::Mute(_)
             | Envelope::Description(_)
             | Envelope::Invited(_)
-            | Envelope::Grant(_) => Spend::Rules,
+            | Envelope::Grant(_)
+            | Envelope::Forward(_) => Spend::Rules,
+            // Drafts and approvals carry a message each: they cost what a message does.
+            Envelope::Draft(_) | Envelope::Approve(_) => Spend::Message,
             Envelope::Announce(_) | Envelope::Leave(_) => Spend::Presence,
             // Not charged as history: answers to other joiners must not use up a
             // responder's budget for the answer to ours.
@@ -162,6 +165,9 @@ impl Room {
             | Envelope::Description(_) => self.on_host_rule(now_ms, &received),
             Envelope::Invited(i) => self.on_invited(now_ms, i, &received),
             Envelope::Grant(g) => self.on_grant(now_ms, g, &received),
+            Envelope::Draft(d) => self.on_draft(now_ms, d, &received),
+            Envelope::Approve(a) => self.on_approve(now_ms, a, &received),
+            Envelope::Forward(f) => self.on_forward(now_ms, f, &received),
         }
     }
 
@@ -416,6 +422,7 @@ impl Room {
             }
             if !claim.handle.is_bot() && !was_present {
                 out.extend(self.owner_present(now_ms, claim.handle));
+                out.extend(self.take_parked_approvals(now_ms, claim.handle));
             }
         }
         Some(trust)

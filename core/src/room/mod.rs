@@ -3,6 +3,7 @@
 //! everywhere, and every timing rule is testable with a fake clock.
 
 mod budgets;
+mod drafts;
 mod echoes;
 mod events;
 #[cfg(test)]
@@ -55,6 +56,7 @@ use crate::sign::PublicKey;
 use crate::topic::room_topic;
 
 use budgets::Budgets;
+use drafts::Drafts;
 use echoes::Echoes;
 use history::History;
 use host::HostWatch;
@@ -133,6 +135,7 @@ pub struct Room {
     gate: Gate,
     host_rules: HostRules,
     owners: Owners,
+    drafts: Drafts,
 }
 
 impl Room {
@@ -175,6 +178,7 @@ impl Room {
             ),
             host_rules: HostRules::default(),
             owners: Owners::default(),
+            drafts: Drafts::default(),
         }
     }
 
@@ -824,6 +828,7 @@ fn chat_message(msg: &Msg, trust: Trust, history: bool, now_ms: u64) -> ChatMess
         text: msg.text.as_str().to_owned(),
         re: msg.re.clone(),
         owner: None,
+        approved_by: None,
         t: clamp_timestamp(msg.t, now_ms),
         from: msg.from.clone(),
         verified: trust == Trust::Verified,

@@ -87,6 +87,8 @@ pub struct Timeline {
     policy: Option<Policy>,
     /// Handles the host muted, until when.
     muted: BTreeMap<Handle, u64>,
+    /// Our agents' drafts, waiting for our decision.
+    drafts: Vec<ChatMessage>,
 }
 
 impl Timeline {
@@ -105,7 +107,18 @@ impl Timeline {
             description: None,
             policy: None,
             muted: BTreeMap::new(),
+            drafts: Vec::new(),
         }
+    }
+
+    /// Our agents' drafts waiting for our Approve or Reject, oldest first.
+    pub fn drafts(&self) -> &[ChatMessage] {
+        &self.drafts
+    }
+
+    /// A draft was decided on (approved or rejected): no longer waiting.
+    pub fn drop_draft(&mut self, id: &MessageId) {
+        self.drafts.retain(|d| d.id != *id);
     }
 
     /// Whether the host has `handle` muted at `now` (the host's view offers Unmute).
@@ -168,6 +181,7 @@ impl Timeline {
     pub fn apply(&mut self, event: RoomEvent, now: u64) -> Option<String> {
         match event {
             RoomEvent::Message(message) => {
+                self.drop_draft(&message.id);
                 self.typing.remove(&message.from);
                 self.upsert_message(message);
             }
@@ -267,6 +281,13 @@ impl Timeline {
                     },
                 )
             }
+            RoomEvent::Draft { message, .. } => {
+                if !self.is_me(&message.handle) && !self.drafts.iter().any(|d| d.id == message.id) {
+                    self.drafts.push(message);
+                }
+            }
+            // For the agent's own runtime: nothing to show on a page.
+            RoomEvent::Forwarded { .. } => {}
             RoomEvent::Grant {
                 agent,
                 owner,

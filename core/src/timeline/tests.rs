@@ -18,6 +18,7 @@ fn message_from(id: &str, from: &str, t: u64, verified: bool) -> ChatMessage {
         text: format!("text of {id}"),
         re: None,
         owner: None,
+        approved_by: None,
         t,
         from: PeerId::parse("0011223344556677").unwrap(),
         verified,
