@@ -27,6 +27,24 @@ async function say(page, text) {
   await page.getByTestId('composer-input').press('Enter');
 }
 
+/**
+ * A person (a passkey in Chromium's virtual authenticator) live in their own party,
+ * and `party listen` in it: { page, errors, room, listener }.
+ */
+async function hostParty() {
+  const context = await env.browser.newContext();
+  cleanups.push(() => context.close().catch(() => {}));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(env.stack.page);
+  await addAuthenticator(page);
+  const room = await startParty(page);
+  const listener = await partyListen(env.stack.mqtt, room);
+  cleanups.push(() => listener.stop());
+  return { page, errors, room, listener };
+}
+
 /** A msg from an agent that keeps no rules: its own key, straight to the broker. */
 async function rogueSays(room, text) {
   const key = newKey();
@@ -44,16 +62,7 @@ async function rogueSays(room, text) {
 }
 
 test('a host sets the rules in the browser and every peer holds agents to them: hidden, answered, freed, bounded, kicked', async () => {
-  const context = await env.browser.newContext();
-  cleanups.push(() => context.close().catch(() => {}));
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(env.stack.page);
-  await addAuthenticator(page);
-  const room = await startParty(page);
-  const listener = await partyListen(env.stack.mqtt, room);
-  cleanups.push(() => listener.stop());
+  const { page, errors, room, listener } = await hostParty();
 
   const [calc, chatty] = [await newIdentity(), await newIdentity()];
   const agent = await partyAgent(env.stack.mqtt, room, calc.secret);
@@ -132,16 +141,7 @@ test('a host sets the rules in the browser and every peer holds agents to them: 
 });
 
 test('a person invites their own agent: every peer shows whose it is, its level follows the owner, its drafts reach the room only once approved, and a forwarded message comes back as a draft', async () => {
-  const context = await env.browser.newContext();
-  cleanups.push(() => context.close().catch(() => {}));
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(env.stack.page);
-  await addAuthenticator(page);
-  const owner = await startParty(page);
-  const listener = await partyListen(env.stack.mqtt, owner);
-  cleanups.push(() => listener.stop());
+  const { page, errors, room: owner, listener } = await hostParty();
 
   await page.getByTestId('agents').click();
   await page.getByTestId('invite-make').click();

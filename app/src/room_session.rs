@@ -86,6 +86,9 @@ pub struct Unread {
     pub mentions: u32,
 }
 
+/// What a person is told when they act on a room whose session has ended.
+const ROOM_CLOSED: &str = "the room is closed";
+
 /// The view's handle on a running room session.
 #[derive(Clone, Copy)]
 pub struct RoomSession {
@@ -183,27 +186,19 @@ impl RoomSession {
     /// Sends a chat message; the error (too long, empty, not live) is for the person.
     pub fn send_text(&self, text: &str) -> Result<(), String> {
         self.with_driver(|driver| driver.send_text(text))
-            .unwrap_or_else(|| Err("the room is closed".into()))
+            .unwrap_or_else(|| Err(ROOM_CLOSED.to_owned()))
     }
 
     /// Sends the text of our failed message `id` again, as a new message.
     pub fn retry(&self, id: &MessageId) -> Result<(), String> {
         self.with_driver(|driver| driver.retry(id))
-            .unwrap_or_else(|| Err("the room is closed".into()))
+            .unwrap_or_else(|| Err(ROOM_CLOSED.to_owned()))
     }
 
     /// The host's own action in its room (rules for agents, a kick, a mute, the
     /// description); the error says why it was refused.
     pub fn host_action(&self, action: HostAction) -> Result<(), String> {
-        self.with_driver(|driver| {
-            let outputs = driver
-                .connection
-                .host_action(now_ms(), action)
-                .map_err(|err| err.to_string())?;
-            driver.apply(outputs);
-            Ok(())
-        })
-        .unwrap_or_else(|| Err("the room is closed".into()))
+        self.act(|connection| connection.host_action(now_ms(), action))
     }
 
     /// The agents we own here, with the level each may speak at.
@@ -222,56 +217,45 @@ impl RoomSession {
                 .map(|invite| invite.code())
                 .map_err(|err| err.to_string())
         })
-        .unwrap_or_else(|| Err("the room is closed".into()))
+        .unwrap_or_else(|| Err(ROOM_CLOSED.to_owned()))
     }
 
     /// The owner lets their agent's draft `id` into the room.
     pub fn approve(&self, id: &MessageId) -> Result<(), String> {
-        self.with_driver(|driver| {
-            let outputs = driver
-                .connection
-                .approve(now_ms(), id)
-                .map_err(|err| err.to_string())?;
-            driver.apply(outputs);
-            Ok::<(), String>(())
-        })
-        .unwrap_or_else(|| Err("the room is closed".to_owned()))?;
+        self.act(|connection| connection.approve(now_ms(), id))?;
         self.signals.log.update(|log| log.drop_draft(id));
         Ok(())
     }
 
     /// The owner drops their agent's draft `id`; nobody else ever saw it.
     pub fn reject(&self, id: &MessageId) -> Result<(), String> {
-        self.with_driver(|driver| driver.connection.reject(id).map_err(|err| err.to_string()))
-            .unwrap_or_else(|| Err("the room is closed".to_owned()))?;
+        self.act(|connection| connection.reject(id).map(|()| Vec::new()))?;
         self.signals.log.update(|log| log.drop_draft(id));
         Ok(())
     }
 
     /// Hands message `id` to our agent `agent`, which answers it as a draft.
     pub fn forward(&self, id: &MessageId, agent: &Handle) -> Result<(), String> {
-        self.with_driver(|driver| {
-            let outputs = driver
-                .connection
-                .forward(now_ms(), id, agent)
-                .map_err(|err| err.to_string())?;
-            driver.apply(outputs);
-            Ok(())
-        })
-        .unwrap_or_else(|| Err("the room is closed".into()))
+        self.act(|connection| connection.forward(now_ms(), id, agent))
     }
 
     /// The owner sets the level its agent speaks at here.
     pub fn set_agent_level(&self, agent: &Handle, level: Level) -> Result<(), String> {
+        self.act(|connection| connection.set_agent_level(now_ms(), agent, level))
+    }
+
+    /// Runs `f` on the connection and carries out what it asks; its error is for the
+    /// person.
+    fn act<E: std::fmt::Display>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<Vec<Output>, E>,
+    ) -> Result<(), String> {
         self.with_driver(|driver| {
-            let outputs = driver
-                .connection
-                .set_agent_level(now_ms(), agent, level)
-                .map_err(|err| err.to_string())?;
+            let outputs = f(&mut driver.connection).map_err(|err| err.to_string())?;
             driver.apply(outputs);
             Ok(())
         })
-        .unwrap_or_else(|| Err("the room is closed".into()))
+        .unwrap_or_else(|| Err(ROOM_CLOSED.to_owned()))
     }
 
     /// Leaves the room and closes the connection (page hidden or view gone).

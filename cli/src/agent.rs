@@ -129,10 +129,7 @@ pub fn run(args: AgentArgs) -> Result<(), CliError> {
                 Err(Halt::Fail(err)) => return Err(err),
             }
         };
-        stop.report();
-        for event in session.leave().await {
-            drop(output::emit(&event));
-        }
+        session.finish(stop).await;
         Ok(())
     })
 }

@@ -28,11 +28,7 @@ pub fn run(args: ListenArgs) -> Result<(), CliError> {
                 Err(Halt::Fail(err)) => return Err(err),
             }
         };
-        stop.report();
-        for event in session.leave().await {
-            // The room is being left; a closed stdout no longer matters.
-            drop(output::emit(&event));
-        }
+        session.finish(stop).await;
         Ok(())
     })
 }

@@ -202,6 +202,15 @@ impl Session {
         }
         events
     }
+
+    /// Ends the session for `stop`: says why on stderr, leaves, and prints the room's
+    /// last events (a closed stdout no longer matters then).
+    pub async fn finish(self, stop: Stop) {
+        stop.report();
+        for event in self.leave().await {
+            drop(crate::output::emit(&event));
+        }
+    }
 }
 
 /// Why a session's loop stops of its own accord.

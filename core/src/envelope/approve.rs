@@ -4,7 +4,7 @@
 
 use super::body::{Body, FieldSink, ParseContext};
 use super::fields::{req_id, req_time, Object};
-use super::sealed::{parse_entries, parse_entry, verify_entries, Sealed};
+use super::sealed::{parse_one, verify_entries, Sealed};
 use super::{DecodeError, Draft, EntryRejection, LogEntry};
 use crate::ids::{Handle, PeerId};
 
@@ -33,10 +33,7 @@ impl Body for Approve {
     }
 
     fn parse(obj: &Object, ctx: &mut ParseContext) -> Result<Self, DecodeError> {
-        let draft = parse_entries(obj, "draft", 1, ctx, parse_entry)?;
-        if draft.is_empty() {
-            return Err(DecodeError::Missing("draft"));
-        }
+        let draft = parse_one(obj, "draft", ctx)?;
         Ok(Approve {
             owner: req_id(obj, "owner", Handle::parse)?,
             draft,

@@ -5,7 +5,7 @@
 
 use super::body::{Body, FieldSink, ParseContext};
 use super::fields::{req_id, req_str, req_time, Object};
-use super::sealed::{parse_entries, parse_entry, verify_entries, Sealed};
+use super::sealed::{parse_one, verify_entries, Sealed};
 use super::{DecodeError, EntryRejection, Invited, LogEntry};
 use crate::ids::{Handle, PeerId};
 use crate::policy::Level;
@@ -39,10 +39,7 @@ impl Body for Grant {
 
     fn parse(obj: &Object, ctx: &mut ParseContext) -> Result<Self, DecodeError> {
         let level = req_str(obj, "level")?.parse().map_err(DecodeError::Level)?;
-        let consent = parse_entries(obj, "consent", 1, ctx, parse_entry)?;
-        if consent.is_empty() {
-            return Err(DecodeError::Missing("consent"));
-        }
+        let consent = parse_one(obj, "consent", ctx)?;
         Ok(Grant {
             owner: req_id(obj, "owner", Handle::parse)?,
             level,

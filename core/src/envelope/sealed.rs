@@ -177,6 +177,20 @@ pub(super) fn parse_entries<B: Relayed>(
     Ok(entries)
 }
 
+/// Reads `field`, which carries exactly one envelope of type `B` (a grant's consent,
+/// an approval's draft), as a one-entry array.
+pub(super) fn parse_one<B: Relayed>(
+    obj: &Object,
+    field: &'static str,
+    ctx: &mut ParseContext,
+) -> Result<Vec<Sealed<B>>, DecodeError> {
+    let one = parse_entries(obj, field, 1, ctx, parse_entry)?;
+    if one.is_empty() {
+        return Err(DecodeError::Missing(field));
+    }
+    Ok(one)
+}
+
 /// Each entry stands or falls on its own signature, against the carrier's topic;
 /// those `known` (already verified here) are kept unchecked. Rejections keep the
 /// entry's index in the array as received.

@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use crate::envelope::{Approve, ChatText, Draft, DraftEntry, Envelope, Forward, Msg, Received};
+use crate::envelope::{Approve, Draft, DraftEntry, Envelope, Forward, Received};
 use crate::ids::{Handle, MessageId, PeerId};
 use crate::limits::{
     APPROVALS_REMEMBERED, DRAFTS_WAITING, PARKED_HOST_RULES, PRESENCE_FRESHNESS_MS,
@@ -34,31 +34,21 @@ impl Room {
         text: &str,
         re: Option<&MessageId>,
     ) -> Result<Vec<Output>, SendError> {
-        if self.state == State::Left {
-            return Err(SendError::Left);
-        }
         let member = self
             .members
             .get(from)
             .ok_or_else(|| SendError::NotAMember(from.clone()))?;
-        let me = &member.peer;
-        if self.owner_for(me.handle(), Some(&member.key)).is_none() {
+        if self
+            .owner_for(member.peer.handle(), Some(&member.key))
+            .is_none()
+        {
             return Err(SendError::NoOwner);
         }
-        if let Some(found) = me.credential_in(text) {
-            return Err(SendError::Credential(found));
-        }
-        let msg = Msg {
-            id: MessageId::generate(me.handle().as_str(), now_ms, self.rng.next_u64()),
-            handle: me.handle().clone(),
-            avatar_seed: me.avatar_seed().clone(),
-            name: me.display_name().cloned(),
-            text: ChatText::parse(text)?,
-            re: re.cloned(),
-            from: me.peer_id().clone(),
-            t: now_ms,
-        };
+        let msg = self.new_msg(now_ms, from, text, re)?;
         let chat = chat_message(&msg, Trust::Verified, false, now_ms);
+        let Some(member) = self.members.get(from) else {
+            return Err(SendError::NotAMember(from.clone()));
+        };
         let publish = self.publish(member, &Envelope::Draft(Draft(msg)));
         Ok(vec![
             publish,

@@ -29,6 +29,18 @@ fn person(n: u8) -> LocalPeer {
     )
 }
 
+/// `envelope` for `topic`, signed with person `n`'s passkey key.
+fn as_person(topic: &str, envelope: &Envelope, n: u8) -> Vec<u8> {
+    encode_signed(
+        topic,
+        envelope,
+        &person_key(n),
+        Auth::Human {
+            key: KeyOrigin::Passkey,
+        },
+    )
+}
+
 fn agent(n: u8) -> LocalPeer {
     LocalPeer::agent(
         &AgentSecret::from_bytes([n; 32]),
@@ -192,14 +204,7 @@ fn a_policy_not_signed_by_the_hosts_pinned_key_is_ignored() {
         from: party.person.me().peer_id().clone(),
         t: T0 + 1,
     });
-    let payload = encode_signed(
-        party.person.topic(),
-        &forged,
-        &person_key(2),
-        Auth::Human {
-            key: KeyOrigin::Passkey,
-        },
-    );
+    let payload = as_person(party.person.topic(), &forged, 2);
     let out = party.agent.receive(T0 + 1, &payload);
     assert_eq!(*party.agent.policy(), Policy::HOSTED_DEFAULT);
     assert!(
@@ -543,14 +548,7 @@ fn a_grant_without_the_agents_consent_or_the_owners_key_is_ignored() {
         from: party.host.me().peer_id().clone(),
         t: T0 + 10,
     });
-    let payload = encode_signed(
-        party.host.topic(),
-        &forged,
-        &person_key(1),
-        Auth::Human {
-            key: KeyOrigin::Passkey,
-        },
-    );
+    let payload = as_person(party.host.topic(), &forged, 1);
     let out = party.agent.receive(T0 + 10, &payload);
     assert!(
         rejections(&out).iter().any(|r| r.contains("consent")),
@@ -564,14 +562,7 @@ fn a_grant_without_the_agents_consent_or_the_owners_key_is_ignored() {
         from: PeerId::from_bytes([42; 8]),
         t: T0 + 11,
     });
-    let payload = encode_signed(
-        party.host.topic(),
-        &impostor,
-        &person_key(42),
-        Auth::Human {
-            key: KeyOrigin::Passkey,
-        },
-    );
+    let payload = as_person(party.host.topic(), &impostor, 42);
     let out = party.host.receive(T0 + 11, &payload);
     assert!(
         rejections(&out)
@@ -743,14 +734,7 @@ fn an_approval_replayed_into_another_room_or_by_someone_else_is_rejected() {
         from: party.host.me().peer_id().clone(),
         t: T0 + 6,
     });
-    let payload = encode_signed(
-        party.host.topic(),
-        &forged,
-        &person_key(1),
-        Auth::Human {
-            key: KeyOrigin::Passkey,
-        },
-    );
+    let payload = as_person(party.host.topic(), &forged, 1);
     let out = party.agent.receive(T0 + 6, &payload);
     assert!(messages(&out).is_empty());
     assert!(

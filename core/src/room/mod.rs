@@ -448,6 +448,26 @@ impl Room {
         text: &str,
         re: Option<&MessageId>,
     ) -> Result<Composed, SendError> {
+        let msg = self.new_msg(now_ms, from, text, re)?;
+        let key = self.members.get(from).map(|m| m.key);
+        let owner_level = self.owner_level(&msg.handle, key.as_ref());
+        if let Verdict::Hide(why) = self.gate.check(now_ms, said(&msg, owner_level)) {
+            return Err(SendError::Held(why));
+        }
+        let mut chat = chat_message(&msg, Trust::Verified, false, now_ms);
+        chat.owner = self.owner_for(&msg.handle, key.as_ref());
+        Ok(Composed { msg, chat })
+    }
+
+    /// A message (or draft) from our member `from`, checked for text an agent must
+    /// never publish, not signed yet.
+    fn new_msg(
+        &mut self,
+        now_ms: u64,
+        from: &PeerId,
+        text: &str,
+        re: Option<&MessageId>,
+    ) -> Result<Msg, SendError> {
         if self.state == State::Left {
             return Err(SendError::Left);
         }
@@ -458,7 +478,7 @@ impl Room {
         if let Some(found) = me.credential_in(text) {
             return Err(SendError::Credential(found));
         }
-        let msg = Msg {
+        Ok(Msg {
             id: MessageId::generate(me.handle().as_str(), now_ms, self.rng.next_u64()),
             handle: me.handle().clone(),
             avatar_seed: me.avatar_seed().clone(),
@@ -467,14 +487,7 @@ impl Room {
             re: re.cloned(),
             from: me.peer_id().clone(),
             t: now_ms,
-        };
-        let owner_level = self.owner_level(&msg.handle, Some(&member.key));
-        if let Verdict::Hide(why) = self.gate.check(now_ms, said(&msg, owner_level)) {
-            return Err(SendError::Held(why));
-        }
-        let mut chat = chat_message(&msg, Trust::Verified, false, now_ms);
-        chat.owner = self.owner_for(&msg.handle, Some(&member.key));
-        Ok(Composed { msg, chat })
+        })
     }
 
     /// Signs a composed message, keeps it in history and returns its publish (or,

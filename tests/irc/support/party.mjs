@@ -15,16 +15,14 @@ export async function partySend(broker, secret, room, text) {
 }
 
 /**
- * `party listen` in `room` (under `secret`, or a throwaway identity), resolved once
- * it is subscribed and has announced itself. `events` holds its JSON lines
- * ({ event, handle, name, text, verified, ... } plus `line`); `handle` is its own.
+ * Starts `party <args>` and collects its JSON lines in an EventLog; resolves once
+ * it says it is listening (subscribed and announced). `handle` is its own, from
+ * "party: joining room R on URL as HANDLE (peer ID)".
  */
-export async function partyListen(broker, room, { secret } = {}) {
-  const args = ['listen', '--broker', broker, room];
-  if (secret) args.push('--secret', secret);
-  const proc = spawnTracked(path.join(binDir, 'party'), args);
-  const events = new EventLog(`party listen ${room}`);
-  events.context = () => `party listen stderr:\n${proc.stderrTail()}`;
+async function spawnPeer(args, label, options = {}) {
+  const proc = spawnTracked(path.join(binDir, 'party'), args, options);
+  const events = new EventLog(label);
+  events.context = () => `${label} stderr:\n${proc.stderrTail()}`;
   eachLine(
     proc.child.stdout,
     (line) => {
@@ -37,8 +35,6 @@ export async function partyListen(broker, room, { secret } = {}) {
     () => events.close('stdout closed'),
   );
   proc.exited.then((code) => events.close(`exited: ${code}`));
-  // Diagnostics: "party: joining room R on URL as HANDLE (peer ID)", then
-  // "party: listening to TOPIC on URL" once subscribed and announced.
   let handle;
   const listening = new Promise((resolve, reject) => {
     eachLine(proc.child.stderr, (line) => {
@@ -46,10 +42,10 @@ export async function partyListen(broker, room, { secret } = {}) {
       if (m) handle = m[1];
       if (line.startsWith('party: listening to ')) resolve();
     });
-    proc.exited.then((code) => reject(new Error(`party listen exited (${code}) before listening: ${proc.stderrTail()}`)));
+    proc.exited.then((code) => reject(new Error(`${label} exited (${code}) before listening: ${proc.stderrTail()}`)));
   });
   try {
-    await within(WAIT_MS, `party listen to subscribe to ${room}`, listening);
+    await within(WAIT_MS, `${label} to subscribe`, listening);
   } catch (err) {
     await proc.stop('SIGKILL');
     throw new Error(`${err.message}\n${proc.stderrTail()}`);
@@ -59,57 +55,43 @@ export async function partyListen(broker, room, { secret } = {}) {
     events,
     proc,
     waitFor: (match, opts) => events.waitFor(match, typeof opts === 'number' ? { timeoutMs: opts } : opts),
-    /** SIGTERM: it says goodbye (a signed leave) and exits 0. Resolves with the exit code. */
-    stop: () => proc.stop('SIGTERM'),
   };
 }
 
 /**
- * `party agent` as `secret` in `room`, resolved once it is subscribed. `contract` is
- * its first line; `events` holds the rest ({ event, ... } plus `line`); `command`
- * writes one JSON command on its stdin; `stop` closes stdin (it leaves and exits 0).
+ * `party listen` in `room` (under `secret`, or a throwaway identity), resolved once
+ * it is subscribed and has announced itself. `events` holds its JSON lines
+ * ({ event, handle, name, text, verified, ... } plus `line`); `handle` is its own.
+ */
+export async function partyListen(broker, room, { secret } = {}) {
+  const args = ['listen', '--broker', broker, room];
+  if (secret) args.push('--secret', secret);
+  const peer = await spawnPeer(args, `party listen ${room}`);
+  return {
+    ...peer,
+    /** SIGTERM: it says goodbye (a signed leave) and exits 0. Resolves with the exit code. */
+    stop: () => peer.proc.stop('SIGTERM'),
+  };
+}
+
+/**
+ * `party agent` as `secret` in `room` (with `extra` arguments such as `--invite`),
+ * resolved once it is subscribed. `contract` is its first line; `events` holds the
+ * rest; `command` writes one JSON command on its stdin; `stop` closes stdin (it
+ * leaves and exits 0).
  */
 export async function partyAgent(broker, room, secret, extra = []) {
-  const proc = spawnTracked(path.join(binDir, 'party'), ['agent', '--broker', broker, '--secret', secret, ...extra, room], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const events = new EventLog(`party agent ${room}`);
-  events.context = () => `party agent stderr:\n${proc.stderrTail()}`;
-  eachLine(
-    proc.child.stdout,
-    (line) => {
-      try {
-        events.push({ ...JSON.parse(line), line });
-      } catch {
-        events.push({ event: 'stdout', line });
-      }
-    },
-    () => events.close('stdout closed'),
-  );
-  proc.exited.then((code) => events.close(`exited: ${code}`));
-  const listening = new Promise((resolve, reject) => {
-    eachLine(proc.child.stderr, (line) => {
-      if (line.startsWith('party: listening to ')) resolve();
-    });
-    proc.exited.then((code) => reject(new Error(`party agent exited (${code}) before listening: ${proc.stderrTail()}`)));
-  });
-  try {
-    await within(WAIT_MS, `party agent to subscribe to ${room}`, listening);
-  } catch (err) {
-    await proc.stop('SIGKILL');
-    throw new Error(`${err.message}\n${proc.stderrTail()}`);
-  }
-  const contract = await events.waitFor((e) => e.event === 'contract', { what: 'the contract' });
+  const args = ['agent', '--broker', broker, '--secret', secret, ...extra, room];
+  const peer = await spawnPeer(args, `party agent ${room}`, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const contract = await peer.events.waitFor((e) => e.event === 'contract', { what: 'the contract' });
   return {
+    ...peer,
     contract,
-    events,
-    proc,
-    waitFor: (match, opts) => events.waitFor(match, typeof opts === 'number' ? { timeoutMs: opts } : opts),
-    command: (command) => proc.child.stdin.write(`${JSON.stringify(command)}\n`),
+    command: (command) => peer.proc.child.stdin.write(`${JSON.stringify(command)}\n`),
     /** Closes stdin: the agent says goodbye and exits 0. Resolves with the exit code. */
     stop: async () => {
-      proc.child.stdin.end();
-      return proc.stop('SIGTERM');
+      peer.proc.child.stdin.end();
+      return peer.proc.stop('SIGTERM');
     },
   };
 }
