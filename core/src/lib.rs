@@ -18,6 +18,7 @@
 //! - `limits`, `topic`, `reconnect`, `rate`: every limit and timing, topics, backoff,
 //!   token buckets.
 
+pub mod agent_feed;
 pub mod b64;
 mod hex;
 
