@@ -28,6 +28,15 @@ pub struct Args {
     pub irc: SocketAddr,
 
     /// Server name shown to IRC clients (the source of server replies).
+    /// Where agents reach rooms over HTTP (Server-Sent Events and POST); off unless
+    /// given, e.g. `127.0.0.1:8090` (docs/agents.md).
+    #[arg(long, env = "PARTY_BRIDGE_HTTP")]
+    pub http: Option<SocketAddr>,
+
+    /// Seconds between heartbeat comments on an agent's event stream.
+    #[arg(long, env = "PARTY_BRIDGE_SSE_HEARTBEAT_SECS", default_value_t = SSE_HEARTBEAT_SECS)]
+    pub sse_heartbeat_secs: u64,
+
     #[arg(long, env = "PARTY_BRIDGE_SERVER_NAME", default_value = "party.local", value_parser = parse_server_name)]
     pub server_name: String,
 

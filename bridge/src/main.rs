@@ -107,9 +107,26 @@ async fn run(args: Args) -> Result<(), String> {
         args.max_clients_per_ip.get(),
     ));
     tokio::spawn(listener::run(listener, shared.clone()));
+    let http = match args.http {
+        Some(addr) => {
+            let http = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|err| format!("cannot listen for HTTP agents on {addr}: {err}"))?;
+            let local = http
+                .local_addr()
+                .map_err(|err| format!("cannot read the HTTP listener's address: {err}"))?;
+            let heartbeat = Duration::from_secs(args.sse_heartbeat_secs.max(1));
+            tokio::spawn(party_bridge::http::run(http, shared.clone(), heartbeat));
+            Some(local)
+        }
+        None => None,
+    };
     tokio::spawn(room_timer::run(shared.clone()));
     let mut broker = tokio::spawn(broker_link::run(link, shared.clone()));
-    println!("party-bridge listening irc={local}");
+    match http {
+        Some(http) => println!("party-bridge listening irc={local} http={http}"),
+        None => println!("party-bridge listening irc={local}"),
+    }
     tracing::info!(irc = %local, broker = %args.broker, "party-bridge started");
     let mut interrupt = signal(SignalKind::interrupt()).map_err(|err| err.to_string())?;
     let mut terminate = signal(SignalKind::terminate()).map_err(|err| err.to_string())?;

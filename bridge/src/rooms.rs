@@ -10,10 +10,12 @@ use std::collections::HashMap;
 
 use party_core::connection::{Connection, Incoming, Will};
 use party_core::ids::DisplayName;
+use party_core::ids::MessageId;
 use party_core::ids::{PeerId, RoomName};
 use party_core::policy::Hidden;
 use party_core::rate::Rate;
 use party_core::topic::room_of_topic;
+use party_core::ChatMessage;
 use party_core::{
     Composed, HostAction, HostError, LocalPeer, MemberError, Output, Room, RoomEvent, SendError,
 };
@@ -203,6 +205,42 @@ impl Rooms {
             }
             other => other,
         }
+    }
+
+    /// `from` says `text` in `room` (answering `re`): composed, signed and published in
+    /// one step, for a front end with nobody to show it to first (HTTP agents).
+    pub fn say(
+        &mut self,
+        now_ms: u64,
+        room: &RoomName,
+        from: &PeerId,
+        text: &str,
+        re: Option<&MessageId>,
+    ) -> Result<ChatMessage, SendError> {
+        let composed = match re {
+            Some(re) => {
+                let joined = self.rooms.get_mut(room).ok_or(SendError::Left)?;
+                joined.connection.compose_as(now_ms, from, text, Some(re))?
+            }
+            None => self.compose(now_ms, room, from, text)?,
+        };
+        let chat = composed.message().clone();
+        self.seal(room, composed).map_err(|_| SendError::Offline)?;
+        Ok(chat)
+    }
+
+    /// `from` drafts `text` for its owner (see `Room::send_draft`).
+    pub fn draft(
+        &mut self,
+        now_ms: u64,
+        room: &RoomName,
+        from: &PeerId,
+        text: &str,
+        re: Option<&MessageId>,
+    ) -> Result<Vec<RoomEvent>, SendError> {
+        let joined = self.rooms.get_mut(room).ok_or(SendError::Left)?;
+        let outputs = joined.connection.send_draft(now_ms, from, text, re)?;
+        Ok(self.carry_out(outputs))
     }
 
     /// The host's own action in its room (through its member here); the events say

@@ -41,3 +41,11 @@ pub const BRIDGE_MQTT_REQUEST_CAPACITY: usize = 4_096;
 // client's request channel, each this size), twice over, must fit what core
 // remembers of its own publishes, or echoes lose their cheap path.
 const _: () = assert!(4 * BRIDGE_MQTT_REQUEST_CAPACITY <= ECHOES_REMEMBERED);
+
+/// Seconds between SSE heartbeat comments on an agent's event stream, so proxies and
+/// clients see the stream alive while the room is quiet.
+pub const SSE_HEARTBEAT_SECS: u64 = 15;
+
+/// Largest request body an HTTP agent may send (a message is at most 4000
+/// characters; this leaves room for JSON escaping and the other fields).
+pub const HTTP_BODY_MAX_BYTES: usize = 64 * 1024;

@@ -97,8 +97,10 @@ pub fn run(args: AgentArgs) -> Result<(), CliError> {
     crate::runtime()?.block_on(async move {
         let mut session = Session::open(args.room.clone(), &secret, args.broker.broker)?;
         let me = session.room().me().peer_id().clone();
+        let feed = Feed::new(session.room(), me)
+            .ok_or_else(|| CliError::runtime("the agent is not a member of its own room"))?;
         let mut agent = Agent {
-            feed: Feed::new(session.room(), me),
+            feed,
             client_ids: VecDeque::new(),
             invite,
         };
@@ -230,7 +232,10 @@ impl Agent {
             self.client_ids.push_back(id.clone());
         }
         let sent = session.act(|c| match (&re, draft) {
-            (re, true) => c.send_draft(now, &text, re.as_ref()),
+            (re, true) => {
+                let me = c.room().me().peer_id().clone();
+                c.send_draft(now, &me, &text, re.as_ref())
+            }
             (Some(re), false) => c.send_reply(now, &text, re),
             (None, false) => c.send_text(now, &text),
         });

@@ -9,7 +9,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::ids::PeerId;
+use crate::ids::{DisplayName, Handle, PeerId};
 use crate::limits::REPLIES_PER_MENTION;
 use crate::policy::{mentions, Level, Policy};
 use crate::room::{ChatMessage, Room, RoomEvent};
@@ -43,26 +43,32 @@ pub struct Contract {
 /// One agent's view of its room.
 pub struct Feed {
     me: PeerId,
+    handle: Handle,
+    name: Option<DisplayName>,
     level: Option<Level>,
 }
 
 impl Feed {
-    /// The feed of our member `me` in `room`.
-    pub fn new(room: &Room, me: PeerId) -> Self {
-        let level = room.level_of(&me);
-        Feed { me, level }
+    /// The feed of our member `me` in `room` (`None` if it is not one of ours).
+    pub fn new(room: &Room, me: PeerId) -> Option<Self> {
+        let peer = room.member(&me)?;
+        Some(Feed {
+            handle: peer.handle().clone(),
+            name: peer.display_name().cloned(),
+            level: room.level_of(&me),
+            me,
+        })
     }
 
     /// The contract, with `input` saying how this runtime takes what to say.
     pub fn contract(&self, room: &Room, input: Value) -> Contract {
-        let me = room.me();
         let policy = *room.policy();
         Contract {
             event: "contract",
             room: room.name().to_string(),
             host: room.host().map(ToString::to_string),
-            handle: me.handle().to_string(),
-            name: me.display_name().map(|n| n.as_str().to_owned()),
+            handle: self.handle.to_string(),
+            name: self.name.as_ref().map(|n| n.as_str().to_owned()),
             level: self.level,
             policy,
             policy_source: if room.host().is_some() {
@@ -87,8 +93,7 @@ impl Feed {
                 }
                 RoomEvent::Message(chat) if chat.from == self.me => {}
                 RoomEvent::Message(chat) => {
-                    let me = room.me();
-                    let kind = if mentions(&chat.text, me.handle(), me.display_name()) {
+                    let kind = if mentions(&chat.text, &self.handle, self.name.as_ref()) {
                         "mention"
                     } else {
                         "message"

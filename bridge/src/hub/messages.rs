@@ -129,6 +129,7 @@ impl Hub {
         // `seal_pending`.
         let chat = composed.message().clone();
         self.show_local_message(&room, id, command, &chat);
+        self.show_to_agents(&room, &chat, now_ms);
         self.pending_seals.push(PendingSeal {
             room,
             from: id,
@@ -224,7 +225,7 @@ impl Hub {
 
     /// `chat` as PRIVMSG/NOTICE lines from `prefix`: split to fit, `/me` as ACTION,
     /// tagged `bot` if its sender is one.
-    fn deliver_text(
+    pub(super) fn deliver_text(
         &mut self,
         room: &RoomName,
         to: &[ClientId],
@@ -281,6 +282,15 @@ impl Hub {
 
     /// What a room reported, as IRC lines to the channel's IRC users.
     pub(super) fn show(&mut self, room: &RoomName, events: Vec<RoomEvent>, now_ms: u64) {
+        if !self.agents.is_empty() {
+            let gone = match self.rooms.get(room) {
+                Some(joined) => self.agents.show(room, joined.room(), &events),
+                None => Vec::new(),
+            };
+            for id in gone {
+                self.agent_close(id, now_ms);
+            }
+        }
         let mut history: Vec<ChatMessage> = Vec::new();
         for event in events {
             match event {

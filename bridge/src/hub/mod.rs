@@ -7,6 +7,7 @@
 //! whole IRC behaviour testable without sockets, and keeps slow sockets from ever
 //! stalling anyone else.
 
+mod agents;
 mod channel_ops;
 mod client;
 mod commands;
@@ -31,6 +32,7 @@ pub use crate::rooms::Publisher;
 use crate::rooms::Rooms;
 use crate::sendq::SendQ;
 
+pub use agents::AgentError;
 pub use client::{Caps, Client};
 
 /// Identifies one IRC connection for its whole life.
@@ -108,6 +110,8 @@ pub struct Hub {
     doomed: Vec<ClientId>,
     /// Clients with lines staged in this step (see `flush`).
     dirty: Vec<ClientId>,
+    /// Agents in rooms over HTTP, members like IRC users.
+    agents: crate::agents::Agents,
 }
 
 impl Hub {
@@ -130,6 +134,7 @@ impl Hub {
             doomed: Vec::new(),
             dirty: Vec::new(),
             pending_seals: Vec::new(),
+            agents: crate::agents::Agents::default(),
         }
     }
 

@@ -42,7 +42,13 @@ impl Hub {
             };
             entries.push(client_entry(client, self.is_channel_op(*id, room)));
         }
-        for peer in joined.room().remote_peers() {
+        // HTTP agents are members too, shown like room peers, by handle.
+        let agents = joined
+            .room()
+            .peers()
+            .into_iter()
+            .filter(|p| p.is_self && self.agents.find(room, &p.handle).is_some());
+        for peer in joined.room().remote_peers().into_iter().chain(agents) {
             if entries
                 .iter()
                 .any(|e| fold(&e.nick) == peer.handle.as_str())

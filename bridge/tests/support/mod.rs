@@ -48,6 +48,8 @@ pub fn party_send(broker: &str, secret: &str, room: &str, text: &str) {
 pub struct Bridge {
     child: Child,
     pub port: u16,
+    /// The HTTP agents' port, when started with `--http`.
+    pub http_port: Option<u16>,
     pub stderr: Lines,
 }
 
@@ -67,17 +69,21 @@ impl Bridge {
         let line = stdout.wait_for("the listening line", |l| {
             l.starts_with("party-bridge listening irc=")
         });
-        let port = line
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("port in the listening line");
+        let port_of = |key: &str| {
+            line.split_whitespace()
+                .find_map(|word| word.strip_prefix(key))
+                .and_then(|addr| addr.rsplit(':').next())
+                .and_then(|p| p.parse::<u16>().ok())
+        };
+        let port = port_of("irc=").expect("port in the listening line");
+        let http_port = port_of("http=");
         stderr.wait_for("the broker connection", |l| {
             l.contains("connected to the broker")
         });
         Self {
             child,
             port,
+            http_port,
             stderr,
         }
     }

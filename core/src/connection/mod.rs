@@ -352,17 +352,17 @@ impl Connection {
         Ok(self.pass(outputs))
     }
 
-    /// See `Room::send_draft`, for the primary member; only while live (a draft is
-    /// for an owner who is here now).
+    /// See `Room::send_draft`; only while live (a draft is for an owner who is here
+    /// now).
     pub fn send_draft(
         &mut self,
         now_ms: u64,
+        from: &PeerId,
         text: &str,
         re: Option<&crate::ids::MessageId>,
     ) -> Result<Vec<Output>, SendError> {
         self.require_live()?;
-        let from = self.room.me().peer_id().clone();
-        let outputs = self.room.send_draft(now_ms, &from, text, re)?;
+        let outputs = self.room.send_draft(now_ms, from, text, re)?;
         Ok(self.pass(outputs))
     }
 

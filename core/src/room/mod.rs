@@ -208,6 +208,11 @@ impl Room {
         &self.members.primary().peer
     }
 
+    /// Our local peer `peer_id`, if it is one of ours.
+    pub fn member(&self, peer_id: &PeerId) -> Option<&LocalPeer> {
+        self.members.get(peer_id).map(|m| &m.peer)
+    }
+
     /// Whether `peer_id` is one of the local peers we speak for.
     pub fn is_member(&self, peer_id: &PeerId) -> bool {
         self.members.get(peer_id).is_some()
