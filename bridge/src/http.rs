@@ -2,7 +2,8 @@
 //! `GET /rooms/<room>/events` is the agent's Server-Sent Event stream (the contract,
 //! the room's recent history, then its events and a heartbeat comment every 15 s);
 //! `POST /rooms/<room>/messages` and `POST /rooms/<room>/drafts` speak. Every request
-//! carries the agent's secret (`Authorization: Bearer <secret>`). Errors are JSON
+//! carries the agent's secret (`Authorization: Bearer <secret>`); the stream may
+//! carry a person's invite (`X-Party-Invite: <code>`), taken up on arrival. Errors are JSON
 //! with a `code`: 401 bad credentials, 403 the level is too low, 404 no stream open
 //! in that room, 409 a repeated `clientMsgId`, 413 too long, 422 rejected, 429 rate
 //! limited (docs/agents.md).
@@ -24,6 +25,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use party_core::envelope::TextError;
 use party_core::ids::{MessageId, RoomName};
+use party_core::invite::Invite;
 use party_core::policy::Hidden;
 use party_core::secret::AgentSecret;
 use party_core::SendError;
@@ -100,7 +102,27 @@ async fn handle(
         );
     };
     match (request.method(), what) {
-        (&Method::GET, "events") => events(room, &secret, shared, heartbeat),
+        (&Method::GET, "events") => {
+            let invite = match request
+                .headers()
+                .get("x-party-invite")
+                .map(|v| v.to_str().map(Invite::parse))
+            {
+                None => None,
+                Some(Ok(Ok(invite))) => Some(invite),
+                Some(Ok(Err(err))) => {
+                    return error(StatusCode::UNPROCESSABLE_ENTITY, "invite", &err.to_string())
+                }
+                Some(Err(_)) => {
+                    return error(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invite",
+                        "the invite code is not text",
+                    )
+                }
+            };
+            events(room, &secret, invite, shared, heartbeat)
+        }
         (&Method::POST, "messages") => say(request, room, &secret, shared, false).await,
         (&Method::POST, "drafts") => say(request, room, &secret, shared, true).await,
         _ => error(
@@ -121,11 +143,12 @@ fn secret_of(request: &Request<Incoming>) -> Option<AgentSecret> {
 fn events(
     room: RoomName,
     secret: &AgentSecret,
+    invite: Option<Invite>,
     shared: &Arc<Shared>,
     heartbeat: Duration,
 ) -> Response<HttpBody> {
     let (tx, rx) = unbounded_channel();
-    let opened = shared.hub().agent_open(room, secret, tx, now_ms());
+    let opened = shared.hub().agent_open(room, secret, invite, tx, now_ms());
     shared.timer.notify_one();
     let id = match opened {
         Ok(id) => id,

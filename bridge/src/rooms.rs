@@ -229,6 +229,22 @@ impl Rooms {
         Ok(chat)
     }
 
+    /// Our agent `from` takes up `invite` in `room` (see `Room::accept_invite`).
+    pub fn accept_invite(
+        &mut self,
+        now_ms: u64,
+        room: &RoomName,
+        from: &PeerId,
+        invite: party_core::invite::Invite,
+    ) -> Result<Vec<RoomEvent>, party_core::OwnerError> {
+        let joined = self
+            .rooms
+            .get_mut(room)
+            .ok_or(party_core::OwnerError::NotJoined)?;
+        let outputs = joined.connection.accept_invite(now_ms, from, invite)?;
+        Ok(self.carry_out(outputs))
+    }
+
     /// `from` drafts `text` for its owner (see `Room::send_draft`).
     pub fn draft(
         &mut self,

@@ -184,6 +184,23 @@ fn an_http_agent_gets_its_contract_history_and_heartbeats_speaks_and_is_told_eac
         "{body}"
     );
 
+    let bad_invite = Command::new("curl")
+        .args(["-s", "-o", "-", "-w", "\n%{http_code}"])
+        .args([
+            "-H",
+            &format!("Authorization: Bearer {secret}"),
+            "-H",
+            "X-Party-Invite: nonsense",
+        ])
+        .arg(format!("{}/rooms/{room}/events", base(&stack)))
+        .output()
+        .expect("run curl");
+    let text = String::from_utf8_lossy(&bad_invite.stdout).to_string();
+    assert!(
+        text.ends_with("\n422") && text.contains("\"invite\""),
+        "{text}"
+    );
+
     alice.send(&format!("PRIVMSG #{room} :@{handle} are you there?"));
     let mention = stream.event("mention", |_| true);
     assert_eq!(mention["text"], format!("@{handle} are you there?"));

@@ -147,7 +147,8 @@ impl Agent {
         }
         if let (true, Some(invite)) = (live, self.invite.take()) {
             let now = clock::now_ms();
-            match session.act(|c| c.accept_invite(now, invite)) {
+            let me = session.room().me().peer_id().clone();
+            match session.act(|c| c.accept_invite(now, &me, invite)) {
                 Ok(events) => self.show(session, events)?,
                 Err(err) => refuse(None, "invite", &err.to_string())?,
             }

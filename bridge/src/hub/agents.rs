@@ -4,6 +4,7 @@
 
 use party_core::agent_feed::Feed;
 use party_core::ids::{MessageId, PeerId, RoomName};
+use party_core::invite::Invite;
 use party_core::secret::AgentSecret;
 use party_core::{ChatMessage, LocalPeer, RoomEvent, SendError};
 use serde_json::{json, Value};
@@ -51,6 +52,7 @@ fn http_input(room: &RoomName) -> Value {
         "messages": format!("POST /rooms/{room}/messages {{\"text\":\"…\",\"re\":\"<id, optional>\",\"clientMsgId\":\"<optional>\"}}"),
         "drafts": format!("POST /rooms/{room}/drafts {{\"text\":\"…\",\"re\":\"<id, optional>\",\"clientMsgId\":\"<optional>\"}}"),
         "auth": "Authorization: Bearer <agent secret>",
+        "invite": "X-Party-Invite: <code> on the event stream takes up a person's invite",
     })
 }
 
@@ -62,6 +64,7 @@ impl Hub {
         &mut self,
         room: RoomName,
         secret: &AgentSecret,
+        invite: Option<Invite>,
         tx: UnboundedSender<Frame>,
         now_ms: u64,
     ) -> Result<MemberId, AgentError> {
@@ -93,7 +96,7 @@ impl Hub {
         let contract =
             serde_json::to_value(feed.contract(state, http_input(&room))).unwrap_or(Value::Null);
         let history: Vec<_> = state.history().iter().cloned().collect();
-        let session = Session::new(room.clone(), peer_id, handle.clone(), feed, tx);
+        let session = Session::new(room.clone(), peer_id.clone(), handle.clone(), feed, tx);
         session.send(Frame::of(contract));
         session.send(Frame::of(json!({"event": "history", "messages": history})));
         self.agents.add(id, session);
@@ -106,6 +109,21 @@ impl Hub {
         let members = self.members_of(&room);
         self.fan_out(&members, &join, Default::default());
         self.show(&room, events, now_ms);
+        // The invite the agent came with: taken up now that it is in the room.
+        if let Some(invite) = invite {
+            match self.rooms.accept_invite(now_ms, &room, &peer_id, invite) {
+                Ok(events) => self.show(&room, events, now_ms),
+                Err(err) => {
+                    if let Some(session) = self.agents.get_mut(id) {
+                        session.send(Frame::of(json!({
+                            "event": "refused",
+                            "code": "invite",
+                            "reason": err.to_string(),
+                        })));
+                    }
+                }
+            }
+        }
         Ok(id)
     }
 

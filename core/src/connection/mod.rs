@@ -333,10 +333,11 @@ impl Connection {
     pub fn accept_invite(
         &mut self,
         now_ms: u64,
+        from: &PeerId,
         invite: crate::invite::Invite,
     ) -> Result<Vec<Output>, OwnerError> {
         self.require_live_owner()?;
-        let outputs = self.room.accept_invite(now_ms, invite)?;
+        let outputs = self.room.accept_invite(now_ms, from, invite)?;
         Ok(self.pass(outputs))
     }
 

@@ -458,9 +458,10 @@ fn invite_agent(party: &mut Party, at: u64) {
         .invite([9; crate::invite::INVITE_TOKEN_BYTES])
         .unwrap();
     let code = invite.code();
+    let me = party.agent.me().peer_id().clone();
     let taken = party
         .agent
-        .accept_invite(at, crate::invite::Invite::parse(&code).unwrap())
+        .accept_invite(at, &me, crate::invite::Invite::parse(&code).unwrap())
         .unwrap();
     let [_, to_person, _] = party.everyone_hears(&taken, at);
     let [to_host, _, to_agent] = party.everyone_hears(&to_person, at + 1);
@@ -583,7 +584,8 @@ fn an_invite_seen_in_traffic_cannot_be_taken_up_by_another_agent() {
         .person
         .invite([5; crate::invite::INVITE_TOKEN_BYTES])
         .unwrap();
-    let taken = party.agent.accept_invite(T0 + 1, invite).unwrap();
+    let me = party.agent.me().peer_id().clone();
+    let taken = party.agent.accept_invite(T0 + 1, &me, invite).unwrap();
     // A watcher copies the proof into its own `invited`, under its own key.
     let proof = match crate::envelope::decode(party.agent.topic(), &payloads(&taken)[0], T0 + 1)
         .unwrap()

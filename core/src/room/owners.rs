@@ -6,7 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::envelope::{Consent, Envelope, Grant, Invited, Received};
-use crate::ids::Handle;
+use crate::ids::{Handle, PeerId};
 use crate::invite::{Invite, INVITE_TOKEN_BYTES};
 use crate::limits::{MAX_PENDING_INVITES, PARKED_HOST_RULES, PRESENCE_FRESHNESS_MS};
 use crate::policy::Level;
@@ -31,9 +31,9 @@ pub(super) struct Owners {
     pub(super) by_agent: HashMap<Handle, Owned>,
     /// Invites our members handed out, not taken up yet.
     invites: Vec<Invite>,
-    /// The invite our agent took up, until its owner's grant comes (sent again when
-    /// the owner comes back).
-    accepting: Option<Invite>,
+    /// The invites our agents took up, until their owners' grants come (sent again
+    /// when an owner comes back).
+    accepting: Vec<(PeerId, Invite)>,
     /// Grants that arrived before we knew their owner's key.
     parked: VecDeque<(u64, Received)>,
 }
@@ -54,34 +54,39 @@ impl Room {
         Ok(invite)
     }
 
-    /// Our agent takes up `invite`: it proves it holds the invite, and waits for its
-    /// owner's grant (asking again whenever the owner comes back).
+    /// Our agent `from` takes up `invite`: it proves it holds the invite, and waits
+    /// for its owner's grant (asking again whenever the owner comes back).
     pub fn accept_invite(
         &mut self,
         now_ms: u64,
+        from: &PeerId,
         invite: Invite,
     ) -> Result<Vec<Output>, OwnerError> {
-        if !self.me().handle().is_bot() {
+        let member = self.members.get(from).ok_or(OwnerError::NotJoined)?;
+        if !member.peer.handle().is_bot() {
             return Err(OwnerError::NotAnAgent);
         }
         if self.state != State::Joined {
             return Err(OwnerError::NotJoined);
         }
-        let out = self.invited_envelope(now_ms, &invite);
-        self.owners.accepting = Some(invite);
+        let out = self.invited_envelope(now_ms, from, &invite);
+        self.owners.accepting.retain(|(id, _)| id != from);
+        self.owners.accepting.push((from.clone(), invite));
         Ok(out)
     }
 
-    fn invited_envelope(&self, now_ms: u64, invite: &Invite) -> Vec<Output> {
-        let primary = self.members.primary();
+    fn invited_envelope(&self, now_ms: u64, from: &PeerId, invite: &Invite) -> Vec<Output> {
+        let Some(member) = self.members.get(from) else {
+            return Vec::new();
+        };
         let envelope = Envelope::Invited(Invited {
-            handle: primary.peer.handle().clone(),
+            handle: member.peer.handle().clone(),
             owner: invite.owner().clone(),
-            proof: invite.proof(&self.topic, &primary.key),
-            from: primary.peer.peer_id().clone(),
+            proof: invite.proof(&self.topic, &member.key),
+            from: from.clone(),
             t: now_ms,
         });
-        vec![self.publish(primary, &envelope)]
+        vec![self.publish(member, &envelope)]
     }
 
     /// The owner of `agent` here, if a person took it on.
@@ -263,7 +268,12 @@ impl Room {
         );
         let is_self = self.members.has_handle(&agent);
         if is_self {
-            self.owners.accepting = None;
+            let members = &self.members;
+            self.owners.accepting.retain(|(id, _)| {
+                members
+                    .get(id)
+                    .is_none_or(|member| *member.peer.handle() != agent)
+            });
         }
         vec![Output::Event(RoomEvent::Grant {
             agent,
@@ -296,14 +306,16 @@ impl Room {
                 }
             }
         }
-        if let Some(invite) = self
-            .owners
-            .accepting
-            .clone()
-            .filter(|i| i.owner() == handle)
-        {
-            if self.state == State::Joined {
-                out.extend(self.invited_envelope(now_ms, &invite));
+        if self.state == State::Joined {
+            let waiting: Vec<(PeerId, Invite)> = self
+                .owners
+                .accepting
+                .iter()
+                .filter(|(_, invite)| invite.owner() == handle)
+                .cloned()
+                .collect();
+            for (from, invite) in waiting {
+                out.extend(self.invited_envelope(now_ms, &from, &invite));
             }
         }
         out
