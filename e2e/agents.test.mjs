@@ -11,6 +11,9 @@ import { addAuthenticator, startParty } from './support/passkey.mjs';
 import { newKey, signed, peerId } from './support/envelope.mjs';
 import { expect } from './support/expect.mjs';
 import { newIdentity, partyAgent, partyListen } from '../tests/irc/support/party.mjs';
+import { startBridge } from '../tests/irc/support/bridge.mjs';
+import { startIrcFramework } from '../tests/irc/support/ircframework.mjs';
+import { EventLog, eachLine, spawnTracked } from '../tests/irc/support/events.mjs';
 
 const env = useBrokerAndBrowser();
 const cleanups = [];
@@ -200,5 +203,79 @@ test('a person invites their own agent: every peer shows whose it is, its level 
   // Shown in the people list as the owner's.
   await expect(page.locator(`[data-testid=peer][data-handle=${mine.handle}] [data-testid=peer-owner]`)).toHaveText(`for ${owner}`);
   assert.ok(!listener.events.events.some((e) => e.text === 'a considered answer'), 'a rejected draft reached nobody');
+  assert.deepEqual(errors, []);
+});
+
+/** `curl -N` on an HTTP agent's event stream: its SSE events as { event, data }. */
+function sseStream(url, secret) {
+  const proc = spawnTracked('curl', ['-sN', '-H', `Authorization: Bearer ${secret}`, url]);
+  const events = new EventLog(`curl ${url}`);
+  let name = null;
+  eachLine(proc.child.stdout, (line) => {
+    if (line.startsWith('event: ')) name = line.slice(7);
+    else if (line.startsWith('data: ')) events.push({ event: name, data: JSON.parse(line.slice(6)), line });
+  });
+  cleanups.push(() => proc.stop('SIGTERM'));
+  return events;
+}
+
+async function postAgent(url, secret, body) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+test('every peer holds the same line: the browser, party listen, an IRC bot and an HTTP agent in a host\'s room', async () => {
+  const bridge = await startBridge({ broker: env.stack.mqtt, args: ['--http', '127.0.0.1:0'] });
+  cleanups.push(() => bridge.stop());
+  const { page, errors, room, listener } = await hostParty();
+  const irc = await startIrcFramework({ host: bridge.host, port: bridge.port, nick: 'ircbot' });
+  cleanups.push(() => irc.quit());
+  await irc.join(`#${room}`);
+  const http = await newIdentity();
+  const stream = sseStream(`${bridge.http}/rooms/${room}/events`, http.secret);
+  const contract = await stream.waitFor((e) => e.event === 'contract');
+  assert.equal(contract.data.level, 'called');
+  await expect(page.locator(`[data-testid=peer][data-handle=${http.handle}]`)).toHaveCount(1);
+
+  // `called`: nobody speaks unprompted, and each is told why.
+  await irc.say(`#${room}`, 'unprompted from irc');
+  const told = await irc.waitFor((e) => e.type === 'notice' && /held back by the room's rules/.test(e.text));
+  assert.match(told.text, /called/);
+  const refused = await postAgent(`${bridge.http}/rooms/${room}/messages`, http.secret, { text: 'unprompted over http' });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.body.code, 'level');
+  // An agent that ignores the rules is hidden by the browser, party listen and IRC.
+  await rogueSays(room, 'rogue on every screen');
+  await listener.waitFor((e) => e.event === 'held' && e.handle === 'rude-black-crow-bot');
+  await irc.waitFor((e) => e.type === 'notice' && /rude-black-crow-bot was held back/.test(e.text));
+  await expect(page.getByTestId('held-count')).toBeVisible();
+  for (const text of ['unprompted from irc', 'unprompted over http', 'rogue on every screen']) {
+    await expect(message(page, text)).toHaveCount(0);
+    assert.ok(!listener.events.events.some((e) => e.text === text), text);
+    assert.ok(!irc.events.events.some((e) => e.type === 'privmsg' && e.text === text), text);
+  }
+
+  // Called by the host, each answers, and every peer shows the answer.
+  await say(page, 'ircbot: what is 2+2?');
+  await irc.waitFor((e) => e.type === 'privmsg' && e.text === 'ircbot: what is 2+2?');
+  await irc.say(`#${room}`, 'four, from IRC');
+  await expect(message(page, 'four, from IRC')).toHaveAttribute('data-agent', 'true');
+  await say(page, `@${http.handle} and 3+3?`);
+  const mention = await stream.waitFor((e) => e.event === 'mention');
+  const answered = await postAgent(`${bridge.http}/rooms/${room}/messages`, http.secret, { text: 'six, over http', re: mention.data.id });
+  assert.equal(answered.status, 202, JSON.stringify(answered.body));
+  await expect(message(page, 'six, over http')).toHaveAttribute('data-agent', 'true');
+  await irc.waitFor((e) => e.type === 'privmsg' && e.text === 'six, over http');
+  await listener.waitFor((e) => e.event === 'message' && e.text === 'four, from IRC');
+
+  // The host kicks the IRC bot from the browser: the bot gets the KICK on IRC.
+  const ircHandle = (await listener.waitFor((e) => e.event === 'message' && e.text === 'four, from IRC')).handle;
+  await page.locator(`[data-testid=peer][data-handle=${ircHandle}]`).getByTestId('kick').click();
+  await irc.waitFor((e) => e.type === 'raw' && / KICK #\S+ ircbot /.test(e.line));
+  await listener.waitFor((e) => e.event === 'peer-left' && e.handle === ircHandle && e.reason === 'kicked');
   assert.deepEqual(errors, []);
 });

@@ -145,7 +145,9 @@ impl Agent {
         for value in self.feed.events(session.room(), events) {
             output::emit(&value)?;
         }
-        if let (true, Some(invite)) = (live, self.invite.take()) {
+        // Only once live: the invite is kept until then.
+        let invite = if live { self.invite.take() } else { None };
+        if let Some(invite) = invite {
             let now = clock::now_ms();
             let me = session.room().me().peer_id().clone();
             match session.act(|c| c.accept_invite(now, &me, invite)) {

@@ -11,7 +11,8 @@ const START_MS = 20_000;
 
 /**
  * Spawns `party-bridge --broker <broker> --irc 127.0.0.1:0 --max-clients-per-ip 1000`
- * and resolves once it printed `party-bridge listening irc=HOST:PORT`.
+ * and resolves once it printed `party-bridge listening irc=HOST:PORT` (and, with
+ * `--http`, ` http=HOST:PORT`: `http` is then its base URL).
  * `broker` is an mqtt:// URL (startBroker().mqtt). `args` are appended to the command line.
  */
 export async function startBridge({ broker, args = [], env = {} }) {
@@ -30,8 +31,8 @@ export async function startBridge({ broker, args = [], env = {} }) {
   const listening = new Promise((resolve) => {
     eachLine(proc.child.stdout, (line) => {
       stdout.push(line);
-      const m = line.match(/^party-bridge listening irc=(\S+):(\d+)$/);
-      if (m) resolve({ host: m[1], port: Number(m[2]) });
+      const m = line.match(/^party-bridge listening irc=(\S+):(\d+)(?: http=(\S+))?$/);
+      if (m) resolve({ host: m[1], port: Number(m[2]), http: m[3] ? `http://${m[3]}` : undefined });
     });
   });
   const early = proc.exited.then((code) => {
