@@ -773,3 +773,31 @@ fn an_owner_forwards_a_message_to_their_agent_alone() {
         OwnerError::NotYours(agent)
     );
 }
+
+#[test]
+fn a_kick_or_mute_signed_by_anyone_but_the_host_is_ignored() {
+    let mut party = Party::new();
+    let target = party.agent.me().handle().clone();
+    for kind in [SanctionKind::Kick, SanctionKind::Mute] {
+        let sanction = crate::envelope::Sanction {
+            target: target.clone(),
+            until: T0 + 600_000,
+            from: party.person.me().peer_id().clone(),
+            t: T0 + 1,
+        };
+        let forged = match kind {
+            SanctionKind::Kick => Envelope::Kick(sanction),
+            SanctionKind::Mute => Envelope::Mute(sanction),
+        };
+        let payload = as_person(party.person.topic(), &forged, 2);
+        let out = party.host.receive(T0 + 1, &payload);
+        assert!(
+            rejections(&out)
+                .iter()
+                .any(|r| r.contains("not signed with the key pinned for the host")),
+            "{out:?}"
+        );
+        assert_eq!(party.host.sanctioned_until(T0 + 2, kind, &target), None);
+    }
+    assert!(party.host.remote_peers().iter().any(|p| p.handle == target));
+}
