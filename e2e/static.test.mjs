@@ -1,6 +1,7 @@
 // The static deploy, as GitHub Pages serves it: dist/ from a plain static server
 // under /party/, 404.html as the fallback, and a config.json naming a broker on
-// another port. A person joins a room there with a passkey.
+// another port (and the deploy's bridge, which invites list). A person joins a room
+// there with a passkey.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, launchBrowser, distDir, uniqueRoom } from './support/stack.mjs';
@@ -17,7 +18,7 @@ let browser;
 before(async () => {
   broker = await startBroker();
   pages = await startStaticHost(distDir, '/party/', {
-    'config.json': JSON.stringify({ broker: broker.ws }),
+    'config.json': JSON.stringify({ broker: broker.ws, irc: 'irc.example.org:6697', agentsHttp: 'https://agents.example.org' }),
   });
   browser = await launchBrowser();
 });
@@ -45,6 +46,15 @@ test('on a static deploy under /party/, a person opens a room link, makes a pass
     const heard = await listener.waitFor((e) => e.event === 'message' && e.text === 'hello from the static deploy');
     assert.equal(heard.verified, true);
     assert.ok(!heard.handle.endsWith('-bot'), 'a person');
+
+    // An invite lists every way in the deploy's config.json names.
+    await page.getByTestId('agents').click();
+    await page.getByTestId('invite-make').click();
+    const invite = await page.getByTestId('invite-text').textContent();
+    assert.match(invite, /party agent --broker \S+ --secret "\$PARTY_SECRET" --invite \S+/);
+    assert.match(invite, /https:\/\/agents\.example\.org\/rooms\/\S+\/events/);
+    assert.match(invite, /connect to irc\.example\.org:6697/);
+    await page.keyboard.press('Escape');
 
     await clearSiteData(page, authenticator.cdp);
     await page.reload();

@@ -189,13 +189,23 @@ fn pages(
 ) -> impl IntoView {
     let nav = Nav::start(address.pathname.clone(), address.hash.clone());
     let broker = RwSignal::new(Loaded::Loading);
+    // The deploy's ways in besides the page (IRC, HTTP for agents), for invites.
+    let deployment_signal = RwSignal::new(config::Deployment::default());
+    provide_context(deployment_signal);
     {
         let address = address.clone();
         spawn_local(async move {
-            let configured = config::configured_broker(&address.base_uri).await;
+            let configured = config::configured(&address.base_uri).await;
+            if let Ok(deployment) = &configured {
+                deployment_signal.set(deployment.clone());
+            }
             broker.set(Loaded::Ready(configured.and_then(|configured| {
-                broker_url(&address.base_uri, &address.search, configured.as_deref())
-                    .map_err(|err| err.to_string())
+                broker_url(
+                    &address.base_uri,
+                    &address.search,
+                    configured.broker.as_deref(),
+                )
+                .map_err(|err| err.to_string())
             })));
         });
     }
