@@ -1,6 +1,8 @@
-//! The IRC front end, behind one lock: IRC clients and nicks, over the rooms
-//! (`crate::rooms`), in which every IRC user of a channel is a local member of its
-//! room. It is synchronous and touches no socket, clock or entropy source: lines come in
+//! The bridge's two front ends behind one lock, over the rooms (`crate::rooms`,
+//! which knows nothing of either): IRC clients and nicks, and agents over HTTP
+//! (`crate::agents`, glued in `agents`). Every IRC user of a channel and every HTTP
+//! agent in a room is a local member of that room, and each front end shows what the
+//! rooms report to its own members. It is synchronous and touches no socket, clock or entropy source: lines come in
 //! through `handle`, broker traffic through `on_publish`, time as every call's
 //! `now_ms`, randomness from the `Randomness` it was given, and what must be written
 //! goes out through each client's bounded queue and the `Publisher`. That makes the
