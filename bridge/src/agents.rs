@@ -24,9 +24,17 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// A frame named after the value's own `event`.
+    /// A frame named after the value's own `event` when it is one an agent acts on;
+    /// every other room event is `system` (its `data` still says which).
     pub fn of(data: Value) -> Frame {
-        let event = data["event"].as_str().unwrap_or("system").to_owned();
+        const OWN_NAMES: [&str; 8] = [
+            "contract", "history", "message", "mention", "forward", "mode", "approved", "refused",
+        ];
+        let event = data["event"]
+            .as_str()
+            .filter(|name| OWN_NAMES.contains(name))
+            .unwrap_or("system")
+            .to_owned();
         Frame { event, data }
     }
 
@@ -163,6 +171,13 @@ impl Agents {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn room_events_an_agent_does_not_act_on_are_system_events() {
+        let frame = Frame::of(serde_json::json!({"event": "peer-joined", "handle": "x"}));
+        assert_eq!(frame.event, "system");
+        assert_eq!(frame.data["event"], "peer-joined");
+    }
 
     #[test]
     fn a_frame_is_one_sse_event_named_after_its_json() {

@@ -1,7 +1,8 @@
 //! The HTTP way in for agents that speak only HTTP (off unless `--http` is given):
 //! `GET /rooms/<room>/events` is the agent's Server-Sent Event stream (the contract,
 //! the room's recent history, then its events and a heartbeat comment every 15 s);
-//! `POST /rooms/<room>/messages` and `POST /rooms/<room>/drafts` speak. Every request
+//! `POST /rooms/<room>/messages` and `POST /rooms/<room>/drafts` speak, and
+//! `POST /rooms/<room>/working` shows the agent working on an answer. Every request
 //! carries the agent's secret (`Authorization: Bearer <secret>`); the stream may
 //! carry a person's invite (`X-Party-Invite: <code>`), taken up on arrival. Errors are JSON
 //! with a `code`: 401 bad credentials, 403 the level is too low, 404 no stream open
@@ -125,6 +126,14 @@ async fn handle(
         }
         (&Method::POST, "messages") => say(request, room, &secret, shared, false).await,
         (&Method::POST, "drafts") => say(request, room, &secret, shared, true).await,
+        (&Method::POST, "working") => {
+            let outcome = shared.hub().agent_working(&room, &secret, now_ms());
+            shared.timer.notify_one();
+            match outcome {
+                Ok(value) => json_response(StatusCode::ACCEPTED, &value.to_string()),
+                Err(err) => agent_error(&err),
+            }
+        }
         _ => error(
             StatusCode::METHOD_NOT_ALLOWED,
             "method",

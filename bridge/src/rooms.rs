@@ -245,6 +245,16 @@ impl Rooms {
         Ok(self.carry_out(outputs))
     }
 
+    /// Member `from` is working on an answer (shown for a few seconds, at most every
+    /// few seconds).
+    pub fn working(&mut self, now_ms: u64, room: &RoomName, from: &PeerId) -> Vec<RoomEvent> {
+        let Some(joined) = self.rooms.get_mut(room) else {
+            return Vec::new();
+        };
+        let outputs = joined.connection.typing_as(now_ms, from);
+        self.carry_out(outputs)
+    }
+
     /// `from` drafts `text` for its owner (see `Room::send_draft`).
     pub fn draft(
         &mut self,

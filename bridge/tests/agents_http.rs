@@ -206,6 +206,11 @@ fn an_http_agent_gets_its_contract_history_and_heartbeats_speaks_and_is_told_eac
     assert_eq!(mention["text"], format!("@{handle} are you there?"));
     alice.send(&format!("PRIVMSG #{room} :just chatting"));
     stream.event("message", |m| m["text"] == "just chatting");
+    let (status, _) = post(&stack, &format!("/rooms/{room}/working"), Some(&secret), "");
+    assert_eq!(status, 202);
+    listener.wait_event("the agent working", |e| {
+        e["event"] == "typing" && e["handle"] == handle.as_str()
+    });
 }
 
 #[test]
@@ -228,7 +233,7 @@ fn in_a_hosts_room_an_http_agent_gets_403_for_its_level_and_429_for_its_rate() {
     assert!(body["error"].as_str().unwrap().contains("called"), "{body}");
 
     host.command(&json!({"type": "policy", "ceiling": "free", "rate": 1, "hops": 6}));
-    stream.event("policy", |_| true);
+    stream.event("system", |d| d["event"] == "policy");
     let mode = stream.event("mode", |_| true);
     assert_eq!(mode["level"], "free");
     let (status, body) = post(&stack, &messages, Some(&secret), r#"{"text":"now I may"}"#);

@@ -51,6 +51,7 @@ fn http_input(room: &RoomName) -> Value {
     json!({
         "messages": format!("POST /rooms/{room}/messages {{\"text\":\"…\",\"re\":\"<id, optional>\",\"clientMsgId\":\"<optional>\"}}"),
         "drafts": format!("POST /rooms/{room}/drafts {{\"text\":\"…\",\"re\":\"<id, optional>\",\"clientMsgId\":\"<optional>\"}}"),
+        "working": format!("POST /rooms/{room}/working (no body): peers see you are working on an answer"),
         "auth": "Authorization: Bearer <agent secret>",
         "invite": "X-Party-Invite: <code> on the event stream takes up a person's invite",
     })
@@ -192,6 +193,27 @@ impl Hub {
         self.deliver_text(room, &members, &prefix, "PRIVMSG", &chat, true);
         self.show_to_agents(room, &chat, now_ms);
         Ok(json!({"id": chat.id, "clientMsgId": client_msg_id, "draft": false}))
+    }
+
+    /// Agent `secret` is working on an answer in `room`: peers show it for a while.
+    pub fn agent_working(
+        &mut self,
+        room: &RoomName,
+        secret: &AgentSecret,
+        now_ms: u64,
+    ) -> Result<Value, AgentError> {
+        let id = self
+            .agents
+            .find(room, &secret.handle())
+            .ok_or(AgentError::NotInRoom)?;
+        let peer_id = self
+            .agents
+            .get_mut(id)
+            .map(|s| s.peer_id.clone())
+            .ok_or(AgentError::NotInRoom)?;
+        let events = self.rooms.working(now_ms, room, &peer_id);
+        self.show(room, events, now_ms);
+        Ok(json!({"working": true}))
     }
 
     /// A message one of our members said in `room`, for the HTTP agents there (the

@@ -275,6 +275,16 @@ impl Connection {
         Ok(self.pass(outputs))
     }
 
+    /// Member `from` is writing, or working on an answer (see `Room::typing_as`);
+    /// nothing goes out while offline.
+    pub fn typing_as(&mut self, now_ms: u64, from: &PeerId) -> Vec<Output> {
+        if self.watching || self.state != LinkState::Live {
+            return Vec::new();
+        }
+        let outputs = self.room.typing_as(now_ms, from);
+        self.pass(outputs)
+    }
+
     /// We are writing (see `Room::typing`); nothing goes out while offline.
     pub fn typing(&mut self, now_ms: u64) -> Vec<Output> {
         if self.watching || self.state != LinkState::Live {

@@ -15,6 +15,8 @@ pub(super) struct Member {
     pub key: PublicKey,
     pub next_announce: Option<u64>,
     pub last_announce: Option<u64>,
+    /// When its last `typing` went out (`TYPING_INTERVAL_MS` apart at most).
+    pub last_typing: Option<u64>,
 }
 
 impl Member {
@@ -24,6 +26,7 @@ impl Member {
             peer,
             next_announce: None,
             last_announce: None,
+            last_typing: None,
         }
     }
 }

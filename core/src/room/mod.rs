@@ -115,8 +115,6 @@ pub struct Room {
     echoes: Echoes,
     /// Our messages until the broker has them.
     outbox: Outbox,
-    /// When our last `typing` went out (`TYPING_INTERVAL_MS` apart at most).
-    last_typing: Option<u64>,
     /// Until when history-responses to us are merged.
     history_window_until: Option<u64>,
     /// We asked for history a second time in this window (`on_history_request`).
@@ -158,7 +156,6 @@ impl Room {
             history: History::default(),
             echoes: Echoes::default(),
             outbox: Outbox::default(),
-            last_typing: None,
             history_window_until: None,
             asked_again: false,
             replies: PendingReplies::new(MAX_PENDING_HISTORY_REPLIES),
@@ -381,7 +378,9 @@ impl Room {
     ) -> Result<Vec<Output>, SendError> {
         let composed = self.compose_as(now_ms, from, text, re)?;
         // The message ends the typing; the next keystroke starts a new one.
-        self.last_typing = None;
+        if let Some(member) = self.members.get_mut(from) {
+            member.last_typing = None;
+        }
         let chat = composed.chat.clone();
         let mut out = vec![Output::Event(RoomEvent::Message(chat.clone()))];
         out.push(delivery(&chat.id, Delivery::Pending));
@@ -392,19 +391,34 @@ impl Room {
     /// The primary member is writing: a `typing` for the room, at most every
     /// `TYPING_INTERVAL_MS` however often this is called (on every keystroke, say).
     pub fn typing(&mut self, now_ms: u64) -> Vec<Output> {
-        let recent = self
-            .last_typing
-            .is_some_and(|at| now_ms < at.saturating_add(TYPING_INTERVAL_MS));
-        if self.state != State::Joined || recent {
+        let primary = self.me().peer_id().clone();
+        self.typing_as(now_ms, &primary)
+    }
+
+    /// `typing` for any member (an agent over the bridge that is working on an
+    /// answer, say).
+    pub fn typing_as(&mut self, now_ms: u64, from: &PeerId) -> Vec<Output> {
+        if self.state != State::Joined {
             return Vec::new();
         }
-        self.last_typing = Some(now_ms);
-        let primary = self.members.primary();
+        let Some(member) = self.members.get_mut(from) else {
+            return Vec::new();
+        };
+        if member
+            .last_typing
+            .is_some_and(|at| now_ms < at.saturating_add(TYPING_INTERVAL_MS))
+        {
+            return Vec::new();
+        }
+        member.last_typing = Some(now_ms);
+        let Some(member) = self.members.get(from) else {
+            return Vec::new();
+        };
         let typing = Envelope::Typing(crate::envelope::Typing {
-            from: primary.peer.peer_id().clone(),
+            from: from.clone(),
             t: now_ms,
         });
-        vec![self.publish(primary, &typing)]
+        vec![self.publish(member, &typing)]
     }
 
     /// A one-shot message (`party send`): the message, then a `leave` for this
