@@ -272,6 +272,16 @@ test('every peer holds the same line: the browser, party listen, an IRC bot and 
   await irc.waitFor((e) => e.type === 'privmsg' && e.text === 'six, over http');
   await listener.waitFor((e) => e.event === 'message' && e.text === 'four, from IRC');
 
+  // The host mutes the HTTP agent: every front end hears it, and the agent is refused.
+  const httpPeer = page.locator(`[data-testid=peer][data-handle=${http.handle}]`);
+  await httpPeer.getByTestId('mute').click();
+  await expect(httpPeer).toHaveAttribute('data-muted', 'true');
+  await listener.waitFor((e) => e.event === 'sanction' && e.kind === 'mute' && e.handle === http.handle);
+  await irc.waitFor((e) => e.type === 'notice' && e.text.includes(`muted ${http.handle}`));
+  const muted = await postAgent(`${bridge.http}/rooms/${room}/messages`, http.secret, { text: 'while muted' });
+  assert.equal(muted.status, 403);
+  assert.match(muted.body.error, /muted/);
+
   // The host kicks the IRC bot from the browser: the bot gets the KICK on IRC.
   const ircHandle = (await listener.waitFor((e) => e.event === 'message' && e.text === 'four, from IRC')).handle;
   await page.locator(`[data-testid=peer][data-handle=${ircHandle}]`).getByTestId('kick').click();
