@@ -8,9 +8,7 @@ use std::collections::VecDeque;
 
 use crate::envelope::{Approve, Draft, DraftEntry, Envelope, Forward, Received};
 use crate::ids::{Handle, MessageId, PeerId};
-use crate::limits::{
-    APPROVALS_REMEMBERED, DRAFTS_WAITING, PARKED_HOST_RULES, PRESENCE_FRESHNESS_MS,
-};
+use crate::limits::{APPROVALS_REMEMBERED, DRAFTS_WAITING, PRESENCE_FRESHNESS_MS};
 use crate::policy::Level;
 
 use super::{chat_message, rejected, Output, OwnerError, Room, RoomEvent, SendError, State, Trust};
@@ -21,8 +19,6 @@ pub(super) struct Drafts {
     waiting: VecDeque<DraftEntry>,
     /// Drafts our members approved, told again to joiners.
     approved: VecDeque<DraftEntry>,
-    /// Approvals and forwards that arrived before we knew the person's key.
-    parked: VecDeque<(u64, Received)>,
 }
 
 impl Room {
@@ -167,39 +163,19 @@ impl Room {
         Ok(vec![self.publish(member, &forward)])
     }
 
-    /// Whether `owner`'s key signed `received`, fresh; parked (and `None`) while the
-    /// key is not known yet.
+    /// Whether the person `owner` signed `received` with their pinned key, fresh
+    /// (`Err(None)`: it waits for their key).
     fn signed_by_person(
         &mut self,
         now_ms: u64,
         owner: &Handle,
         received: &Received,
-    ) -> Option<Result<(), String>> {
-        let kind = received.envelope.type_name();
-        let key = received.verification.public_key()?;
+    ) -> Result<(), Option<String>> {
         if owner.is_bot() {
-            return Some(Err(format!("a {kind} by {owner}: only people own agents")));
+            let kind = received.envelope.type_name();
+            return Err(Some(format!("a {kind} by {owner}: only people own agents")));
         }
-        if self.pins.pinned_key(owner).is_none() {
-            if self.drafts.parked.len() == PARKED_HOST_RULES {
-                self.drafts.parked.pop_front();
-            }
-            self.drafts.parked.push_back((now_ms, received.clone()));
-            return None;
-        }
-        if self.pins.pinned_key(owner) != Some(key)
-            || self.pins.trust(owner, Some(key)) != Trust::Verified
-        {
-            return Some(Err(format!(
-                "a {kind} not signed with the key pinned for {owner}: ignored"
-            )));
-        }
-        if received.envelope.t().abs_diff(now_ms) > PRESENCE_FRESHNESS_MS {
-            return Some(Err(format!(
-                "a {kind} from {owner} too far from our clock: not taken (a replay?)"
-            )));
-        }
-        Some(Ok(()))
+        self.check_signer(now_ms, owner, owner.as_str(), received)
     }
 
     /// An approval from the network: the owner's key, the agent's signature on the
@@ -211,9 +187,9 @@ impl Room {
         received: &Received,
     ) -> Vec<Output> {
         match self.signed_by_person(now_ms, &approve.owner, received) {
-            None => return Vec::new(),
-            Some(Err(why)) => return vec![rejected(why)],
-            Some(Ok(())) => {}
+            Ok(()) => {}
+            Err(None) => return Vec::new(),
+            Err(Some(why)) => return vec![rejected(why)],
         }
         let Some(entry) = approve.draft.first() else {
             return vec![rejected("an approve without its draft: ignored")];
@@ -278,9 +254,9 @@ impl Room {
             ))];
         }
         match self.signed_by_person(now_ms, &forward.owner, received) {
-            None => Vec::new(),
-            Some(Err(why)) => vec![rejected(why)],
-            Some(Ok(())) => {
+            Err(None) => Vec::new(),
+            Err(Some(why)) => vec![rejected(why)],
+            Ok(()) => {
                 let message = self
                     .history
                     .messages()
@@ -296,28 +272,6 @@ impl Room {
                 })]
             }
         }
-    }
-
-    /// A person's key is known now: approvals and forwards that waited are checked.
-    pub(super) fn take_parked_approvals(&mut self, now_ms: u64, person: &Handle) -> Vec<Output> {
-        let (theirs, rest): (VecDeque<_>, VecDeque<_>) = std::mem::take(&mut self.drafts.parked)
-            .into_iter()
-            .partition(|(_, r)| match &r.envelope {
-                Envelope::Approve(a) => a.owner == *person,
-                Envelope::Forward(f) => f.owner == *person,
-                _ => false,
-            });
-        self.drafts.parked = rest;
-        let mut out = Vec::new();
-        for (at, received) in theirs {
-            let at = at.min(now_ms);
-            match &received.envelope {
-                Envelope::Approve(a) => out.extend(self.on_approve(at, a, &received)),
-                Envelope::Forward(f) => out.extend(self.on_forward(at, f, &received)),
-                _ => {}
-            }
-        }
-        out
     }
 
     /// Our members' approvals, re-signed now, for joiners.

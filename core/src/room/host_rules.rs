@@ -8,14 +8,14 @@
 //! newer, fresh one replaces it. Late joiners learn the rules from the host, which
 //! sends them again when someone asks for history and with its own beats.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use crate::envelope::{Description, Envelope, Received, RoomPolicy, Sanction};
 use crate::ids::{Handle, MessageId, PeerId};
-use crate::limits::{HOST_RULES_REPEAT_GAP_MS, KICK_MS, PARKED_HOST_RULES, PRESENCE_FRESHNESS_MS};
+use crate::limits::{HOST_RULES_REPEAT_GAP_MS, KICK_MS};
 use crate::policy::{Policy, SanctionKind};
 
-use super::{rejected, HostError, LeaveReason, Output, Room, RoomEvent, State, Trust};
+use super::{rejected, HostError, LeaveReason, Output, Room, RoomEvent, State};
 
 /// One rule the host sets, replaced only by a newer one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -58,8 +58,6 @@ pub(super) struct HostRules {
     /// hears each repeat).
     repeat_at: Option<u64>,
     last_repeat: Option<u64>,
-    /// Rules that arrived before we knew the host's key, to check once we do.
-    parked: VecDeque<(u64, Received)>,
 }
 
 /// Something only the host does in its room.
@@ -146,32 +144,12 @@ impl Room {
                 "a {kind} in a room without a host: nobody may set one here"
             ))];
         };
-        let key = received.verification.public_key();
-        // Before the host's presence pins its key (a joiner hears the rules before the
-        // host's beat), a signed rule waits to be checked against it.
-        if key.is_some() && self.pins.pinned_key(&host).is_none() {
-            if self.host_rules.parked.len() == PARKED_HOST_RULES {
-                self.host_rules.parked.pop_front();
-            }
-            self.host_rules.parked.push_back((now_ms, received.clone()));
-            return Vec::new();
-        }
-        let from_host = key.is_some_and(|key| {
-            self.pins.pinned_key(&host) == Some(key)
-                && self.pins.trust(&host, Some(key)) == Trust::Verified
-        });
-        if !from_host {
-            return vec![rejected(format!(
-                "a {kind} not signed with the key pinned for the host {host}: ignored"
-            ))];
+        match self.check_signer(now_ms, &host, &format!("the host {host}"), received) {
+            Ok(()) => {}
+            Err(None) => return Vec::new(),
+            Err(Some(why)) => return vec![rejected(why)],
         }
         let t = envelope.t();
-        if t.abs_diff(now_ms) > PRESENCE_FRESHNESS_MS {
-            return vec![rejected(format!(
-                "a {kind} from the host dated {} s from our clock: not taken (a replay?)",
-                t.abs_diff(now_ms) / 1000
-            ))];
-        }
         let Some(slot) = Slot::of(envelope) else {
             return Vec::new();
         };
@@ -371,17 +349,6 @@ impl Room {
         let mut out = self.apply_host_rule(now_ms, &envelope, &host);
         if let Some(member) = self.members.get(envelope.from()) {
             out.insert(0, self.publish(member, &envelope));
-        }
-        out
-    }
-
-    /// The host's key is known now: the rules that waited for it are checked (as of
-    /// when they arrived, for their freshness).
-    pub(super) fn take_parked_rules(&mut self, now_ms: u64) -> Vec<Output> {
-        let parked = std::mem::take(&mut self.host_rules.parked);
-        let mut out = Vec::new();
-        for (at, received) in parked {
-            out.extend(self.on_host_rule(at.min(now_ms), &received));
         }
         out
     }

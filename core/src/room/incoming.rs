@@ -417,12 +417,10 @@ impl Room {
         }
         out.extend(self.update_host(now_ms));
         if trust == Trust::Verified {
-            if self.host() == Some(claim.handle) {
-                out.extend(self.take_parked_rules(now_ms));
-            }
+            // Statements that waited for this signer's key.
+            out.extend(self.take_parked(now_ms, claim.handle));
             if !claim.handle.is_bot() && !was_present {
                 out.extend(self.owner_present(now_ms, claim.handle));
-                out.extend(self.take_parked_approvals(now_ms, claim.handle));
             }
         }
         Some(trust)

@@ -26,6 +26,7 @@ mod replies;
 mod roster;
 mod sealing;
 mod seen;
+mod signers;
 #[cfg(test)]
 mod takeover_tests;
 #[cfg(test)]
@@ -71,6 +72,7 @@ use pins::Pins;
 use replies::PendingReplies;
 use sealing::Sealer;
 use seen::{Departed, SeenIds};
+use signers::Parked;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -134,6 +136,8 @@ pub struct Room {
     host_rules: HostRules,
     owners: Owners,
     drafts: Drafts,
+    /// Signed statements waiting for their signer's key (`signers`).
+    parked: Parked,
 }
 
 impl Room {
@@ -176,6 +180,7 @@ impl Room {
             host_rules: HostRules::default(),
             owners: Owners::default(),
             drafts: Drafts::default(),
+            parked: Parked::default(),
         }
     }
 

@@ -3,16 +3,16 @@
 //! and then applies: the agent is shown as "<agent> for <owner>", and speaks at the
 //! lowest of the room's ceiling and its owner's level.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use crate::envelope::{Consent, Envelope, Grant, Invited, Received};
 use crate::ids::{Handle, PeerId};
 use crate::invite::{Invite, INVITE_TOKEN_BYTES};
-use crate::limits::{MAX_PENDING_INVITES, PARKED_HOST_RULES, PRESENCE_FRESHNESS_MS};
+use crate::limits::MAX_PENDING_INVITES;
 use crate::policy::Level;
 use crate::sign::PublicKey;
 
-use super::{rejected, Output, OwnerError, Room, RoomEvent, State, Trust};
+use super::{rejected, Output, OwnerError, Room, RoomEvent, State};
 
 /// An agent and whose it is.
 #[derive(Clone, Debug)]
@@ -34,8 +34,6 @@ pub(super) struct Owners {
     /// The invites our agents took up, until their owners' grants come (sent again
     /// when an owner comes back).
     accepting: Vec<(PeerId, Invite)>,
-    /// Grants that arrived before we knew their owner's key.
-    parked: VecDeque<(u64, Received)>,
 }
 
 impl Room {
@@ -196,30 +194,10 @@ impl Room {
                 grant.owner
             ))];
         }
-        let Some(key) = received.verification.public_key() else {
-            return vec![rejected("an unsigned grant: ignored")];
-        };
-        if self.pins.pinned_key(&grant.owner).is_none() {
-            if self.owners.parked.len() == PARKED_HOST_RULES {
-                self.owners.parked.pop_front();
-            }
-            self.owners.parked.push_back((now_ms, received.clone()));
-            return Vec::new();
-        }
-        if self.pins.pinned_key(&grant.owner) != Some(key)
-            || self.pins.trust(&grant.owner, Some(key)) != Trust::Verified
-        {
-            return vec![rejected(format!(
-                "a grant not signed with the key pinned for {}: ignored",
-                grant.owner
-            ))];
-        }
-        if grant.t.abs_diff(now_ms) > PRESENCE_FRESHNESS_MS {
-            return vec![rejected(format!(
-                "a grant from {} dated {} s from our clock: not taken (a replay?)",
-                grant.owner,
-                grant.t.abs_diff(now_ms) / 1000
-            ))];
+        match self.check_signer(now_ms, &grant.owner, grant.owner.as_str(), received) {
+            Ok(()) => {}
+            Err(None) => return Vec::new(),
+            Err(Some(why)) => return vec![rejected(why)],
         }
         self.take_grant(grant)
     }
@@ -284,28 +262,9 @@ impl Room {
         })]
     }
 
-    /// A person's presence is taken: grants that waited for their key are checked,
-    /// and our agent asks again if it is the owner it waits for.
+    /// A person came: our agent asks again if it is the owner it waits for.
     pub(super) fn owner_present(&mut self, now_ms: u64, handle: &Handle) -> Vec<Output> {
         let mut out = Vec::new();
-        if self
-            .owners
-            .parked
-            .iter()
-            .any(|(_, r)| matches!(&r.envelope, Envelope::Grant(g) if g.owner == *handle))
-        {
-            let (mine, rest): (VecDeque<_>, VecDeque<_>) = std::mem::take(&mut self.owners.parked)
-                .into_iter()
-                .partition(
-                    |(_, r)| matches!(&r.envelope, Envelope::Grant(g) if g.owner == *handle),
-                );
-            self.owners.parked = rest;
-            for (at, received) in mine {
-                if let Envelope::Grant(grant) = &received.envelope {
-                    out.extend(self.on_grant(at.min(now_ms), grant, &received));
-                }
-            }
-        }
         if self.state == State::Joined {
             let waiting: Vec<(PeerId, Invite)> = self
                 .owners
