@@ -159,10 +159,7 @@ impl Hub {
         draft: bool,
         now_ms: u64,
     ) -> Result<Value, AgentError> {
-        let id = self
-            .agents
-            .find(room, &secret.handle())
-            .ok_or(AgentError::NotInRoom)?;
+        let id = self.agent_in(room, secret)?;
         let session = self.agents.get_mut(id).ok_or(AgentError::NotInRoom)?;
         session
             .remember(client_msg_id)
@@ -202,10 +199,7 @@ impl Hub {
         secret: &AgentSecret,
         now_ms: u64,
     ) -> Result<Value, AgentError> {
-        let id = self
-            .agents
-            .find(room, &secret.handle())
-            .ok_or(AgentError::NotInRoom)?;
+        let id = self.agent_in(room, secret)?;
         let peer_id = self
             .agents
             .get_mut(id)
@@ -219,18 +213,28 @@ impl Hub {
     /// A message one of our members said in `room`, for the HTTP agents there (the
     /// room reports it to nobody of ours).
     pub(super) fn show_to_agents(&mut self, room: &RoomName, chat: &ChatMessage, now_ms: u64) {
+        self.tell_agents(room, &[RoomEvent::Message(chat.clone())], now_ms);
+    }
+
+    /// What `room` reported, for the HTTP agents in it; those whose stream is gone
+    /// leave.
+    pub(super) fn tell_agents(&mut self, room: &RoomName, events: &[RoomEvent], now_ms: u64) {
         if self.agents.is_empty() {
             return;
         }
         let gone = match self.rooms.get(room) {
-            Some(joined) => {
-                self.agents
-                    .show(room, joined.room(), &[RoomEvent::Message(chat.clone())])
-            }
+            Some(joined) => self.agents.show(room, joined.room(), events),
             None => Vec::new(),
         };
         for id in gone {
             self.agent_close(id, now_ms);
         }
+    }
+
+    /// The session of agent `secret` in `room`.
+    fn agent_in(&self, room: &RoomName, secret: &AgentSecret) -> Result<MemberId, AgentError> {
+        self.agents
+            .find(room, &secret.handle())
+            .ok_or(AgentError::NotInRoom)
     }
 }

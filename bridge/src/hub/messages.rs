@@ -282,15 +282,7 @@ impl Hub {
 
     /// What a room reported, as IRC lines to the channel's IRC users.
     pub(super) fn show(&mut self, room: &RoomName, events: Vec<RoomEvent>, now_ms: u64) {
-        if !self.agents.is_empty() {
-            let gone = match self.rooms.get(room) {
-                Some(joined) => self.agents.show(room, joined.room(), &events),
-                None => Vec::new(),
-            };
-            for id in gone {
-                self.agent_close(id, now_ms);
-            }
-        }
+        self.tell_agents(room, &events, now_ms);
         let mut history: Vec<ChatMessage> = Vec::new();
         for event in events {
             match event {
